@@ -1,0 +1,273 @@
+"""Plain frozen dataclasses passed between the ingest stages.
+
+Each stage of the pipeline (normalize → structure → extract → resolve → build) takes the
+previous stage's objects and returns new ones; nothing reaches back. Offsets are always
+character offsets into the *original* text of the document, so every fact can be shown in
+the sentence or table row it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class IngestError(Exception):
+    """A document cannot be ingested; the message names the file and the problem."""
+
+
+# --------------------------------------------------------------------------- normalize
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """Clean text plus, for each of its characters, the offset in the original text."""
+
+    original: str
+    text: str
+    offsets: tuple[int, ...]  # len(offsets) == len(text) + 1 (the end maps too)
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a [start, end) span of the clean text back to the original text."""
+        return self.offsets[start], self.offsets[end]
+
+
+# --------------------------------------------------------------------------- structure
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a fact came from: a sentence or a table row of one document."""
+
+    doc: str
+    start: int  # offsets in the original text
+    end: int
+    text: str  # the clean (normalized) text of the span
+    section: str | None = None
+    table: int | None = None
+    row: int | None = None
+    sentence: int | None = None  # index of the sentence in the document
+    rule: str = ""  # name of the extraction rule
+
+    def with_rule(self, rule: str) -> Span:
+        return Span(
+            self.doc,
+            self.start,
+            self.end,
+            self.text,
+            self.section,
+            self.table,
+            self.row,
+            self.sentence,
+            rule,
+        )
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    text: str  # clean text
+    start: int  # offsets into the clean text
+    end: int
+    section: str | None
+    paragraph: int
+    citations: tuple[int, ...]  # [94], [97,98], [113–115] expanded
+
+
+@dataclass(frozen=True)
+class Caption:
+    kind: str  # "Figure", "Scheme", "Table"
+    number: int
+    text: str
+    start: int
+    end: int
+    citations: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    abbreviation: str
+    full_name: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Reference:
+    number: int
+    text: str
+    authors: tuple[str, ...]
+    title: str | None
+    venue: str | None
+    year: int | None
+    doi: str | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class TableRow:
+    cells: tuple[str, ...]  # clean text of each cell, aligned to the header
+    start: int  # offsets into the clean text of the whole row
+    end: int
+    number: int  # 1-based row number within the table
+
+
+@dataclass(frozen=True)
+class TableBlock:
+    number: int
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[TableRow, ...]
+    start: int
+    end: int
+    section: str | None
+    glossary: tuple[GlossaryEntry, ...] = ()  # the footnote line(s) under the table
+
+
+@dataclass(frozen=True)
+class StructuredDocument:
+    doc_id: str  # a slug, stable for one file name
+    path: str
+    title: str
+    normalized: NormalizedText
+    sections: tuple[tuple[str, int, int], ...]  # (heading, start, end) in clean text
+    sentences: tuple[Sentence, ...]
+    captions: tuple[Caption, ...]
+    tables: tuple[TableBlock, ...]
+    glossary: tuple[GlossaryEntry, ...]
+    references: tuple[Reference, ...]
+
+    @property
+    def text(self) -> str:
+        return self.normalized.text
+
+    def span(
+        self,
+        start: int,
+        end: int,
+        *,
+        section: str | None = None,
+        table: int | None = None,
+        row: int | None = None,
+        sentence: int | None = None,
+        rule: str = "",
+    ) -> Span:
+        """A provenance span for clean-text offsets [start, end)."""
+        o_start, o_end = self.normalized.to_original(start, end)
+        return Span(
+            self.doc_id,
+            o_start,
+            o_end,
+            self.text[start:end],
+            section,
+            table,
+            row,
+            sentence,
+            rule,
+        )
+
+
+# --------------------------------------------------------------------------- extract
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with its unit as written and in the canonical unit of its kind.
+
+    ``value`` is the single value, or None for a range given by ``low``/``high``.
+    ``comparator`` is one of "=", "~", ">", "≥", "<", "≤".
+    """
+
+    kind: str  # quantity kind local name, e.g. "CyclingDuration" (see ontology)
+    value: float | None
+    unit: str  # the unit as written, normalized ("mA/cm^2", "h", "nm", "degC", "cycle", "%")
+    canonical_value: float | None
+    canonical_unit: str  # e.g. "h", "nm", "degC", "mA/cm^2"
+    comparator: str = "="
+    low: float | None = None  # ranges: canonical units
+    high: float | None = None
+    text: str = ""  # the quantity as it appears in the clean text
+
+
+@dataclass(frozen=True)
+class ProcessStep:
+    precursor: str  # as written (resolved later), e.g. "TMA", "O2 plasma"
+    pulse_s: float | None = None
+    purge_s: float | None = None
+
+
+@dataclass(frozen=True)
+class CellTest:
+    cell_type: str | None  # as written: "symmetric", "Li-Cu", "Li-S", "Li-O2", "full cell"
+    electrolytes: tuple[str, ...] = ()  # as written: "1 M LiPF6 in EC/EMC", "ether"
+    current_densities: tuple[Quantity, ...] = ()
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """An outcome: a quantity measured under some conditions, with its source."""
+
+    quantity: Quantity
+    span: Span
+    cell_type: str | None = None
+    electrolytes: tuple[str, ...] = ()
+    current_density: Quantity | None = None
+    after_cycles: float | None = None
+    subject: str | None = None  # material label when the fact is about a material property
+
+
+@dataclass(frozen=True)
+class CoatingRecord:
+    """One deposited film in one study, as read from a table row or from prose."""
+
+    doc: str
+    ref: int | None
+    material: str  # as written, e.g. "Al2O3", "AIEG/Al2O3"
+    technique: str | None  # "ALD", "PE-ALD", "thermal ALD", "MLD", "ALD/MLD"
+    substrate: str | None  # "Li", "Na", "K", "carbon nanofibre"
+    span: Span
+    source: str  # "table" or "prose"
+    year: int | None = None
+    precursors: tuple[str, ...] = ()
+    steps: tuple[ProcessStep, ...] = ()
+    temperatures: tuple[Quantity, ...] = ()  # deposition temperature(s)
+    thicknesses: tuple[Quantity, ...] = ()
+    deposition_cycles: tuple[Quantity, ...] = ()
+    cell_tests: tuple[CellTest, ...] = ()
+    measurements: tuple[Measurement, ...] = ()
+    characterization: tuple[str, ...] = ()  # methods named: "XPS", "AFM", "EIS"
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExtractedDocument:
+    """Everything extract found in one document."""
+
+    document: StructuredDocument
+    coatings: tuple[CoatingRecord, ...]
+    material_facts: tuple[Measurement, ...] = ()  # e.g. shear modulus of LiF (subject set)
+    warnings: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------- resolve
+
+
+@dataclass(frozen=True)
+class Term:
+    """A vocabulary entity: an IRI, its preferred label, and whether we minted it."""
+
+    iri: str
+    label: str
+    is_new: bool = False
+    kind: str = ""  # "Material", "Precursor", ...
+
+
+@dataclass(frozen=True)
+class ResolvedDocument:
+    """An extracted document plus the IRI of every label it uses."""
+
+    extracted: ExtractedDocument
+    terms: dict[tuple[str, str], Term] = field(default_factory=dict)  # (kind, label) → Term
+
+    def term(self, kind: str, label: str) -> Term:
+        return self.terms[(kind, label)]

@@ -1,7 +1,7 @@
 """Ontology terms as constants that reject typos (generated from ontology/akg.ttl).
 
 ``AKG.hasPrecursr`` raises AttributeError instead of minting a new predicate; a test checks
-that this list and ``ontology/akg.ttl`` agree.
+that this list and ``ontology/akg.ttl`` agree. Regenerate with ``python scripts/gen_namespaces.py``.
 """
 
 from rdflib import Namespace, URIRef
@@ -72,14 +72,17 @@ class AKG(DefinedNamespace):
     citedIn: URIRef
     comparator: URIRef
     concentration_M: URIRef
+    conditionsText: URIRef
     containsElement: URIRef
     currentDensity_mA_cm2: URIRef
     depositedBy: URIRef
+    docId: URIRef
     document: URIRef
     endOffset: URIRef
     extractedFrom: URIRef
     extractionRule: URIRef
     family: URIRef
+    fileName: URIRef
     firstAuthor: URIRef
     formula: URIRef
     fullName: URIRef
@@ -91,8 +94,10 @@ class AKG(DefinedNamespace):
     measuredIn: URIRef
     meltingPoint_C: URIRef
     metal: URIRef
+    minted: URIRef
     note: URIRef
     numericValue: URIRef
+    ofMaterial: URIRef
     onProperty: URIRef
     onSubstrate: URIRef
     pulseTime_s: URIRef
@@ -103,6 +108,7 @@ class AKG(DefinedNamespace):
     salt: URIRef
     section: URIRef
     sentenceIndex: URIRef
+    sha256: URIRef
     solvent: URIRef
     sourceA: URIRef
     sourceB: URIRef

@@ -1,0 +1,415 @@
+"""Records → RDF with the ontology; provenance on every fact.
+
+A pure function of the resolved document: the same input gives the same triples (IRIs are
+derived from the document id, citation numbers, labels and offsets, never from counters that
+depend on dict order), so re-ingesting replaces a document's named graph with an equal one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+
+from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV
+
+from ingest.records import (
+    CellTest,
+    CoatingRecord,
+    Measurement,
+    Quantity,
+    ResolvedDocument,
+    Span,
+    StructuredDocument,
+    Term,
+)
+from ingest.resolve import slug, split_electrolyte
+from kg.namespaces import AKG, BIBO, ID, UNIT, VOCAB
+from kg.vocab import Vocabulary, label_key, load_vocabulary
+
+#: pint unit symbol (canonical units of the vocabulary) → QUDT unit.
+QUDT_UNITS: dict[str, URIRef] = {
+    "h": UNIT.HR,
+    "cycle": UNIT.NUM,
+    "%": UNIT.PERCENT,
+    "mV": UNIT.MilliV,
+    "mAh/g": UNIT["MilliA-HR-PER-GM"],
+    "mAh/cm^2": UNIT["MilliA-HR-PER-CentiM2"],
+    "mA/cm^2": UNIT["MilliA-PER-CentiM2"],
+    "S/cm": UNIT["S-PER-CentiM"],
+    "GPa": UNIT.GigaPA,
+    "nm/cycle": UNIT.NanoM,
+    "nm": UNIT.NanoM,
+    "degC": UNIT.DEG_C,
+    "uL": UNIT.MicroL,
+}
+
+
+def _num(value: float) -> Literal:
+    return Literal(float(value), datatype=XSD.double)
+
+
+def _int(value: int) -> Literal:
+    return Literal(int(value), datatype=XSD.integer)
+
+
+class _Builder:
+    """Accumulates one document's triples; methods add one kind of node each."""
+
+    def __init__(self, resolved: ResolvedDocument, vocab: Vocabulary) -> None:
+        self.resolved = resolved
+        self.vocab = vocab
+        self.doc: StructuredDocument = resolved.extracted.document
+        self.g = Graph()
+        self.base = f"{self.doc.doc_id}/"
+        self.doc_iri = ID[self.doc.doc_id]
+        self._minted: set[str] = set()
+
+    def iri(self, local: str) -> URIRef:
+        return ID[self.base + local]
+
+    # ------------------------------------------------------------------ provenance
+
+    def span(self, span: Span) -> URIRef:
+        digest = hashlib.sha1(f"{span.rule}|{span.table}|{span.row}".encode()).hexdigest()[:8]
+        node = self.iri(f"span/{span.start}-{span.end}-{digest}")
+        g = self.g
+        if (node, RDF.type, AKG.SourceSpan) in g:
+            return node
+        g.add((node, RDF.type, AKG.SourceSpan))
+        g.add((node, AKG.document, self.doc_iri))
+        g.add((node, AKG.startOffset, _int(span.start)))
+        g.add((node, AKG.endOffset, _int(span.end)))
+        g.add((node, AKG.sourceText, Literal(span.text)))
+        g.add((node, AKG.extractionRule, Literal(span.rule or "unknown")))
+        if span.section:
+            g.add((node, AKG.section, Literal(span.section)))
+        if span.table is not None:
+            g.add((node, AKG.tableNumber, _int(span.table)))
+        if span.row is not None:
+            g.add((node, AKG.rowNumber, _int(span.row)))
+        if span.sentence is not None:
+            g.add((node, AKG.sentenceIndex, _int(span.sentence)))
+        return node
+
+    def derived(self, subject: URIRef, span: Span) -> None:
+        self.g.add((subject, PROV.wasDerivedFrom, self.span(span)))
+
+    # ------------------------------------------------------------------ vocabulary terms
+
+    def term(self, kind: str, label: str) -> URIRef:
+        term: Term = self.resolved.term(kind, label)
+        node = URIRef(term.iri)
+        if term.is_new and term.iri not in self._minted:
+            self._minted.add(term.iri)
+            cls = {"CellType": AKG.CellType}.get(kind, AKG[kind])
+            self.g.add((node, RDF.type, cls))
+            self.g.add((node, RDF.type, SKOS.Concept))
+            self.g.add((node, SKOS.prefLabel, Literal(term.label)))
+            self.g.add((node, AKG.minted, Literal(True)))
+            full = self._glossary().get(label_key(label))
+            if full:
+                self.g.add((node, AKG.fullName, Literal(full)))
+                self.g.add((node, SKOS.altLabel, Literal(full)))
+        return node
+
+    def _glossary(self) -> dict[str, str]:
+        return {label_key(e.abbreviation): e.full_name for e in self.doc.glossary}
+
+    # ------------------------------------------------------------------ document and studies
+
+    def document(self) -> None:
+        g, d = self.g, self.doc_iri
+        g.add((d, RDF.type, AKG.Review))
+        g.add((d, DCTERMS.title, Literal(self.doc.title)))
+        g.add((d, AKG.docId, Literal(self.doc.doc_id)))
+        g.add((d, AKG.fileName, Literal(self.doc.path.rsplit("/", 1)[-1])))
+        digest = hashlib.sha256(self.doc.normalized.original.encode()).hexdigest()
+        g.add((d, AKG.sha256, Literal(digest)))
+
+    def study(self, number: int) -> URIRef:
+        node = self.iri(f"ref/{number}")
+        if (node, RDF.type, AKG.Study) in self.g:
+            return node
+        g = self.g
+        g.add((node, RDF.type, AKG.Study))
+        g.add((node, AKG.citationNumber, _int(number)))
+        g.add((node, AKG.citedIn, self.doc_iri))
+        g.add((node, RDFS.label, Literal(f"[{number}]")))
+        ref = next((r for r in self.doc.references if r.number == number), None)
+        if ref is None:
+            return node
+        label = f"[{number}]"
+        if ref.authors:
+            first = ref.authors[0].split(",")[0].strip()
+            g.add((node, AKG.firstAuthor, Literal(first)))
+            g.add((node, AKG.authorsText, Literal("; ".join(ref.authors))))
+            label = f"[{number}] {first} et al." if len(ref.authors) > 1 else f"[{number}] {first}"
+        if ref.year:
+            g.add((node, AKG.year, _int(ref.year)))
+            label += f" {ref.year}"
+        g.set((node, RDFS.label, Literal(label)))
+        if ref.title:
+            g.add((node, DCTERMS.title, Literal(ref.title)))
+        if ref.venue:
+            g.add((node, DCTERMS.isPartOf, Literal(ref.venue)))
+        if ref.doi:
+            g.add((node, BIBO.doi, Literal(ref.doi)))
+        g.add((node, DCTERMS.bibliographicCitation, Literal(ref.text)))
+        span = self.doc.span(ref.start, ref.end, section="References", rule="reference-list")
+        self.derived(node, span)
+        return node
+
+    # ------------------------------------------------------------------ measurements
+
+    def quantity(self, node: URIRef, q: Quantity) -> None:
+        g = self.g
+        g.add((node, RDF.type, AKG.Measurement))
+        g.add((node, AKG.quantityKind, VOCAB[q.kind]))
+        low = q.low if q.value is None else q.canonical_value
+        high = q.high if q.value is None else q.canonical_value
+        if low is not None:
+            g.add((node, AKG.numericValue, _num(low)))
+        if high is not None:
+            g.add((node, AKG.maxValue, _num(high)))
+        g.add((node, AKG.comparator, Literal(q.comparator)))
+        if q.text:
+            g.add((node, AKG.valueText, Literal(q.text)))
+        if q.unit:
+            g.add((node, AKG.unitText, Literal(q.unit)))
+        unit = QUDT_UNITS.get(q.canonical_unit)
+        if unit is not None:
+            g.add((node, AKG.canonicalUnit, unit))
+
+    def measurement(self, owner: URIRef, key: str, m: Measurement, test: URIRef | None) -> URIRef:
+        node = self.iri(f"{key}/m/{m.span.start}-{m.quantity.kind}-{slug(m.quantity.text or '')}")
+        self.quantity(node, m.quantity)
+        g = self.g
+        g.add((owner, AKG.hasMeasurement, node))
+        if m.after_cycles is not None:
+            g.add((node, AKG.afterCycles, _num(m.after_cycles)))
+        if m.current_density is not None and m.current_density.canonical_value is not None:
+            g.add((node, AKG.atCurrentDensity_mA_cm2, _num(m.current_density.canonical_value)))
+        if test is not None:
+            g.add((node, AKG.measuredIn, test))
+        self.derived(node, m.span)
+        return node
+
+    # ------------------------------------------------------------------ cells and electrolytes
+
+    def electrolyte(self, text: str) -> URIRef:
+        parts = split_electrolyte(self.vocab, text)
+        if not parts.salts and not parts.solvents and len(parts.families) == 1:
+            return URIRef(parts.families[0].iri)  # a bare family word: the family concept itself
+        node = self.iri(f"electrolyte/{slug(text)}")
+        g = self.g
+        g.add((node, RDF.type, AKG.Electrolyte))
+        g.add((node, RDFS.label, Literal(parts.label)))
+        for t in parts.salts:
+            g.add((node, AKG.salt, URIRef(t.iri)))
+        for t in parts.solvents:
+            g.add((node, AKG.solvent, URIRef(t.iri)))
+        for t in parts.families:
+            g.add((node, AKG.family, URIRef(t.iri)))
+        if parts.concentration_M is not None:
+            g.add((node, AKG.concentration_M, _num(parts.concentration_M)))
+        return node
+
+    def cell_test(
+        self, coating: URIRef, key: str, cell_type: str | None, electrolytes: tuple[str, ...]
+    ) -> URIRef:
+        local = slug(cell_type or "unspecified") + "-" + slug("|".join(electrolytes) or "none")
+        node = self.iri(f"{key}/test/{local}")
+        g = self.g
+        g.add((node, RDF.type, AKG.CellTest))
+        g.add((coating, AKG.testedIn, node))
+        if cell_type:
+            g.add((node, AKG.cellType, self.term("CellType", cell_type)))
+        for text in electrolytes:
+            g.add((node, AKG.usesElectrolyte, self.electrolyte(text)))
+        return node
+
+    # ------------------------------------------------------------------ coatings
+
+    def coating(self, key: str, records: list[CoatingRecord]) -> None:
+        g = self.g
+        node = self.iri(f"coating/{key}")
+        first = records[0]
+        material = self.term("Material", first.material)
+        g.add((node, RDF.type, AKG.Coating))
+        g.add((node, AKG.hasMaterial, material))
+        substrate_label = next((r.substrate for r in records if r.substrate), None)
+        if substrate_label:
+            g.add((node, AKG.onSubstrate, self.term("Substrate", substrate_label)))
+        ref = next((r.ref for r in records if r.ref is not None), None)
+        if ref is not None:
+            g.add((node, AKG.reportedIn, self.study(ref)))
+        material_label = self.resolved.term("Material", first.material).label
+        substrate_text = (
+            self.resolved.term("Substrate", substrate_label).label if substrate_label else "?"
+        )
+        g.add((node, RDFS.label, Literal(f"{material_label} on {substrate_text} [{ref}]")))
+        process = self.iri(f"coating/{key}/process")
+        g.add((process, RDF.type, AKG.DepositionProcess))
+        g.add((node, AKG.depositedBy, process))
+        for record in records:
+            self.record_facts(node, process, key, record)
+
+    def record_facts(
+        self, node: URIRef, process: URIRef, key: str, record: CoatingRecord
+    ) -> None:
+        g = self.g
+        self.derived(node, record.span)
+        g.add((node, AKG.extractedFrom, Literal(record.source)))
+        if record.year is not None:
+            g.add((node, AKG.year, _int(record.year)))
+        if record.technique:
+            g.add((process, AKG.technique, self.term("Technique", record.technique)))
+        for precursor in record.precursors:
+            g.add((process, AKG.usesPrecursor, self.term("Precursor", precursor)))
+        for index, step in enumerate(record.steps, start=1):
+            step_node = self.iri(f"coating/{key}/process/{record.source}-step/{index}")
+            g.add((process, AKG.hasStep, step_node))
+            g.add((step_node, RDF.type, AKG.ProcessStep))
+            g.add((step_node, AKG.stepIndex, _int(index)))
+            g.add((step_node, AKG.usesPrecursor, self.term("Precursor", step.precursor)))
+            g.add((process, AKG.usesPrecursor, self.term("Precursor", step.precursor)))
+            if step.pulse_s is not None:
+                g.add((step_node, AKG.pulseTime_s, _num(step.pulse_s)))
+            if step.purge_s is not None:
+                g.add((step_node, AKG.purgeTime_s, _num(step.purge_s)))
+        setup = (*record.temperatures, *record.thicknesses, *record.deposition_cycles)
+        for index, q in enumerate(setup):
+            m_node = self.iri(f"coating/{key}/{record.source}-{q.kind}/{index}")
+            self.quantity(m_node, q)
+            g.add((node, AKG.hasMeasurement, m_node))
+            self.derived(m_node, record.span)
+        tests: dict[tuple[str | None, tuple[str, ...]], URIRef] = {}
+        for test in record.cell_tests:
+            tests[(test.cell_type, test.electrolytes)] = self._test_with_densities(
+                node, key, test
+            )
+        for m in record.measurements:
+            test_node = None
+            if m.cell_type or m.electrolytes:
+                found = tests.get((m.cell_type, m.electrolytes))
+                if found is None:
+                    found = self.cell_test(node, key, m.cell_type, m.electrolytes)
+                    tests[(m.cell_type, m.electrolytes)] = found
+                    self.derived(found, m.span)
+                test_node = found
+            self.measurement(node, f"coating/{key}", m, test_node)
+        for method in record.characterization:
+            g.add((node, AKG.characterizedBy, self.term("CharacterizationMethod", method)))
+        for note in record.notes:
+            g.add((node, AKG.note, Literal(note)))
+
+    def _test_with_densities(self, coating: URIRef, key: str, test: CellTest) -> URIRef:
+        node = self.cell_test(coating, key, test.cell_type, test.electrolytes)
+        for q in test.current_densities:
+            if q.canonical_value is not None:
+                self.g.add((node, AKG.currentDensity_mA_cm2, _num(q.canonical_value)))
+        return node
+
+    def material_fact(self, index: int, m: Measurement, coatings: dict) -> None:
+        if not m.subject:
+            return
+        material = self.term("Material", m.subject)
+        ref = self._citation_of(m)
+        node = self.iri(f"fact/{m.span.start}-{m.quantity.kind}-{index}")
+        self.quantity(node, m.quantity)
+        self.g.add((node, AKG.ofMaterial, material))
+        self.g.add((material, AKG.hasMeasurement, node))
+        if ref is not None:
+            self.g.add((node, AKG.reportedIn, self.study(ref)))
+            coating_key = coatings.get((ref, str(material)))
+            if coating_key:
+                self.g.add((self.iri(f"coating/{coating_key}"), AKG.hasMeasurement, node))
+        self.derived(node, m.span)
+
+    def _citation_of(self, m: Measurement) -> int | None:
+        if m.span.sentence is None:
+            return None
+        sentence = next((s for s in self.doc.sentences if s.index == m.span.sentence), None)
+        if sentence and sentence.citations:
+            return sentence.citations[0]
+        # The paragraph's study: the nearest earlier sentence of the paragraph with one citation.
+        if sentence is None:
+            return None
+        for s in reversed(self.doc.sentences[: sentence.index]):
+            if s.paragraph != sentence.paragraph:
+                break
+            if s.citations:
+                return s.citations[0]
+        return None
+
+    def disagreements(self, coatings: dict[str, list[CoatingRecord]]) -> None:
+        """A table year that differs from the reference list's year is kept, and flagged."""
+        years = {r.number: r for r in self.doc.references if r.year}
+        for key, records in coatings.items():
+            for record in records:
+                ref = years.get(record.ref) if record.ref is not None else None
+                if ref is None or record.year is None or record.year == ref.year:
+                    continue
+                node = self.iri(f"disagreement/{key}/year")
+                g = self.g
+                g.add((node, RDF.type, AKG.Disagreement))
+                g.add((node, AKG.about, self.study(ref.number)))
+                g.add((node, AKG.about, self.iri(f"coating/{key}")))
+                g.add((node, AKG.onProperty, AKG.year))
+                g.add((node, AKG.valueA, _int(record.year)))
+                g.add((node, AKG.valueB, _int(ref.year)))
+                g.add((node, AKG.sourceA, self.span(record.span)))
+                ref_span = self.doc.span(ref.start, ref.end, section="References", rule="reference-list")
+                g.add((node, AKG.sourceB, self.span(ref_span)))
+                g.add(
+                    (
+                        node,
+                        RDFS.label,
+                        Literal(
+                            f"[{ref.number}] year: {record.year} in table {record.span.table}, "
+                            f"{ref.year} in the reference list"
+                        ),
+                    )
+                )
+
+
+def coating_key(record: CoatingRecord, material_iri: str) -> str:
+    ref = record.ref if record.ref is not None else "noref"
+    return f"{ref}-{slug(material_iri.rsplit('/', 1)[-1])}"
+
+
+def group_coatings(resolved: ResolvedDocument) -> dict[str, list[CoatingRecord]]:
+    """One coating per (study, material): table rows first, prose facts merged into them.
+
+    Two table rows of one study with the same material stay two coatings (suffix -2, -3).
+    """
+    groups: dict[str, list[CoatingRecord]] = defaultdict(list)
+    seen_rows: dict[str, int] = defaultdict(int)
+    records = sorted(resolved.extracted.coatings, key=lambda r: r.source != "table")
+    for record in records:
+        base = coating_key(record, resolved.term("Material", record.material).iri)
+        if record.source == "table":
+            seen_rows[base] += 1
+            key = base if seen_rows[base] == 1 else f"{base}-{seen_rows[base]}"
+        else:
+            key = base
+        groups[key].append(record)
+    return dict(groups)
+
+
+def build_graph(resolved: ResolvedDocument, vocab: Vocabulary | None = None) -> Graph:
+    """The RDF graph of one document (to be stored as its named graph)."""
+    builder = _Builder(resolved, vocab or load_vocabulary())
+    builder.document()
+    groups = group_coatings(resolved)
+    for key, records in groups.items():
+        builder.coating(key, records)
+    by_ref_material = {}
+    for key, records in groups.items():
+        record = records[0]
+        by_ref_material[(record.ref, resolved.term("Material", record.material).iri)] = key
+    for index, fact in enumerate(resolved.extracted.material_facts):
+        builder.material_fact(index, fact, by_ref_material)
+    builder.disagreements(groups)
+    return builder.g

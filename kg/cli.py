@@ -1,0 +1,360 @@
+"""The `kg` command line: thin wiring of the library, messages for people.
+
+Library errors (IngestError, StoreError, QueryRefused, ...) become one readable line and a
+non-zero exit here, and only here.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(
+    help=(
+        "A knowledge graph of ALD/MLD coatings on alkali-metal anodes.\n\n"
+        "Start with `kg ingest` (reads ../shared/corpus by default), then `kg stats`, "
+        "`kg table coatings`, `kg ask \"coatings stable over 1000 h on Na\"` or "
+        "`kg query \"SELECT ...\"`."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+table_app = typer.Typer(help="Comparison tables built from the graph.", no_args_is_help=True)
+app.add_typer(table_app, name="table")
+
+console = Console(stderr=True)
+out = Console()
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = PROJECT_ROOT.parent / "shared" / "corpus"
+GOLD_DIR = PROJECT_ROOT.parent / "shared" / "gold"
+
+StoreOpt = Annotated[
+    str | None,
+    typer.Option("--store", help="Store folder (default: $KG_STORE or .kg/).", show_default=False),
+]
+EndpointOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--endpoint",
+        help="SPARQL 1.1 server URL to use instead of the embedded store (or $KG_ENDPOINT).",
+        show_default=False,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
+
+
+def fail(message: str, code: int = 1) -> None:
+    console.print(f"[red]Error:[/red] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def open_any(store: str | None, endpoint: str | None, *, read_only: bool = False) -> Any:
+    """The remote store when an endpoint is given, else the embedded one."""
+    from kg.remote import open_backend
+    from kg.store import StoreError
+
+    try:
+        return open_backend(store_path=store, endpoint=endpoint, read_only=read_only)
+    except StoreError as e:
+        fail(str(e))
+
+
+def default_corpus() -> Path:
+    return Path(os.environ.get("KG_CORPUS", DEFAULT_CORPUS))
+
+
+# ---------------------------------------------------------------------------- ingest
+
+
+@app.command()
+def ingest(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Text files or folders (default: ../shared/corpus).", show_default=False),
+    ] = None,
+    store: StoreOpt = None,
+    endpoint: EndpointOpt = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes.", min=1)] = 1,
+) -> None:
+    """Read review text files into the graph, one named graph per document.
+
+    Idempotent: ingesting a document again replaces its graph. Every file is checked and
+    built before anything is written, so a bad file leaves the store as it was.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from ingest.records import IngestError
+    from kg.pipeline import build_files, find_documents
+    from kg.store import StoreError
+    from kg.vocab import ontology_graph
+
+    paths = files or [default_corpus()]
+    try:
+        documents = find_documents(paths)
+    except IngestError as e:
+        fail(str(e))
+    started = time.perf_counter()
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
+    ) as progress:
+        task = progress.add_task("Reading", total=len(documents))
+        try:
+            built = build_files(documents, jobs=jobs, progress=lambda _: progress.advance(task))
+        except IngestError as e:
+            fail(f"{e}\nNothing was written; the store is unchanged.")
+        backend = open_any(store, endpoint)
+        write = progress.add_task("Writing", total=len(built))
+        try:
+            backend.ensure_ontology(ontology_graph())
+            for doc in built:
+                backend.replace_graph(_doc_graph(doc.doc_id), doc.ntriples)
+                progress.advance(write)
+        except StoreError as e:
+            fail(str(e))
+    elapsed = time.perf_counter() - started
+    for doc in built:
+        console.print(
+            f"[green]✓[/green] {doc.doc_id}: {doc.coatings} coatings, {doc.triples} triples"
+        )
+        for warning in doc.warnings:
+            console.print(f"  [yellow]warning:[/yellow] {warning}")
+    console.print(f"Ingested {len(built)} document(s) in {elapsed:.1f} s into {backend.description}.")
+
+
+def _doc_graph(doc_id: str) -> str:
+    from kg.store import doc_graph_iri
+
+    return doc_graph_iri(doc_id)
+
+
+@app.command()
+def docs(store: StoreOpt = None, endpoint: EndpointOpt = None) -> None:
+    """List the documents in the graph."""
+    backend = open_any(store, endpoint, read_only=True)
+    for doc in backend.documents():
+        out.print(doc)
+
+
+@app.command()
+def remove(
+    doc: Annotated[str, typer.Argument(help="Document id, as `kg docs` lists it.")],
+    store: StoreOpt = None,
+    endpoint: EndpointOpt = None,
+) -> None:
+    """Remove one document's named graph."""
+    from kg.store import doc_graph_iri
+
+    backend = open_any(store, endpoint)
+    if not backend.remove_graph(doc_graph_iri(doc)):
+        fail(f"No document '{doc}' in the store. `kg docs` lists the documents.")
+    console.print(f"Removed {doc}.")
+
+
+# ---------------------------------------------------------------------------- inspect
+
+
+STATS_QUERY = """PREFIX akg: <https://w3id.org/ald-kg/ontology#>
+SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
+  GRAPH ?g { ?s a ?class } FILTER(STRSTARTS(STR(?g), "https://w3id.org/ald-kg/graph/doc/"))
+} GROUP BY ?class ORDER BY DESC(?n)"""
+
+
+@app.command()
+def stats(store: StoreOpt = None, endpoint: EndpointOpt = None, as_json: JsonOpt = False) -> None:
+    """Counts per class and the documents in the graph."""
+    backend = open_any(store, endpoint, read_only=True)
+    counts = {
+        row["class"].split("#")[-1].split("/")[-1]: row["n"] for row in backend.select(STATS_QUERY)
+    }
+    documents = backend.documents()
+    if as_json:
+        out.print_json(json.dumps({"documents": documents, "classes": counts}))
+        return
+    if not documents:
+        console.print("The graph is empty. Run `kg ingest` first.")
+        return
+    table = Table(title=f"{backend.description}: {len(documents)} document(s)")
+    table.add_column("class")
+    table.add_column("count", justify="right")
+    for name, n in counts.items():
+        table.add_row(name, str(n))
+    out.print(table)
+    out.print("Documents: " + ", ".join(documents))
+
+
+@app.command()
+def validate(store: StoreOpt = None, endpoint: EndpointOpt = None) -> None:
+    """Check the graph against the SHACL shapes (ontology/shapes.ttl); exit 1 on violations."""
+    from kg.validate import validate_store
+
+    backend = open_any(store, endpoint, read_only=True)
+    report = validate_store(backend)
+    if report.conforms:
+        console.print("[green]✓[/green] The graph conforms to ontology/shapes.ttl: 0 violations.")
+        return
+    out.print(report.text)
+    fail(f"{report.violations} SHACL violation(s); see the report above.")
+
+
+@app.command()
+def query(
+    sparql: Annotated[str, typer.Argument(help="A SELECT, ASK, CONSTRUCT or DESCRIBE query; - reads stdin.")],
+    store: StoreOpt = None,
+    endpoint: EndpointOpt = None,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+    timeout: Annotated[float, typer.Option(help="Seconds before the query is stopped.")] = 10.0,
+    limit: Annotated[int, typer.Option(help="Most rows returned.")] = 1000,
+) -> None:
+    """Run read-only SPARQL (updates, SERVICE and LOAD are refused) with a time and row limit.
+
+    The project's prefixes (akg:, akgv:, skos:, prov:, ...) are predeclared.
+    """
+    from kg.query import QueryRefused, QuerySyntaxError, QueryTimeout, run_query
+
+    if sparql == "-":
+        sparql = sys.stdin.read()
+    backend = open_any(store, endpoint, read_only=True)
+    try:
+        result = run_query(backend, sparql, timeout_s=timeout, max_rows=limit)
+    except (QueryRefused, QuerySyntaxError, QueryTimeout) as e:
+        fail(str(e))
+    if result.form == "ASK":
+        out.print(json.dumps({"boolean": result.boolean}) if as_json else str(result.boolean))
+        return
+    if result.form in ("CONSTRUCT", "DESCRIBE"):
+        sys.stdout.write(result.triples_nt or "")
+        return
+    print_rows(result.columns, result.rows, as_json=as_json, as_csv=as_csv)
+    if result.truncated:
+        console.print(f"[yellow]Truncated at {limit} rows[/yellow] (use --limit to see more).")
+
+
+def print_rows(
+    columns: list[str], rows: list[dict[str, Any]], *, as_json: bool, as_csv: bool, title: str = ""
+) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1, default=str) + "\n")
+        return
+    if as_csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _cell(row.get(k)) for k in columns})
+        return
+    table = Table(title=title or None, show_lines=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*(_cell(row.get(c)) for c in columns))
+    out.print(table)
+    console.print(f"{len(rows)} row(s).")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+@app.command()
+def export(
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="turtle, nt, nquads, trig, json-ld, xml, graphml, gexf, csv or cytoscape.",
+        ),
+    ] = "turtle",
+    output: Annotated[Path | None, typer.Option("--out", "-o", help="File to write (default: stdout).")] = None,
+    store: StoreOpt = None,
+    endpoint: EndpointOpt = None,
+) -> None:
+    """Write the graph for other tools (Protégé, Gephi, Cytoscape, Neo4j, SPARQL servers)."""
+    from kg.export import ExportError
+    from kg.export import export as do_export
+
+    backend = open_any(store, endpoint, read_only=True)
+    try:
+        if output is None:
+            do_export(backend, fmt, sys.stdout.buffer)
+        else:
+            with output.open("wb") as fh:
+                do_export(backend, fmt, fh)
+    except ExportError as e:
+        if output is not None and output.exists() and output.stat().st_size == 0:
+            output.unlink()
+        fail(str(e))
+    if output is not None:
+        console.print(f"Wrote {output} ({output.stat().st_size:,} bytes, {fmt}).")
+
+
+@table_app.command("coatings")
+def table_coatings(
+    store: StoreOpt = None,
+    endpoint: EndpointOpt = None,
+    as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
+) -> None:
+    """One row per coating: doc, ref, year, material, technique, substrate, precursors, ..."""
+    from kg.table import COLUMNS, coatings_table, flat_row
+
+    backend = open_any(store, endpoint, read_only=True)
+    records = coatings_table(backend)
+    if as_json:
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=1) + "\n")
+        return
+    if as_csv:
+        print_rows(COLUMNS, [flat_row(r) for r in records], as_json=False, as_csv=True)
+        return
+    short = ["ref", "year", "material", "technique", "substrate", "precursors", "temperature_C",
+             "thickness_nm", "deposition_cycles", "cell_types"]
+    print_rows(short, [flat_row(r) for r in records], as_json=False, as_csv=False, title="Coatings")
+
+
+# ---------------------------------------------------------------------------- evaluation
+
+
+@app.command("eval-extract")
+def eval_extract(
+    gold: Annotated[Path | None, typer.Option(help="Gold rows JSON.")] = None,
+    store: StoreOpt = None,
+    endpoint: EndpointOpt = None,
+) -> None:
+    """Field-level precision, recall and F1 of `kg table coatings` against gold table rows."""
+    from kg.evaluate import evaluate_table
+
+    gold_path = gold or GOLD_DIR / "table_rows_dev.json"
+    if not gold_path.exists():
+        fail(f"No gold file at {gold_path}. Pass --gold PATH.")
+    backend = open_any(store, endpoint, read_only=True)
+    report = evaluate_table(backend, json.loads(gold_path.read_text()))
+    for line in report["lines"]:
+        out.print(line, highlight=False)
+    out.print(
+        f"precision {report['precision']:.3f}  recall {report['recall']:.3f}  F1 {report['f1']:.3f}",
+        highlight=False,
+    )
+
+
+def main() -> None:  # pragma: no cover - console script entry
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,274 @@
+"""The coatings table: one record per coating, the ORKG-style comparison researchers export.
+
+Read back from the store with SPARQL (so it shows exactly what the graph holds, for every
+document in it), not from the ingest records.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, Protocol
+
+from kg.namespaces import BASE
+
+PREFIXES = f"""PREFIX akg: <{BASE}ontology#>
+PREFIX akgv: <{BASE}vocab/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+"""
+
+DOC_GRAPH = f"{BASE}graph/doc/"
+
+#: Quantity kinds reported as their own columns rather than as outcomes.
+SETUP_KINDS = {
+    "DepositionTemperature": "temperature_C",
+    "Thickness": "thickness_nm",
+    "DepositionCycles": "deposition_cycles",
+}
+
+COLUMNS = [
+    "doc",
+    "ref",
+    "year",
+    "material",
+    "technique",
+    "substrate",
+    "precursors",
+    "temperature_C",
+    "thickness_nm",
+    "deposition_cycles",
+    "cell_types",
+    "electrolytes",
+    "outcomes",
+    "source",
+    "coating",
+]
+
+
+class Selectable(Protocol):
+    def select(self, sparql: str) -> Any: ...
+
+
+def _label(var: str, node: str) -> str:
+    return (
+        f"OPTIONAL {{ {node} skos:prefLabel ?{var}_p }} OPTIONAL {{ {node} rdfs:label ?{var}_r }} "
+        f"BIND(COALESCE(?{var}_p, ?{var}_r, STR({node})) AS ?{var})"
+    )
+
+
+COATINGS_QUERY = (
+    PREFIXES
+    + f"""
+SELECT ?coating ?g ?ref ?tableYear ?refYear ?material ?substrate ?label WHERE {{
+  GRAPH ?g {{ ?coating a akg:Coating ; rdfs:label ?label . }}
+  ?coating akg:hasMaterial ?m .
+  {_label("material", "?m")}
+  OPTIONAL {{ ?coating akg:onSubstrate ?s . {_label("substrate", "?s")} }}
+  OPTIONAL {{ ?coating akg:reportedIn ?study . ?study akg:citationNumber ?ref .
+             OPTIONAL {{ ?study akg:year ?refYear }} }}
+  OPTIONAL {{ ?coating akg:year ?tableYear }}
+}}"""
+)
+
+TECHNIQUE_QUERY = (
+    PREFIXES
+    + f"""
+SELECT ?coating ?technique ?specific WHERE {{
+  ?coating a akg:Coating ; akg:depositedBy/akg:technique ?t .
+  {_label("technique", "?t")}
+  BIND(EXISTS {{ ?other skos:broader ?t }} AS ?general)
+  BIND(EXISTS {{ ?t skos:broader ?any }} AS ?specific)
+}}"""
+)
+
+PRECURSOR_QUERY = (
+    PREFIXES
+    + f"""
+SELECT ?coating ?precursor ?index WHERE {{
+  ?coating a akg:Coating ; akg:depositedBy ?p .
+  {{ ?p akg:hasStep ?step . ?step akg:usesPrecursor ?x ; akg:stepIndex ?index }}
+  UNION {{ ?p akg:usesPrecursor ?x . BIND(1000 AS ?index) }}
+  {_label("precursor", "?x")}
+}} ORDER BY ?coating ?index"""
+)
+
+MEASUREMENT_QUERY = (
+    PREFIXES
+    + """
+SELECT ?coating ?m ?kind ?low ?high ?comparator ?unit ?text ?after ?cd ?cellType ?start WHERE {
+  ?coating a akg:Coating ; akg:hasMeasurement ?m .
+  ?m akg:quantityKind ?k .
+  BIND(STRAFTER(STR(?k), "/vocab/") AS ?kind)
+  OPTIONAL { ?m akg:numericValue ?low }
+  OPTIONAL { ?m akg:maxValue ?high }
+  OPTIONAL { ?m akg:comparator ?comparator }
+  OPTIONAL { ?k akg:canonicalUnitSymbol ?unit }
+  OPTIONAL { ?m akg:valueText ?text }
+  OPTIONAL { ?m akg:afterCycles ?after }
+  OPTIONAL { ?m akg:atCurrentDensity_mA_cm2 ?cd }
+  OPTIONAL { ?m akg:measuredIn/akg:cellType/skos:prefLabel ?cellType }
+  OPTIONAL { ?m prov:wasDerivedFrom/akg:startOffset ?start }
+} ORDER BY ?coating ?start ?m"""
+)
+
+CELL_QUERY = (
+    PREFIXES
+    + f"""
+SELECT ?coating ?cellType ?electrolyte WHERE {{
+  ?coating a akg:Coating ; akg:testedIn ?t .
+  OPTIONAL {{ ?t akg:cellType ?ct . {_label("cellType", "?ct")} }}
+  OPTIONAL {{ ?t akg:usesElectrolyte ?e . {_label("electrolyte", "?e")} }}
+}}"""
+)
+
+SOURCE_QUERY = (
+    PREFIXES
+    + """
+SELECT ?coating ?table ?row ?section ?sentence ?rule ?start WHERE {
+  ?coating a akg:Coating ; prov:wasDerivedFrom ?span .
+  ?span akg:startOffset ?start .
+  OPTIONAL { ?span akg:tableNumber ?table }
+  OPTIONAL { ?span akg:rowNumber ?row }
+  OPTIONAL { ?span akg:section ?section }
+  OPTIONAL { ?span akg:sentenceIndex ?sentence }
+  OPTIONAL { ?span akg:extractionRule ?rule }
+} ORDER BY ?coating ?start"""
+)
+
+
+def _number(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def _value(low: float | None, high: float | None) -> Any:
+    if low is not None and high is not None and low != high:
+        return {"min": _number(low), "max": _number(high)}
+    return _number(low if low is not None else high)
+
+
+def _collapse(values: list[Any]) -> Any:
+    """One value as itself, several as a list (duplicates removed, order kept)."""
+    unique: list[Any] = []
+    for v in values:
+        if v not in unique:
+            unique.append(v)
+    if not unique:
+        return None
+    return unique[0] if len(unique) == 1 else unique
+
+
+def describe_source(row: dict[str, Any]) -> str:
+    if row.get("table") is not None:
+        return f"Table {row['table']}, row {row['row']}"
+    where = f"section {row['section']}" if row.get("section") else "text"
+    if row.get("sentence") is not None:
+        return f"{where}, sentence {row['sentence']}"
+    return where
+
+
+def coatings_table(store: Selectable) -> list[dict[str, Any]]:
+    """Every coating in the store as a plain record (see COLUMNS), sorted by doc, ref."""
+    records: dict[str, dict[str, Any]] = {}
+    for row in store.select(COATINGS_QUERY):
+        c = row["coating"]
+        doc = row["g"][len(DOC_GRAPH) :] if row["g"].startswith(DOC_GRAPH) else row["g"]
+        records[c] = {
+            "doc": doc,
+            "ref": row["ref"],
+            "year": row["tableYear"] if row["tableYear"] is not None else row["refYear"],
+            "material": row["material"],
+            "technique": None,
+            "substrate": row["substrate"],
+            "precursors": [],
+            "temperature_C": None,
+            "thickness_nm": None,
+            "deposition_cycles": None,
+            "cell_types": [],
+            "electrolytes": [],
+            "outcomes": [],
+            "source": [],
+            "coating": c,
+            "label": row["label"],
+        }
+    techniques: dict[str, list[tuple[bool, str]]] = defaultdict(list)
+    for row in store.select(TECHNIQUE_QUERY):
+        techniques[row["coating"]].append((bool(row["specific"]), row["technique"]))
+    for c, options in techniques.items():
+        if c in records:
+            records[c]["technique"] = sorted(options, reverse=True)[0][1]
+    for row in store.select(PRECURSOR_QUERY):
+        r = records.get(row["coating"])
+        if r is not None and row["precursor"] not in r["precursors"]:
+            r["precursors"].append(row["precursor"])
+    setup: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    seen_measurements: set[str] = set()
+    for row in store.select(MEASUREMENT_QUERY):
+        r = records.get(row["coating"])
+        if r is None or row["m"] in seen_measurements:
+            continue
+        seen_measurements.add(row["m"])
+        value = _value(row["low"], row["high"])
+        if row["kind"] in SETUP_KINDS:
+            setup[(row["coating"], SETUP_KINDS[row["kind"]])].append(value)
+            continue
+        conditions = {
+            k: v
+            for k, v in (
+                ("after_cycles", _number(row["after"])),
+                ("current_density_mA_cm2", _number(row["cd"])),
+                ("cell_type", row["cellType"]),
+            )
+            if v is not None
+        }
+        r["outcomes"].append(
+            {
+                "kind": row["kind"],
+                "value": value,
+                "unit": row["unit"],
+                "comparator": row["comparator"] or "=",
+                "text": row["text"],
+                "conditions": conditions,
+            }
+        )
+    for (c, column), values in setup.items():
+        records[c][column] = _collapse(values)
+    for row in store.select(CELL_QUERY):
+        r = records.get(row["coating"])
+        if r is None:
+            continue
+        if row["cellType"] and row["cellType"] not in r["cell_types"]:
+            r["cell_types"].append(row["cellType"])
+        if row["electrolyte"] and row["electrolyte"] not in r["electrolytes"]:
+            r["electrolytes"].append(row["electrolyte"])
+    for row in store.select(SOURCE_QUERY):
+        r = records.get(row["coating"])
+        if r is not None:
+            text = describe_source(row)
+            if text not in r["source"]:
+                r["source"].append(text)
+    return sorted(
+        records.values(), key=lambda r: (r["doc"], r["ref"] if r["ref"] is not None else 10**9, r["material"])
+    )
+
+
+def flat_row(record: dict[str, Any]) -> dict[str, str]:
+    """A record with list and dict cells joined into text, for CSV and spreadsheets."""
+
+    def text(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, dict) and "min" in value:
+            return f"{value['min']}–{value['max']}"
+        if isinstance(value, list):
+            return "; ".join(text(v) for v in value)
+        if isinstance(value, dict) and "kind" in value:
+            cond = ", ".join(f"{k}={v}" for k, v in value["conditions"].items())
+            comparator = "" if value["comparator"] == "=" else value["comparator"]
+            body = f"{value['kind']} {comparator}{text(value['value'])} {value['unit'] or ''}".strip()
+            return f"{body} ({cond})" if cond else body
+        return str(value)
+
+    return {column: text(record.get(column)) for column in COLUMNS}

@@ -71,7 +71,11 @@ def split_electrolyte(vocab: Vocabulary, text: str) -> ElectrolyteParts:
     if whole is not None:
         families[whole.iri] = Term(whole.iri, whole.label, False, "ElectrolyteFamily")
     for token in _TOKEN.findall(text.replace("/", " ").replace("-", " ")):
-        for kind, bucket in (("Salt", salts), ("Solvent", solvents), ("ElectrolyteFamily", families)):
+        for kind, bucket in (
+            ("Salt", salts),
+            ("Solvent", solvents),
+            ("ElectrolyteFamily", families),
+        ):
             concept = vocab.lookup(kind, token.strip(".,"))
             if concept is not None:
                 bucket[concept.iri] = Term(concept.iri, concept.label, False, kind)

@@ -255,9 +255,7 @@ class _Builder:
         for record in records:
             self.record_facts(node, process, key, record)
 
-    def record_facts(
-        self, node: URIRef, process: URIRef, key: str, record: CoatingRecord
-    ) -> None:
+    def record_facts(self, node: URIRef, process: URIRef, key: str, record: CoatingRecord) -> None:
         g = self.g
         self.derived(node, record.span)
         g.add((node, AKG.extractedFrom, Literal(record.source)))
@@ -286,9 +284,7 @@ class _Builder:
             self.derived(m_node, record.span)
         tests: dict[tuple[str | None, tuple[str, ...]], URIRef] = {}
         for test in record.cell_tests:
-            tests[(test.cell_type, test.electrolytes)] = self._test_with_densities(
-                node, key, test
-            )
+            tests[(test.cell_type, test.electrolytes)] = self._test_with_densities(node, key, test)
         for m in record.measurements:
             test_node = None
             if m.cell_type or m.electrolytes:
@@ -360,7 +356,9 @@ class _Builder:
                 g.add((node, AKG.valueA, _int(record.year)))
                 g.add((node, AKG.valueB, _int(ref.year)))
                 g.add((node, AKG.sourceA, self.span(record.span)))
-                ref_span = self.doc.span(ref.start, ref.end, section="References", rule="reference-list")
+                ref_span = self.doc.span(
+                    ref.start, ref.end, section="References", rule="reference-list"
+                )
                 g.add((node, AKG.sourceB, self.span(ref_span)))
                 g.add(
                     (

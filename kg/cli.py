@@ -22,8 +22,8 @@ app = typer.Typer(
     help=(
         "A knowledge graph of ALD/MLD coatings on alkali-metal anodes.\n\n"
         "Start with `kg ingest` (reads ../shared/corpus by default), then `kg stats`, "
-        "`kg table coatings`, `kg ask \"coatings stable over 1000 h on Na\"` or "
-        "`kg query \"SELECT ...\"`."
+        '`kg table coatings`, `kg ask "coatings stable over 1000 h on Na"` or '
+        '`kg query "SELECT ..."`.'
     ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -82,7 +82,9 @@ def default_corpus() -> Path:
 def ingest(
     files: Annotated[
         list[Path] | None,
-        typer.Argument(help="Text files or folders (default: ../shared/corpus).", show_default=False),
+        typer.Argument(
+            help="Text files or folders (default: ../shared/corpus).", show_default=False
+        ),
     ] = None,
     store: StoreOpt = None,
     endpoint: EndpointOpt = None,
@@ -130,7 +132,9 @@ def ingest(
         )
         for warning in doc.warnings:
             console.print(f"  [yellow]warning:[/yellow] {warning}")
-    console.print(f"Ingested {len(built)} document(s) in {elapsed:.1f} s into {backend.description}.")
+    console.print(
+        f"Ingested {len(built)} document(s) in {elapsed:.1f} s into {backend.description}."
+    )
 
 
 def _doc_graph(doc_id: str) -> str:
@@ -210,7 +214,9 @@ def validate(store: StoreOpt = None, endpoint: EndpointOpt = None) -> None:
 
 @app.command()
 def query(
-    sparql: Annotated[str, typer.Argument(help="A SELECT, ASK, CONSTRUCT or DESCRIBE query; - reads stdin.")],
+    sparql: Annotated[
+        str, typer.Argument(help="A SELECT, ASK, CONSTRUCT or DESCRIBE query; - reads stdin.")
+    ],
     store: StoreOpt = None,
     endpoint: EndpointOpt = None,
     as_json: JsonOpt = False,
@@ -281,7 +287,9 @@ def export(
             help="turtle, nt, nquads, trig, json-ld, xml, graphml, gexf, csv or cytoscape.",
         ),
     ] = "turtle",
-    output: Annotated[Path | None, typer.Option("--out", "-o", help="File to write (default: stdout).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--out", "-o", help="File to write (default: stdout).")
+    ] = None,
     store: StoreOpt = None,
     endpoint: EndpointOpt = None,
 ) -> None:
@@ -322,8 +330,18 @@ def table_coatings(
     if as_csv:
         print_rows(COLUMNS, [flat_row(r) for r in records], as_json=False, as_csv=True)
         return
-    short = ["ref", "year", "material", "technique", "substrate", "precursors", "temperature_C",
-             "thickness_nm", "deposition_cycles", "cell_types"]
+    short = [
+        "ref",
+        "year",
+        "material",
+        "technique",
+        "substrate",
+        "precursors",
+        "temperature_C",
+        "thickness_nm",
+        "deposition_cycles",
+        "cell_types",
+    ]
     print_rows(short, [flat_row(r) for r in records], as_json=False, as_csv=False, title="Coatings")
 
 

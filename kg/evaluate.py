@@ -72,16 +72,20 @@ def _electrolyte_ok(vocab: Vocabulary, gold: str, got: list[str]) -> bool:
         p = split_electrolyte(vocab, label)
         salts = {t.iri for t in g.salts}
         solvents = {t.iri for t in g.solvents}
-        if (salts or solvents) and salts <= {t.iri for t in p.salts} and solvents <= {
-            t.iri for t in p.solvents
-        }:
+        if (
+            (salts or solvents)
+            and salts <= {t.iri for t in p.salts}
+            and solvents <= {t.iri for t in p.solvents}
+        ):
             return True
         if not salts and not solvents and {t.iri for t in g.families} & {t.iri for t in p.families}:
             return True
     return False
 
 
-def compare_row(vocab: Vocabulary, gold: dict[str, Any], got: dict[str, Any] | None) -> dict[str, bool | None]:
+def compare_row(
+    vocab: Vocabulary, gold: dict[str, Any], got: dict[str, Any] | None
+) -> dict[str, bool | None]:
     """Each gold field → True (right), False (wrong), None (missing)."""
     result: dict[str, bool | None] = {}
     for field, value in gold.items():
@@ -94,7 +98,9 @@ def compare_row(vocab: Vocabulary, gold: dict[str, Any], got: dict[str, Any] | N
         if field == "material":
             result[field] = _concept(vocab, "Material", value) == _concept(vocab, "Material", have)
         elif field == "substrate":
-            result[field] = _concept(vocab, "Substrate", value) == _concept(vocab, "Substrate", have)
+            result[field] = _concept(vocab, "Substrate", value) == _concept(
+                vocab, "Substrate", have
+            )
         elif field == "technique":
             result[field] = _technique_ok(vocab, value, have)
         elif field == "precursors":
@@ -117,15 +123,28 @@ def compare_row(vocab: Vocabulary, gold: dict[str, Any], got: dict[str, Any] | N
             found = _as_set(values)
             result[name] = (_as_set(value) <= found) if found else None
         elif field == "after_cycles":
-            found = _as_set([o["conditions"].get("after_cycles") for o in outcomes if o["conditions"].get("after_cycles") is not None])
+            found = _as_set(
+                [
+                    o["conditions"].get("after_cycles")
+                    for o in outcomes
+                    if o["conditions"].get("after_cycles") is not None
+                ]
+            )
             result[name] = (_as_set(value) <= found) if found else None
         elif field == "current_density_mA_cm2":
             found = _as_set(
-                [o["conditions"].get("current_density_mA_cm2") for o in outcomes if o["conditions"].get("current_density_mA_cm2") is not None]
+                [
+                    o["conditions"].get("current_density_mA_cm2")
+                    for o in outcomes
+                    if o["conditions"].get("current_density_mA_cm2") is not None
+                ]
             )
             result[name] = (_as_set(value) <= found) if found else None
         elif field == "cell_type":
-            wanted = {_concept(vocab, "CellType", v) for v in (value if isinstance(value, list) else [value])}
+            wanted = {
+                _concept(vocab, "CellType", v)
+                for v in (value if isinstance(value, list) else [value])
+            }
             have = {_concept(vocab, "CellType", v) for v in got.get("cell_types") or []}
             result[name] = (wanted <= have) if have else None
         elif field == "electrolytes":
@@ -134,7 +153,9 @@ def compare_row(vocab: Vocabulary, gold: dict[str, Any], got: dict[str, Any] | N
     return result
 
 
-def find_match(vocab: Vocabulary, gold: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+def find_match(
+    vocab: Vocabulary, gold: dict[str, Any], rows: list[dict[str, Any]]
+) -> dict[str, Any] | None:
     material = _concept(vocab, "Material", gold.get("material"))
     candidates = [r for r in rows if r.get("ref") == gold.get("ref")]
     for r in candidates:
@@ -169,7 +190,15 @@ def evaluate_rows(rows: list[dict[str, Any]], gold: list[dict[str, Any]]) -> dic
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1, "lines": lines, "tp": tp, "fp": fp, "fn": fn}
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "lines": lines,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
 
 
 def evaluate_table(store: Any, gold: list[dict[str, Any]]) -> dict[str, Any]:

@@ -64,19 +64,23 @@ def read_text(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise IngestError(f"{path}: {size / 1e6:.1f} MB is over the {MAX_BYTES // 10**6} MB limit.")
+            raise IngestError(
+                f"{path}: {size / 1e6:.1f} MB is over the {MAX_BYTES // 10**6} MB limit."
+            )
         data = path.read_bytes()
     except OSError as e:
         raise IngestError(f"{path}: cannot be read ({e.strerror or e}).") from e
     if not data.strip():
         raise IngestError(f"{path}: the file is empty.")
     if b"\x00" in data[:8192]:
-        raise IngestError(f"{path}: looks like a binary file, not text. Convert it to UTF-8 text first.")
+        raise IngestError(
+            f"{path}: looks like a binary file, not text. Convert it to UTF-8 text first."
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise IngestError(
-            f"{path}: not UTF-8 text (byte {e.start}: {data[e.start:e.start + 1]!r}). "
+            f"{path}: not UTF-8 text (byte {e.start}: {data[e.start : e.start + 1]!r}). "
             "Re-save it as UTF-8."
         ) from e
 

@@ -250,7 +250,8 @@ def coatings_table(store: Selectable) -> list[dict[str, Any]]:
             if text not in r["source"]:
                 r["source"].append(text)
     return sorted(
-        records.values(), key=lambda r: (r["doc"], r["ref"] if r["ref"] is not None else 10**9, r["material"])
+        records.values(),
+        key=lambda r: (r["doc"], r["ref"] if r["ref"] is not None else 10**9, r["material"]),
     )
 
 
@@ -267,7 +268,9 @@ def flat_row(record: dict[str, Any]) -> dict[str, str]:
         if isinstance(value, dict) and "kind" in value:
             cond = ", ".join(f"{k}={v}" for k, v in value["conditions"].items())
             comparator = "" if value["comparator"] == "=" else value["comparator"]
-            body = f"{value['kind']} {comparator}{text(value['value'])} {value['unit'] or ''}".strip()
+            body = (
+                f"{value['kind']} {comparator}{text(value['value'])} {value['unit'] or ''}".strip()
+            )
             return f"{body} ({cond})" if cond else body
         return str(value)
 

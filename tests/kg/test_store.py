@@ -1,0 +1,63 @@
+"""kg/store.py: one named graph per document, replaced atomically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.store import OxigraphStore, StoreError, doc_graph_iri, open_store
+
+A = '<https://example.org/a> <https://example.org/p> "one" .\n'
+B = '<https://example.org/b> <https://example.org/p> "two" .\n'
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> OxigraphStore:
+    return open_store(tmp_path / "store")
+
+
+def test_replace_document_replaces_only_its_graph(store: OxigraphStore) -> None:
+    store.replace_graph(doc_graph_iri("one"), A)
+    store.replace_graph(doc_graph_iri("two"), B)
+    store.replace_graph(doc_graph_iri("one"), B)
+    rows = list(store.select("SELECT ?s ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"))
+    assert [r["s"] for r in rows] == ["https://example.org/b", "https://example.org/b"]
+    assert store.documents() == ["one", "two"]
+
+
+def test_a_failed_write_leaves_the_store_as_it_was(store: OxigraphStore) -> None:
+    store.replace_graph(doc_graph_iri("one"), A)
+    with pytest.raises(StoreError):
+        store.replace_graph(doc_graph_iri("one"), B + "this is not N-Triples")
+    assert [r["n"] for r in store.select(COUNT)] == [1]
+    assert next(store.select("SELECT ?o WHERE { ?s ?p ?o }"))["o"] == "one"
+
+
+def test_store_persists_on_disk(tmp_path: Path) -> None:
+    first = open_store(tmp_path / "s")
+    first.replace_graph(doc_graph_iri("one"), A)
+    del first
+    again = open_store(tmp_path / "s", read_only=True)
+    assert again.documents() == ["one"]
+
+
+def test_remove_graph(store: OxigraphStore) -> None:
+    store.replace_graph(doc_graph_iri("one"), A)
+    assert store.remove_graph(doc_graph_iri("one"))
+    assert not store.remove_graph(doc_graph_iri("one"))
+    assert store.is_empty()
+
+
+def test_store_location_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from kg.store import store_location
+
+    monkeypatch.setenv("KG_STORE", str(tmp_path / "env"))
+    assert store_location() == tmp_path / "env"
+    assert store_location(tmp_path / "flag") == tmp_path / "flag"
+
+
+def test_in_memory_store_has_no_path() -> None:
+    assert open_store(memory=True).description == "in-memory Oxigraph"

@@ -1,0 +1,584 @@
+"""Find the parts of a normalized review: sections, sentences, captions, tables, glossary, refs.
+
+Extraction rules downstream need to know *where* a string sits (a table row is read by
+column, a body sentence carries its citations, the reference list says which study ``[94]``
+is), so this stage cuts the clean text into records whose offsets point into it.
+:meth:`StructuredDocument.span` maps them back to the original text.
+
+All rules are line based: the converter writes one paragraph, heading, caption or table row
+per line, separates blocks by blank lines and cells by TABs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.records import (
+    Caption,
+    GlossaryEntry,
+    IngestError,
+    NormalizedText,
+    Reference,
+    Sentence,
+    StructuredDocument,
+    TableBlock,
+    TableRow,
+)
+
+# --------------------------------------------------------------------------- line kinds
+
+_HEADING = re.compile(r"(\d{1,2}(?:\.\d{1,2})*)\.?\s+([A-Z][^\t\[*]*)")
+_REFERENCES = re.compile(r"(?i)(?:references|bibliography|literature cited|works cited)\s*:?")
+_ABSTRACT = re.compile(r"(?i)abstract\s*(?:[:.]\s*|$)")
+_TABLE_CAPTION = re.compile(r"Table\s+(\d+)[.:]\s*")
+_FIGURE_CAPTION = re.compile(r"(Figure|Fig\.|Scheme)\s+(\d+)[.:]\s")
+_METADATA = re.compile(r"\*?\s*[A-Z][\w'’]*(?: [\w'’]+){0,3}:\s")
+_ABBR = r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*"
+_GLOSSARY_LINE = re.compile(rf"{_ABBR} ?= ?\S")
+_GLOSSARY_PAIR = re.compile(rf"(?<![\w\-/])({_ABBR}) ?= ?(?=\S)")
+_INLINE_ABBR = re.compile(r"\(([A-Za-z][A-Za-z0-9\-]*[A-Z0-9][A-Za-z0-9\-]*)\)")
+_CITATION = re.compile(r"\[(\d+(?:\s*[,–\-]\s*\d+)*)\]")
+_REF_ENTRY = re.compile(r"\[?(\d{1,4})[.\]]\s+(?=\S)")
+
+_MAX_HEADING_CHARS = 150
+_MAX_HEADING_WORDS = 20
+
+# Tokens ending in "." after which a sentence does not end.
+_NO_SPLIT_AFTER = frozenset(
+    [
+        "al.",
+        "e.g.",
+        "i.e.",
+        "fig.",
+        "figs.",
+        "vs.",
+        "no.",
+        "nos.",
+        "ref.",
+        "refs.",
+        "eq.",
+        "eqs.",
+        "ca.",
+        "approx.",
+        "cf.",
+        "dr.",
+        "prof.",
+        "vol.",
+        "pp.",
+        "p.",
+        "ed.",
+        "eds.",
+        "resp.",
+        "sec.",
+        "ch.",
+        "ph.d.",
+        "et.",
+        "mr.",
+        "ms.",
+        "st.",
+        "inc.",
+        "co.",
+        "ltd.",
+        "corp.",
+        "ext.",
+    ]
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)\]]*(?=\s+[“\"(]?[A-Z0-9])")
+_TERMINAL = re.compile(r"[.!?][\"”’)\]]*$")
+
+
+@dataclass(frozen=True)
+class _Line:
+    index: int
+    start: int
+    end: int
+    text: str
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+
+def _lines(text: str) -> list[_Line]:
+    out: list[_Line] = []
+    start = 0
+    for i, raw in enumerate(text.split("\n")):
+        out.append(_Line(i, start, start + len(raw), raw))
+        start += len(raw) + 1
+    return out
+
+
+def _is_heading(text: str) -> bool:
+    """A short numbered line without a final period: ``3.1.2. Fluoride Coatings``."""
+    if "\t" in text or len(text) > _MAX_HEADING_CHARS or text.rstrip().endswith((".", ":", ";")):
+        return False
+    return bool(_HEADING.fullmatch(text.strip())) and len(text.split()) <= _MAX_HEADING_WORDS
+
+
+def doc_id_for(path: str | Path) -> str:
+    """A stable slug of the file stem, so one file name is always one document id.
+
+    >>> doc_id_for("../shared/corpus/ALD MLD_alkali Review.txt")
+    'ald-mld-alkali-review'
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", Path(path).stem.lower()).strip("-")
+    return slug or "document"
+
+
+# --------------------------------------------------------------------------- small parsers
+
+
+def citations_in(text: str) -> tuple[int, ...]:
+    """Citation numbers in brackets, ranges expanded, in order of appearance, no repeats.
+
+    >>> citations_in("as shown [94], [97,98] and [113–115]; see [107] /K [50].")
+    (94, 97, 98, 113, 114, 115, 107, 50)
+    """
+    found: dict[int, None] = {}
+    for m in _CITATION.finditer(text):
+        for part in m.group(1).split(","):
+            bounds = re.split(r"\s*[–\-]\s*", part.strip())
+            if len(bounds) == 2 and bounds[0] and bounds[1]:
+                low, high = int(bounds[0]), int(bounds[1])
+                if low <= high <= low + 200:  # a range, not a typo'd pair
+                    for n in range(low, high + 1):
+                        found.setdefault(n)
+                    continue
+            for b in bounds:
+                if b:
+                    found.setdefault(int(b))
+    return tuple(found)
+
+
+def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans in text[start:end]; no split after abbreviations (``et al.``, ``Fig.``)."""
+    spans: list[tuple[int, int]] = []
+    chunk = text[start:end]
+    cut = 0
+    for m in _SENTENCE_END.finditer(chunk):
+        before = chunk[cut : m.start()]
+        last = before.split()[-1] if before.split() else ""
+        word = last.lstrip("([{“\"'").lower()
+        if word in _NO_SPLIT_AFTER:
+            continue
+        spans.append((cut, m.end()))
+        cut = m.end()
+    spans.append((cut, len(chunk)))
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        piece = chunk[s:e]
+        lead = len(piece) - len(piece.lstrip())
+        trail = len(piece) - len(piece.rstrip())
+        if piece.strip():
+            out.append((start + s + lead, start + e - trail))
+    return out
+
+
+def _cut_name(name: str, *, inline: bool) -> str:
+    """The full name of a ``ABBR = name`` pair: stop at an unbalanced ``)`` and, inline, at
+    the end of the clause."""
+    depth = 0
+    for i, ch in enumerate(name):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            if depth == 0:
+                name = name[:i]
+                break
+            depth -= 1
+    if inline:
+        name = re.split(r";|, |\. | \[| and | or ", name, maxsplit=1)[0]
+        name = " ".join(name.split()[:6])
+    return name.strip().rstrip(".,;: ")
+
+
+def _glossary_pairs(line: _Line) -> list[GlossaryEntry]:
+    """``ABBR = full name`` pairs; the next ``ABBR =`` ends a name even without a comma."""
+    matches = list(_GLOSSARY_PAIR.finditer(line.text))
+    inline = not _GLOSSARY_LINE.match(line.text)
+    out: list[GlossaryEntry] = []
+    for i, m in enumerate(matches):
+        stop = matches[i + 1].start() if i + 1 < len(matches) else len(line.text)
+        raw = line.text[m.end() : stop]
+        name = _cut_name(raw, inline=inline and i + 1 == len(matches))
+        if not name or not re.search("[A-Za-z]", name) or len(name) <= len(m.group(1)) - 1:
+            continue
+        if re.fullmatch(r"[\d.,\s]+.*", name) and not re.search("[a-z]{3}", name):
+            continue  # "1 C = 170 mA g-1": a value, not a name
+        begin = line.start + m.start()
+        out.append(GlossaryEntry(m.group(1), name, begin, line.start + m.end() + len(name)))
+    return out
+
+
+def _long_form(short: str, before: str) -> str | None:
+    """Schwartz–Hearst: the shortest tail of ``before`` whose letters spell ``short`` in order,
+    the first letter at a word start."""
+    letters = short[:-1] if short.endswith("s") and short[-2:-1].isupper() else short
+    letters = "".join(c for c in letters if c.isalnum()).lower()
+    if len(letters) < 2:
+        return None
+    words = before.split()[-min(len(letters) + 5, len(letters) * 2) :]
+    candidate = " ".join(words)
+    low = candidate.lower()
+    li = len(low) - 1
+    for si in range(len(letters) - 1, -1, -1):
+        c = letters[si]
+        while li >= 0 and (low[li] != c or (si == 0 and li > 0 and low[li - 1].isalnum())):
+            li -= 1
+        if li < 0:
+            return None
+        li -= 1
+    begin = max(candidate.rfind(" ", 0, li + 1), -1) + 1
+    long = candidate[begin:].strip()
+    if not long or long.lower() == short.lower() or len(long) <= len(short):
+        return None
+    if len(long.split()) > len(letters) + 2:
+        return None
+    return long
+
+
+def _inline_definitions(line: _Line) -> list[GlossaryEntry]:
+    """``dimethoxyethane (DME)``: an abbreviation in parentheses after its full name."""
+    out: list[GlossaryEntry] = []
+    for m in _INLINE_ABBR.finditer(line.text):
+        short = m.group(1)
+        if sum(c.isupper() for c in short) < 2 or len(short) > 12:
+            continue
+        before = line.text[: m.start()].rstrip()
+        # stay within the clause: a name does not run across brackets or sentence ends
+        clause = re.split(r"[\[\]();:/]|\. |, ", before)[-1]
+        long = _long_form(short, clause)
+        if long is None:
+            long = _long_form(short, before[-120:])
+            if long is None or not re.search(r"\(", long):
+                continue
+        begin = line.start + before.rfind(long)
+        out.append(GlossaryEntry(short, long, begin, line.start + m.end()))
+    return out
+
+
+_AUTHOR = r"[^\s;,*][^;,*]*?, (?:[A-Z][a-z]?\.)(?:[ \-]?[A-Z][a-z]?\.)*"
+_AUTHORS = re.compile(rf"((?:{_AUTHOR}; )*{_AUTHOR})(?:;? et al\.)?\s+")
+_VENUE = re.compile(r"(?<!\*)\*(?!\*)([^*]+?)\*(?!\*)")
+_BOLD_YEAR = re.compile(r"\*\*((?:1[89]|20)\d{2})[a-z]?\*\*")
+_YEAR = re.compile(r"(?<![\d/.])((?:1[89]|20)\d{2})(?![\d/])")
+_DOI = re.compile(r"(?:doi\.org/|doi:\s*|\b)(10\.\d{4,9}/[^\s\]\)>\"]+)", re.I)
+_LINK_NOISE = re.compile(r"\[\[[^\]]*\]\([^)]*\)\]")
+
+
+def parse_reference(number: int, text: str, start: int, end: int) -> Reference:
+    """Split one reference-list entry into authors, title, venue, year and DOI.
+
+    >>> r = parse_reference(85, "Kazyak, E.; Wood, K.N.; Dasgupta, N.P. Improved cycle life."
+    ...     " *Chem. Mater.* **2015**, *27*, 6457–6462. [[CrossRef](#)]", 0, 0)
+    >>> r.authors, r.title, r.venue, r.year
+    (('Kazyak, E.', 'Wood, K.N.', 'Dasgupta, N.P.'), 'Improved cycle life', 'Chem. Mater.', 2015)
+    """
+    clean = " ".join(_LINK_NOISE.sub("", text).split())
+    authors: tuple[str, ...] = ()
+    rest = clean
+    m = _AUTHORS.match(clean)
+    if m:
+        authors = tuple(a.strip() for a in m.group(1).split("; "))
+        rest = clean[m.end() :]
+    venue_m = _VENUE.search(rest)
+    venue = venue_m.group(1).strip() if venue_m else None
+    title_part = rest[: venue_m.start()] if venue_m else rest.split(". ")[0]
+    title = re.sub(r"(?:\.\s*)?\bIn\s*$", "", title_part.strip()).strip().rstrip(".").strip()
+    doi_m = _DOI.search(clean)
+    doi = doi_m.group(1).rstrip(".,;") if doi_m else None
+    no_doi = clean.replace(doi, "") if doi else clean
+    bold = _BOLD_YEAR.search(no_doi)
+    years = _YEAR.findall(no_doi)
+    year = int(bold.group(1)) if bold else (int(years[-1]) if years else None)
+    return Reference(number, clean, authors, title or None, venue, year, doi, start, end)
+
+
+def _references(lines: list[_Line]) -> list[Reference]:
+    """Numbered entries; a line that does not continue the numbering continues the entry."""
+    entries: list[tuple[int, list[_Line], int]] = []  # number, lines, content start
+    for line in lines:
+        if line.blank:
+            continue
+        m = _REF_ENTRY.match(line.text)
+        if m:
+            n = int(m.group(1))
+            prev = entries[-1][0] if entries else None
+            if prev is None or prev < n <= prev + 3:
+                entries.append((n, [line], line.start + m.end()))
+                continue
+        if entries:
+            entries[-1][1].append(line)
+    out: list[Reference] = []
+    for n, ls, begin in entries:
+        text = " ".join(ln.text.strip() for ln in ls)
+        head = _REF_ENTRY.match(text)
+        body = text[head.end() :] if head else text
+        out.append(parse_reference(n, body, begin, ls[-1].end))
+    return out
+
+
+# --------------------------------------------------------------------------- the document
+
+
+@dataclass
+class _Paragraph:
+    start: int
+    end: int
+    section: str | None
+    last_line: int  # index of its last line, to see whether two paragraphs are adjacent
+
+
+def _ends_mid_sentence(text: str) -> bool:
+    return not _TERMINAL.search(text.rstrip())
+
+
+def _continues(prev: str, nxt: str) -> bool:
+    """The converter broke one paragraph in two across a blank line."""
+    if not _ends_mid_sentence(prev):
+        return False
+    nxt = nxt.lstrip()
+    last = prev.rstrip().split()[-1] if prev.split() else ""
+    return bool(nxt[:1].islower() or re.fullmatch(r"[a-z][a-z\-]*|.*[,\-]", last))
+
+
+def _title(lines: list[_Line]) -> tuple[str, int | None]:
+    for line in lines:
+        words = line.text.strip().strip("#*").split()
+        if len(words) >= 2 and "\t" not in line.text:
+            return " ".join(words), line.index
+    return "", None
+
+
+def structure(normalized: NormalizedText, *, doc_id: str, path: str) -> StructuredDocument:
+    """Cut clean text into sections, sentences, captions, tables, glossary and references.
+
+    Raises:
+        IngestError: the text has no body sentence at all (empty or unreadable file).
+    """
+    text = normalized.text
+    lines = _lines(text)
+    title, title_idx = _title(lines)
+
+    ref_idx = next(
+        (ln.index for ln in reversed(lines) if _REFERENCES.fullmatch(ln.text.strip())), None
+    )
+    stop = ref_idx if ref_idx is not None else len(lines)
+    starts = [
+        ln.index
+        for ln in lines[:stop]
+        if (_ABSTRACT.match(ln.text) and not ln.blank) or _is_heading(ln.text)
+    ]
+    if starts:
+        body_from = starts[0]
+    elif title_idx is not None and any(not ln.blank for ln in lines[title_idx + 1 : stop]):
+        body_from = title_idx + 1
+    else:
+        body_from = 0
+
+    sections: list[tuple[str, int]] = []
+    paragraphs: list[_Paragraph] = []
+    captions: list[Caption] = []
+    tables: list[TableBlock] = []
+    glossary: list[GlossaryEntry] = []
+    section: str | None = None
+    open_para: _Paragraph | None = None
+    front_tail = False  # metadata after the abstract (Citation:, Received:, ...) until a heading
+
+    def close() -> None:
+        nonlocal open_para
+        if open_para is not None:
+            paragraphs.append(open_para)
+            open_para = None
+
+    i = 0
+    while i < stop:
+        line = lines[i]
+        stripped = line.text.strip()
+        if line.blank:
+            close()
+            i += 1
+            continue
+        if "\t" not in line.text:
+            glossary.extend(_inline_definitions(line))
+            glossary.extend(_glossary_pairs(line) if "=" in line.text else ())
+        if i >= body_from and _is_heading(line.text):
+            close()
+            front_tail = False
+            section = stripped
+            sections.append((section, line.start))
+            i += 1
+            continue
+        m_abs = _ABSTRACT.match(line.text)
+        if m_abs and i >= body_from:
+            close()
+            section = "Abstract"
+            sections.append((section, line.start))
+            if stripped.lower().rstrip(":.") != "abstract":
+                open_para = _Paragraph(line.start + m_abs.end(), line.end, section, i)
+            i += 1
+            continue
+        m_tab = _TABLE_CAPTION.match(line.text)
+        if m_tab:
+            close()
+            table, i = _table(lines, i, stop, int(m_tab.group(1)), section)
+            tables.append(table)
+            for entry in table.glossary:
+                if entry not in glossary:
+                    glossary.append(entry)
+            continue
+        m_fig = _FIGURE_CAPTION.match(line.text)
+        if m_fig:
+            close()
+            j = i
+            while j + 1 < stop and not lines[j + 1].blank and "\t" not in lines[j + 1].text:
+                j += 1
+            cap = text[line.start : lines[j].end]
+            kind = "Figure" if m_fig.group(1) == "Fig." else m_fig.group(1)
+            captions.append(
+                Caption(
+                    kind,
+                    int(m_fig.group(2)),
+                    " ".join(cap.split()),
+                    line.start,
+                    lines[j].end,
+                    citations_in(cap),
+                )
+            )
+            i = j + 1
+            continue
+        if section == "Abstract" and _METADATA.match(line.text):
+            front_tail = True
+        if (
+            i < body_from
+            or front_tail
+            or (section is None and len(stripped.split()) == 1)  # "Review", "Article"
+            or "\t" in line.text
+            or _GLOSSARY_LINE.match(line.text)
+            or _METADATA.match(line.text)
+        ):
+            close()
+            i += 1
+            continue
+        if open_para is None:
+            open_para = _Paragraph(line.start, line.end, section, i)
+        else:
+            open_para.end, open_para.last_line = line.end, i
+        i += 1
+    close()
+
+    if ref_idx is not None:
+        sections.append((lines[ref_idx].text.strip(), lines[ref_idx].start))
+    references = _references(lines[ref_idx + 1 :]) if ref_idx is not None else []
+
+    sentences = _sentences(text, lines, paragraphs)
+    if not sentences:
+        raise IngestError(
+            f"No sentences found in {path!r}: the file is empty or holds no body text. "
+            "Check that it is a plain-text article (one paragraph per line)."
+        )
+    section_spans = tuple(
+        (heading, begin, sections[k + 1][1] if k + 1 < len(sections) else len(text))
+        for k, (heading, begin) in enumerate(sections)
+    )
+    seen: set[tuple[str, str, int]] = set()
+    unique: list[GlossaryEntry] = []
+    for entry in sorted(glossary, key=lambda g: (g.start, g.end)):
+        key = (entry.abbreviation, entry.full_name, entry.start)
+        if key not in seen:
+            seen.add(key)
+            unique.append(entry)
+    return StructuredDocument(
+        doc_id=doc_id,
+        path=path,
+        title=title,
+        normalized=normalized,
+        sections=section_spans,
+        sentences=tuple(sentences),
+        captions=tuple(captions),
+        tables=tuple(tables),
+        glossary=tuple(unique),
+        references=tuple(references),
+    )
+
+
+def _sentences(text: str, lines: list[_Line], paragraphs: list[_Paragraph]) -> list[Sentence]:
+    """Join paragraphs broken mid-sentence, then split each into sentences."""
+    joined: list[_Paragraph] = []
+    for p in paragraphs:
+        prev = joined[-1] if joined else None
+        if (
+            prev is not None
+            and prev.section == p.section
+            and all(ln.blank for ln in lines[prev.last_line + 1 : _line_at(lines, p.start)])
+            and _continues(text[prev.start : prev.end], text[p.start : p.end])
+        ):
+            prev.end, prev.last_line = p.end, p.last_line
+        else:
+            joined.append(_Paragraph(p.start, p.end, p.section, p.last_line))
+    out: list[Sentence] = []
+    for k, p in enumerate(joined):
+        for s, e in _split_sentences(text, p.start, p.end):
+            piece = text[s:e].replace("\n", " ").replace("\t", " ")
+            out.append(Sentence(len(out), piece, s, e, p.section, k, citations_in(piece)))
+    return out
+
+
+def _line_at(lines: list[_Line], offset: int) -> int:
+    lo, hi = 0, len(lines) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if lines[mid].start <= offset:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _table(
+    lines: list[_Line], i: int, stop: int, number: int, section: str | None
+) -> tuple[TableBlock, int]:
+    """A ``Table N.`` caption, its TAB header and rows, and the glossary line(s) under it.
+
+    Returns the table and the index of the first line after it.
+    """
+    cap_line = lines[i]
+    caption = " ".join(cap_line.text.split())
+    j = i + 1
+    while j < stop and lines[j].blank:
+        j += 1
+    header: tuple[str, ...] = ()
+    rows: list[TableRow] = []
+    end = cap_line.end
+    if j < stop and "\t" in lines[j].text:
+        header = tuple(c.strip() for c in lines[j].text.split("\t"))
+        end = lines[j].end
+        j += 1
+        while j < stop and "\t" in lines[j].text and not lines[j].blank:
+            cells = [c.strip() for c in lines[j].text.split("\t")]
+            if len(cells) < len(header):
+                cells += [""] * (len(header) - len(cells))
+            elif len(cells) > len(header) and header:
+                keep = len(header) - 1
+                cells = [*cells[:keep], " ".join(c for c in cells[keep:] if c)]
+            rows.append(TableRow(tuple(cells), lines[j].start, lines[j].end, len(rows) + 1))
+            end = lines[j].end
+            j += 1
+    else:
+        j = i + 1
+    k = j
+    while k < stop and lines[k].blank:
+        k += 1
+    entries: list[GlossaryEntry] = []
+    while rows and k < stop and _GLOSSARY_LINE.match(lines[k].text):
+        entries.extend(_glossary_pairs(lines[k]))
+        end = lines[k].end
+        j = k = k + 1
+        while k < stop and lines[k].blank:
+            k += 1
+    block = TableBlock(
+        number, caption, header, tuple(rows), cap_line.start, end, section, tuple(entries)
+    )
+    return block, j

@@ -1,0 +1,227 @@
+"""Units, numbers and comparators: the one parser every stage relies on."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.quantities import (
+    UnitError,
+    find_quantities,
+    kind_for_unit,
+    parse_quantity,
+    parse_unit,
+    to_canonical,
+    ureg,
+)
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("mA cm-2", "mA/cm^2"),
+        ("mA/cm2", "mA/cm^2"),
+        ("mA cm^-2", "mA/cm^2"),
+        ("mAh g-1", "mAh/g"),
+        ("mAhg-1", "mAh/g"),
+        ("mAh cm-2", "mAh/cm^2"),
+        ("Å/cycle", "angstrom/cycle"),
+        ("nm/cycle", "nm/cycle"),
+        ("°C", "degC"),
+        ("K", "K"),
+        ("h", "h"),
+        ("hrs", "h"),
+        ("hours", "h"),
+        ("d", "day"),
+        ("days", "day"),
+        ("min", "min"),
+        ("s", "s"),
+        ("ms", "ms"),
+        ("mV", "mV"),
+        ("V", "V"),
+        ("GPa", "GPa"),
+        ("MPa", "MPa"),
+        ("S cm-1", "S/cm"),
+        ("%", "%"),
+        ("nm", "nm"),
+        ("Å", "angstrom"),
+        ("μm", "um"),
+        ("μL", "uL"),
+        ("μ L", "uL"),
+        ("cycles", "cycle"),
+    ],
+)
+def test_parse_unit(written: str, expected: str) -> None:
+    assert parse_unit(written) == expected
+
+
+def test_unknown_unit_message_names_the_unit() -> None:
+    with pytest.raises(UnitError, match="Unknown unit 'furlongs'"):
+        parse_unit("furlongs")
+
+
+def test_cm_minus_2_is_an_exponent_not_a_subtraction() -> None:
+    assert ureg.parse_units(parse_unit("mA cm-2")) == ureg.parse_units("mA/cm**2")
+
+
+def test_cycle_is_a_count_not_an_angle() -> None:
+    assert str(ureg.parse_units("cycle").dimensionality) == "[cycle_count]"
+    assert kind_for_unit("nm/cycle") == "GrowthPerCycle"
+
+
+def test_registry_is_built_once() -> None:
+    assert ureg() is ureg()
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "kind", "expected"),
+    [
+        (423.15, "K", "DepositionTemperature", 150.0),
+        (150, "°C", "DepositionTemperature", 150.0),
+        (2, "days", "CyclingDuration", 48.0),
+        (10, "Å", "Thickness", 1.0),
+        (0.85, "Å/cycle", "GrowthPerCycle", 0.085),
+        (58000, "MPa", "ShearModulus", 58.0),
+        (1, "mA/cm2", "CurrentDensity", 1.0),
+    ],
+)
+def test_to_canonical(value: float, unit: str, kind: str, expected: float) -> None:
+    assert to_canonical(value, unit, kind) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("unit", "context", "kind"),
+    [
+        ("h", "", "CyclingDuration"),
+        ("days", "", "CyclingDuration"),
+        ("nm", "", "Thickness"),
+        ("Å", "", "Thickness"),
+        ("°C", "", "DepositionTemperature"),
+        ("K", "", "DepositionTemperature"),
+        ("%", "CE of", "CoulombicEfficiency"),
+        ("%", "Coulombic efficiency", "CoulombicEfficiency"),
+        ("%", "capacity retention", "CapacityRetention"),
+        ("%", "", None),
+        ("mV", "", "Overpotential"),
+        ("mA cm-2", "", "CurrentDensity"),
+        ("mAh g-1", "", "SpecificCapacity"),
+        ("mAh cm-2", "", "ArealCapacity"),
+        ("GPa", "shear modulus", "ShearModulus"),
+        ("GPa", "elastic modulus", "ElasticModulus"),
+        ("MPa", "", "Modulus"),
+        ("Å/cycle", "", "GrowthPerCycle"),
+        ("S cm-1", "", "IonicConductivity"),
+        ("μL", "", "ElectrolyteVolume"),
+        ("cycles", "", "CycleCount"),
+        ("cycles", "25 ALD cycles", "DepositionCycles"),
+    ],
+)
+def test_kind_for_unit(unit: str, context: str, kind: str | None) -> None:
+    assert kind_for_unit(unit, context) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "comparator"),
+    [
+        ("~5 nm", "~"),
+        ("about 5 nm", "~"),
+        ("approximately 5 nm", "~"),
+        ("> 95%", ">"),
+        ("over 500 h", ">"),
+        ("beyond 500 h", ">"),
+        ("more than 500 h", ">"),
+        ("above 500 h", ">"),
+        ("exceeding 500 h", ">"),
+        ("≥ 1000 h", "≥"),
+        ("at least 1000 h", "≥"),
+        ("up to 170 cycles", "≤"),
+        ("≤ 3 nm", "≤"),
+        ("< 200 mV", "<"),
+        ("below 200 mV", "<"),
+        ("less than 200 mV", "<"),
+        ("under 200 mV", "<"),
+        ("200 mV", "="),
+    ],
+)
+def test_comparators(text: str, comparator: str) -> None:
+    q = parse_quantity(text)
+    assert q is not None
+    assert q.comparator == comparator
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("1 mA cm-2", 1.0, "mA/cm^2"),
+        ("58 GPa", 58.0, "GPa"),
+        ("10^-12 S cm-1", 1e-12, "S/cm"),
+        ("2.5 × 10^-7 S cm-1", 2.5e-7, "S/cm"),
+        ("13,500 cycles", 13500.0, "cycle"),
+        ("≥ 1000 h", 1000.0, "h"),
+    ],
+)
+def test_parse_quantity_value(text: str, value: float, unit: str) -> None:
+    q = parse_quantity(text)
+    assert q is not None
+    assert (q.value, q.unit) == (pytest.approx(value), unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [("~2–3 nm", 2.0, 3.0), ("160–180 °C", 160.0, 180.0), ("0.82–0.88 Å/cycle", 0.082, 0.088)],
+)
+def test_parse_quantity_range_is_canonical(text: str, low: float, high: float) -> None:
+    q = parse_quantity(text)
+    assert q is not None
+    assert q.value is None and q.canonical_value is None
+    assert (q.low, q.high) == (pytest.approx(low), pytest.approx(high))
+
+
+def test_parse_quantity_refuses_a_list() -> None:
+    assert parse_quantity("3 and 10 mA cm-2") is None
+
+
+def test_parse_quantity_forced_kind() -> None:
+    q = parse_quantity("150 °C", kind="DepositionTemperature")
+    assert q is not None and q.canonical_unit == "degC" and q.canonical_value == 150.0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "values"),
+    [
+        ("at 3 and 10 mA cm-2", [3.0, 10.0]),
+        ("at 0.5 and 1 mA cm-2", [0.5, 1.0]),
+        ("with 5, 10, and 20 μL electrolyte", [5.0, 10.0, 20.0]),
+    ],
+)
+def test_find_quantities_shares_a_unit_over_a_list(sentence: str, values: list[float]) -> None:
+    assert [q.value for q, _, _ in find_quantities(sentence)] == values
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "a coating of Al2O3 on Li10SnP2S12",
+        "Na@25Al2O3 was optimal",
+        "as shown in [94] and Figure 2",
+        "first reported in 2015",
+        "at the 1st and 100th cycle",
+    ],
+)
+def test_find_quantities_skips_non_quantities(sentence: str) -> None:
+    assert find_quantities(sentence) == []
+
+
+def test_find_quantities_offsets_include_the_comparator() -> None:
+    s = "remained stable beyond 13,500 charge/discharge cycles."
+    ((q, start, end),) = find_quantities(s)
+    assert s[start:end] == "beyond 13,500 charge/discharge cycles"
+    assert (q.kind, q.value, q.comparator) == ("CycleCount", 13500.0, ">")
+
+
+def test_find_quantities_kind_from_nearby_words() -> None:
+    found = find_quantities("CE > 95% for 50 cycles, ~90% capacity retention")
+    assert [q.kind for q, _, _ in found] == [
+        "CoulombicEfficiency",
+        "CycleCount",
+        "CapacityRetention",
+    ]

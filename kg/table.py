@@ -96,7 +96,8 @@ SELECT ?coating ?precursor ?index WHERE {{
 MEASUREMENT_QUERY = (
     PREFIXES
     + """
-SELECT ?coating ?m ?kind ?low ?high ?comparator ?unit ?text ?after ?cd ?cellType ?start WHERE {
+SELECT ?coating ?m ?kind ?low ?high ?comparator ?unit ?text ?after ?cd ?cellType ?start ?fromTable
+WHERE {
   ?coating a akg:Coating ; akg:hasMeasurement ?m .
   ?m akg:quantityKind ?k .
   BIND(STRAFTER(STR(?k), "/vocab/") AS ?kind)
@@ -109,6 +110,7 @@ SELECT ?coating ?m ?kind ?low ?high ?comparator ?unit ?text ?after ?cd ?cellType
   OPTIONAL { ?m akg:atCurrentDensity_mA_cm2 ?cd }
   OPTIONAL { ?m akg:measuredIn/akg:cellType/skos:prefLabel ?cellType }
   OPTIONAL { ?m prov:wasDerivedFrom/akg:startOffset ?start }
+  BIND(EXISTS { ?m prov:wasDerivedFrom/akg:tableNumber ?tableNumber } AS ?fromTable)
 } ORDER BY ?coating ?start ?m"""
 )
 
@@ -203,7 +205,9 @@ def coatings_table(store: Selectable) -> list[dict[str, Any]]:
         r = records.get(row["coating"])
         if r is not None and row["precursor"] not in r["precursors"]:
             r["precursors"].append(row["precursor"])
-    setup: dict[tuple[str, str], list[Any]] = defaultdict(list)
+    # Setup columns show the table's values when a table row gives them; prose values of the
+    # same kind (often variants the study also tried) fill a column only when no row does.
+    setup: dict[tuple[str, str], dict[bool, list[Any]]] = defaultdict(lambda: defaultdict(list))
     seen_measurements: set[str] = set()
     for row in store.select(MEASUREMENT_QUERY):
         r = records.get(row["coating"])
@@ -212,7 +216,7 @@ def coatings_table(store: Selectable) -> list[dict[str, Any]]:
         seen_measurements.add(row["m"])
         value = _value(row["low"], row["high"])
         if row["kind"] in SETUP_KINDS:
-            setup[(row["coating"], SETUP_KINDS[row["kind"]])].append(value)
+            setup[(row["coating"], SETUP_KINDS[row["kind"]])][bool(row["fromTable"])].append(value)
             continue
         conditions = {
             k: v
@@ -233,8 +237,8 @@ def coatings_table(store: Selectable) -> list[dict[str, Any]]:
                 "conditions": conditions,
             }
         )
-    for (c, column), values in setup.items():
-        records[c][column] = _collapse(values)
+    for (c, column), by_source in setup.items():
+        records[c][column] = _collapse(by_source[True] or by_source[False])
     for row in store.select(CELL_QUERY):
         r = records.get(row["coating"])
         if r is None:

@@ -345,6 +345,41 @@ def table_coatings(
     print_rows(short, [flat_row(r) for r in records], as_json=False, as_csv=False, title="Coatings")
 
 
+@app.command()
+def serve(
+    store: StoreOpt = None,
+    host: Annotated[
+        str, typer.Option(help="Interface to bind; keep 127.0.0.1 unless you mean it.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 7878,
+    timeout: Annotated[float, typer.Option(help="Seconds a query may run on the server.")] = 10.0,
+) -> None:
+    """Publish the embedded store read-only as a SPARQL 1.1 endpoint (YASGUI, Protégé, ...).
+
+    Runs `oxigraph serve-read-only` on the store folder until you press Ctrl+C. Queries see
+    the union of all documents' graphs.
+    """
+    from kg.remote import serve as start_server
+    from kg.store import StoreError, store_location
+
+    location = store_location(store)
+    if not (location / "CURRENT").exists():
+        fail(f"No graph at {location} yet. Run `kg ingest` first.")
+    try:
+        server = start_server(location, host=host, port=port, timeout_s=timeout)
+    except StoreError as e:
+        fail(str(e))
+    console.print(
+        f"SPARQL endpoint (read-only) at [bold]{server.url}/query[/bold] — "
+        f"e.g. `curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * {{?s ?p ?o}} LIMIT 5' {server.url}/query`. "
+        "Ctrl+C stops it."
+    )
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        server.stop()
+
+
 # ---------------------------------------------------------------------------- evaluation
 
 

@@ -35,6 +35,7 @@ from kg.store import (
     doc_graph_iri,
     graph_to_ntriples,
     open_store,
+    store_location,
 )
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -415,11 +416,21 @@ def open_backend(
     store_path: str | os.PathLike[str] | None = None,
     endpoint: str | None = None,
     memory: bool = False,
+    read_only: bool = False,
 ) -> OxigraphStore | RemoteStore:
-    """The store to use: a server when ``endpoint`` or ``$KG_ENDPOINT`` is set, else embedded."""
+    """The store to use: a server when ``endpoint`` or ``$KG_ENDPOINT`` is set, else embedded.
+
+    ``read_only`` opens an existing on-disk store as a reader, so commands that only read can
+    run while another process (the app, an ingest) holds the store open for writing.
+    """
     url = endpoint or os.environ.get("KG_ENDPOINT")
     if url and not memory:
         return RemoteStore(url)
+    if read_only and not memory:
+        location = store_location(store_path)
+        if not (location / "CURRENT").exists():
+            raise StoreError(f"No graph at {location} yet. Run `kg ingest` first.")
+        return open_store(location, read_only=True)
     return open_store(store_path, memory=memory)
 
 

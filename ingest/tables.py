@@ -44,6 +44,16 @@ _ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ref", re.compile(r"^\s*ref", re.I)),
 )
 _REQUIRED = ("material", "process", "temperature", "thickness", "performance", "year", "ref")
+#: Without these a row cannot be a traceable coating: ingest refuses such a coating table.
+IDENTIFYING = ("ref",)
+
+
+def missing_identifying_columns(table: TableBlock) -> list[str]:
+    """Columns a coating table (one with a material column) needs but lacks, e.g. ["ref"]."""
+    roles = _columns(table.header)
+    if "material" not in roles:
+        return []
+    return [role for role in IDENTIFYING if role not in roles]
 
 
 def _columns(header: tuple[str, ...]) -> dict[str, int]:

@@ -56,7 +56,7 @@ CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
 
 
 def fail(message: str, code: int = 1) -> None:
-    console.print(f"[red]Error:[/red] {message}", highlight=False)
+    console.print(f"[red]Error:[/red] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -131,7 +131,7 @@ def ingest(
             f"[green]✓[/green] {doc.doc_id}: {doc.coatings} coatings, {doc.triples} triples"
         )
         for warning in doc.warnings:
-            console.print(f"  [yellow]warning:[/yellow] {warning}")
+            console.print(f"  [yellow]warning:[/yellow] {warning}", soft_wrap=True)
     console.print(
         f"Ingested {len(built)} document(s) in {elapsed:.1f} s into {backend.description}."
     )
@@ -401,6 +401,106 @@ def eval_extract(
         out.print(line, highlight=False)
     out.print(
         f"precision {report['precision']:.3f}  recall {report['recall']:.3f}  F1 {report['f1']:.3f}",
+        highlight=False,
+    )
+
+
+# ---------------------------------------------------------------------------- ask, search, eval
+# Owner: kg/ask.py, kg/search.py, kg/askeval.py.
+
+
+@app.command()
+def ask(
+    question: Annotated[
+        str, typer.Argument(help='A question, e.g. "coatings stable over 1000 h on Na".')
+    ],
+    store: StoreOpt = None,
+    endpoint: EndpointOpt = None,
+    as_json: JsonOpt = False,
+    limit: Annotated[int, typer.Option(help="Most rows shown.")] = 200,
+) -> None:
+    """Answer a question in words: the interpretation, the SPARQL it ran, rows and evidence."""
+    from kg.ask import ask as do_ask
+    from kg.query import QueryError
+
+    backend = open_any(store, endpoint, read_only=True)
+    try:
+        answer = do_ask(question, backend, limit=limit)
+    except QueryError as e:
+        fail(str(e))
+    if as_json:
+        data = answer.to_json()
+        data.pop("mode", None)
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+        return
+    console.print(f"[bold]Interpretation:[/bold] {answer.interpretation}", highlight=False)
+    shown = [c for c in answer.columns if c not in ("evidence", "doc")]
+    print_rows(shown, answer.rows, as_json=False, as_csv=False, title=question)
+    for ev in answer.evidence[:10]:
+        where = ", ".join(
+            str(x) for x in (f"[{ev['ref']}]" if ev.get("ref") else None, ev.get("location")) if x
+        )
+        out.print(f"[dim]{where}:[/dim] {ev['text']}", highlight=False)
+
+
+@app.command()
+def search(
+    words: Annotated[str, typer.Argument(help="Words to look for in labels and evidence.")],
+    store: StoreOpt = None,
+    endpoint: EndpointOpt = None,
+    as_json: JsonOpt = False,
+    limit: Annotated[int, typer.Option(help="Most hits shown.")] = 20,
+) -> None:
+    """Keyword search over labels, aliases and evidence sentences, best first."""
+    from kg.search import search as do_search
+
+    backend = open_any(store, endpoint, read_only=True)
+    hits = do_search(words, backend, limit=limit)
+    if as_json:
+        sys.stdout.write(json.dumps(hits, ensure_ascii=False, default=str) + "\n")
+        return
+    rows = [
+        {
+            "score": h["score"],
+            "kind": h["kind"],
+            "label": h["label"],
+            "ref": h["source"].get("ref"),
+            "location": h["source"].get("location"),
+        }
+        for h in hits
+    ]
+    print_rows(["score", "kind", "label", "ref", "location"], rows, as_json=False, as_csv=False)
+
+
+@app.command("eval")
+def eval_questions(
+    gold: Annotated[Path | None, typer.Option(help="Gold questions JSON.")] = None,
+    store: StoreOpt = None,
+    endpoint: EndpointOpt = None,
+) -> None:
+    """Precision, recall and F1 of `kg ask` over the cited refs of gold questions."""
+    from kg.ask import ask as do_ask
+    from kg.askeval import macro, score_question
+    from kg.query import QueryError
+
+    gold_path = gold or GOLD_DIR / "questions_dev.json"
+    if not gold_path.exists():
+        fail(f"No gold file at {gold_path}. Pass --gold PATH.")
+    backend = open_any(store, endpoint, read_only=True)
+    scores = []
+    for item in json.loads(gold_path.read_text()):
+        try:
+            rows = do_ask(item["q"], backend).rows
+        except QueryError as e:
+            console.print(f"[yellow]{item['q']}: {e}[/yellow]", highlight=False)
+            rows = []
+        score = score_question(item, rows)
+        scores.append(score)
+        out.print(score.line(), highlight=False)
+    total = macro(scores)
+    out.print(
+        f"macro precision {total['precision']:.3f}  recall {total['recall']:.3f}  "
+        f"F1 {total['f1']:.3f}  labels {total['labels_ok']}/{total['labels_total']}",
         highlight=False,
     )
 

@@ -19,6 +19,7 @@ from ingest.normalize import normalize
 from ingest.records import ExtractedDocument, IngestError
 from ingest.resolve import resolve
 from ingest.structure import doc_id_for, structure
+from ingest.tables import missing_identifying_columns
 from kg.build import build_graph
 from kg.namespaces import AKG
 
@@ -88,10 +89,14 @@ def read_text(path: Path) -> str:
 def extract_text(text: str, *, doc_id: str, path: str) -> ExtractedDocument:
     """Normalize, structure and extract one document's text."""
     doc = structure(normalize(text), doc_id=doc_id, path=path)
+    for table in doc.tables:
+        missing = missing_identifying_columns(table)
+        if missing:
+            raise IngestError(
+                f"{path}: Table {table.number} has no {' or '.join(missing)} column, so its rows "
+                "cannot be traced to a cited study. Add the column (e.g. 'Ref.' with [n]) and retry."
+            )
     extracted = extract(doc)
-    missing = [w for w in extracted.warnings if "missing column" in w.lower()]
-    if missing:
-        raise IngestError(f"{path}: {missing[0]}")
     return extracted
 
 

@@ -108,23 +108,32 @@ def ingest(
     except IngestError as e:
         fail(str(e))
     started = time.perf_counter()
+    problem: str | None = None
+    built = []
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        transient=True,
     ) as progress:
         task = progress.add_task("Reading", total=len(documents))
         try:
             built = build_files(documents, jobs=jobs, progress=lambda _: progress.advance(task))
         except IngestError as e:
-            fail(f"{e}\nNothing was written; the store is unchanged.")
-        backend = open_any(store, endpoint)
-        write = progress.add_task("Writing", total=len(built))
-        try:
-            backend.ensure_ontology(ontology_graph())
-            for doc in built:
-                backend.replace_graph(_doc_graph(doc.doc_id), doc.ntriples)
-                progress.advance(write)
-        except StoreError as e:
-            fail(str(e))
+            problem = f"{e}\nNothing was written; the store is unchanged."
+        if problem is None:
+            backend = open_any(store, endpoint)
+            write = progress.add_task("Writing", total=len(built))
+            try:
+                backend.ensure_ontology(ontology_graph())
+                for doc in built:
+                    backend.replace_graph(_doc_graph(doc.doc_id), doc.ntriples)
+                    progress.advance(write)
+            except StoreError as e:
+                problem = str(e)
+    if problem is not None:
+        fail(problem)
     elapsed = time.perf_counter() - started
     for doc in built:
         console.print(

@@ -1,0 +1,288 @@
+"""The Streamlit app driven in-process with AppTest, one tab at a time, on the real corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ingest.records import IngestError
+from kg import appdata
+from kg.graphview import graph_payload, render_html
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+@pytest.fixture
+def app(app_store: Path) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def open_tab(at: AppTest, name: str) -> AppTest:
+    at.session_state["tab"] = name
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def table_text(at: AppTest) -> str:
+    return "\n".join(df.value.to_string() for df in at.dataframe)
+
+
+# --------------------------------------------------------------------------- Ask
+
+
+def test_first_page_offers_example_questions(app: AppTest) -> None:
+    labels = [b.label for b in app.button]
+    assert "coatings stable over 1000 h on Na" in labels
+    assert not app.error
+
+
+def test_example_question_finds_naalox(app: AppTest) -> None:
+    pytest.importorskip("kg.ask", reason="kg/ask.py has not landed yet")
+    app.button(key="example_0").click().run()
+    assert not app.exception, app.exception
+    assert app.query_params["q"] == "coatings stable over 1000 h on Na"
+    text = table_text(app)
+    assert "NaAlOx" in text
+    assert "[96]" in text
+
+
+def test_question_in_url_is_answered_on_load(app_store: Path) -> None:
+    pytest.importorskip("kg.ask", reason="kg/ask.py has not landed yet")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["q"] = "coatings stable over 1000 h on Na"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.text_input(key="question").value == "coatings stable over 1000 h on Na"
+    assert "NaAlOx" in table_text(at)
+
+
+def test_open_in_sparql_tab_moves_the_query(app: AppTest) -> None:
+    pytest.importorskip("kg.ask", reason="kg/ask.py has not landed yet")
+    app.button(key="example_0").click().run()
+    app.button(key="open_in_sparql").click().run()
+    assert not app.exception, app.exception
+    assert app.session_state["tab"] == "SPARQL"
+    assert "SELECT" in app.text_area(key="sparql_text").value.upper()
+
+
+# --------------------------------------------------------------------------- SPARQL
+
+
+def test_sparql_example_query_runs(app: AppTest) -> None:
+    open_tab(app, "SPARQL")
+    assert "PREFIX akg:" in app.text_area(key="sparql_text").value
+    app.selectbox(key="sparql_example").set_value("Coatings per substrate").run()
+    app.button(key="sparql_run").click().run()
+    assert not app.error
+    result = app.dataframe[0].value
+    assert set(result["substrate"]) >= {"Li", "Na"}
+
+
+def test_sparql_update_is_refused(app: AppTest) -> None:
+    open_tab(app, "SPARQL")
+    app.text_area(key="sparql_text").input("DELETE WHERE { ?s ?p ?o }")
+    app.button(key="sparql_run").click().run()
+    assert any("DELETE" in e.value for e in app.error)
+    assert not app.dataframe
+
+
+# --------------------------------------------------------------------------- Explore
+
+
+def test_explore_finds_an_entity_and_its_facts(app: AppTest) -> None:
+    open_tab(app, "Explore")
+    app.text_input(key="entity_find").input("NaAlOx").run()
+    assert not app.exception, app.exception
+    assert any("NaAlOx" in m.value for m in app.markdown)
+    assert "NaAlOx on Na [96]" in table_text(app)
+
+
+def test_neighbour_button_opens_its_page(app: AppTest) -> None:
+    open_tab(app, "Explore")
+    app.text_input(key="entity_find").input("NaAlOx").run()
+    button = next(b for b in app.button if "NaAlOx on Na [96]" in b.label)
+    button.click().run()
+    assert any("NaAlOx on Na [96]" in m.value for m in app.markdown if m.value.startswith("###"))
+    assert "cycling duration" in table_text(app)
+
+
+def test_neighbourhood_data_for_the_graph(app_store: Path) -> None:
+    from kg.store import open_store
+
+    store = open_store(app_store, read_only=True)
+    page = appdata.entity_page(
+        store, next(e.iri for e in appdata.find_entities(store, "NaAlOx on Na"))
+    )
+    nodes, edges = appdata.neighbourhood(page)
+    payload = graph_payload(nodes, edges)
+    labels = {n["label"] for n in payload["nodes"]}
+    assert {"NaAlOx on Na [96]", "NaAlOx", "Na"} <= labels
+    assert sum(n["centre"] for n in payload["nodes"]) == 1
+    ids = {n["id"] for n in payload["nodes"]}
+    assert all(e["source"] in ids and e["target"] in ids for e in payload["edges"])
+    assert any(e["label"] == "on substrate" for e in payload["edges"])
+
+
+# --------------------------------------------------------------------------- Compare
+
+
+def test_compare_filters_by_substrate(app: AppTest) -> None:
+    open_tab(app, "Compare")
+    everything = len(app.dataframe[0].value)
+    app.multiselect(key="f_substrate").set_value(["Na"]).run()
+    shown = app.dataframe[0].value
+    assert 0 < len(shown) < everything
+    assert set(shown["substrate"]) == {"Na"}
+    assert "NaAlOx" in set(shown["material"])
+    assert len(app.caption) >= 3  # each plot says what it shows
+
+
+# --------------------------------------------------------------------------- Export
+
+
+def test_export_tab_offers_every_format(app: AppTest) -> None:
+    open_tab(app, "Export")
+    assert not app.exception, app.exception
+
+
+@pytest.mark.parametrize(
+    "fmt", ["turtle", "nt", "nquads", "trig", "json-ld", "xml", "graphml", "gexf"]
+)
+def test_export_produces_bytes(app_store: Path, fmt: str) -> None:
+    import io
+
+    from kg.export import export
+    from kg.store import open_store
+
+    buffer = io.BytesIO()
+    export(open_store(app_store, read_only=True), fmt, buffer)
+    assert len(buffer.getvalue()) > 1000
+
+
+def test_coatings_csv_has_the_table(app_store: Path) -> None:
+    from kg.store import open_store
+    from kg.table import coatings_table
+
+    data = appdata.coatings_csv(coatings_table(open_store(app_store, read_only=True)))
+    assert data.startswith(b"doc,ref,year,material")
+    assert b"NaAlOx" in data
+
+
+# --------------------------------------------------------------------------- Ingest
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("empty.txt", b"  \n", "the file is empty"),
+        ("binary.txt", b"\x00\x01\x02PK\x03\x04", "binary file"),
+        ("latin1.txt", "Al2O3 coating, café".encode("latin-1"), "not UTF-8"),
+        ("big.txt", b"a" * (appdata.UPLOAD_MAX_BYTES + 1), "over the 5 MB limit"),
+        ("paper.pdf", b"%PDF-1.7", "only .txt and .md"),
+    ],
+)
+def test_check_upload_messages(name: str, data: bytes, message: str) -> None:
+    with pytest.raises(IngestError, match=message):
+        appdata.check_upload(name, data)
+
+
+def test_check_upload_returns_text() -> None:
+    assert appdata.check_upload("r.md", "\ufeffAl₂O₃ coating".encode()) == "Al₂O₃ coating"
+
+
+def test_bad_upload_shows_error_and_changes_nothing(app: AppTest) -> None:
+    before = app.caption[0].value
+    open_tab(app, "Ingest")
+    app.file_uploader(key="upload").set_value(
+        ("bad.txt", b"\x00\x00binary\x00", "text/plain")
+    ).run()
+    assert not app.exception, app.exception
+    assert any("binary" in e.value and "unchanged" in e.value for e in app.error)
+    assert not [b for b in app.button if b.key == "ingest_add"]
+    open_tab(app, "Ask")
+    assert app.caption[0].value == before
+
+
+def test_upload_without_sentences_is_refused(app: AppTest) -> None:
+    open_tab(app, "Ingest")
+    app.file_uploader(key="upload").set_value(("numbers.txt", b"1 2 3\n", "text/plain")).run()
+    assert not app.exception, app.exception
+    assert app.error
+
+
+def test_good_upload_previews_coatings(app: AppTest) -> None:
+    text = (
+        "A review of coatings\n\n1. Introduction\n\n"
+        "Kazyak et al. [85] revealed that an ultrathin (2 nm) Al2O3 coating deposited by ALD "
+        "protected Li metal for 1200 cycles in symmetric cells.\n\n"
+        "References\n\n[85] E. Kazyak, K. N. Wood, N. P. Dasgupta, Chem. Mater. 2015, 27, 6457.\n"
+    )
+    open_tab(app, "Ingest")
+    app.file_uploader(key="upload").set_value(
+        ("mini-review.txt", text.encode(), "text/plain")
+    ).run()
+    assert not app.exception, app.exception
+    assert not app.error
+    assert [m for m in app.metric if m.label == "sentences"]
+    assert [b for b in app.button if b.key == "ingest_add"]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def test_highlight_escapes_source_text() -> None:
+    html = appdata.highlight_html("<script>x</script> Al2O3 on Li", [19, 24])
+    assert "<script>" not in html
+    assert "<mark>Al2O3</mark>" in html
+
+
+def test_answer_frame_orders_columns_and_shows_units() -> None:
+    frame = appdata.answer_frame(
+        [
+            "ref",
+            "study",
+            "material",
+            "technique",
+            "substrate",
+            "cycling_duration_h",
+            "comparator",
+            "evidence",
+            "doc",
+        ],
+        [
+            {
+                "ref": 96,
+                "doc": "d",
+                "study": "[96] Lin et al. 2016",
+                "material": "NaAlOx",
+                "technique": "ALD",
+                "substrate": "Na",
+                "cycling_duration_h": 1000,
+                "comparator": ">",
+                "evidence": "x",
+            }
+        ],
+    )
+    assert list(frame.columns) == [
+        "material",
+        "technique",
+        "substrate",
+        "cycling duration (h)",
+        "study",
+        "doc",
+    ]
+    assert frame.iloc[0]["cycling duration (h)"] == ">1000"
+    assert frame.iloc[0]["study"] == "[96] Lin et al. 2016"
+
+
+def test_graph_page_is_offline_and_escaped() -> None:
+    page = render_html([{"id": "a", "label": "</script><b>x", "centre": True}], [])
+    assert "http://" not in page.replace("http://www.w3.org/2000/svg", "")
+    assert "https://" not in page
+    assert "</script><b>" not in page

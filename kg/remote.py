@@ -91,10 +91,12 @@ def _json_term_to_ox(term: dict[str, Any]) -> Any:
 class RemoteStore:
     """A store behind a SPARQL 1.1 endpoint.
 
-    ``endpoint`` is an Oxigraph-style base URL (``http://HOST:PORT``), whose ``/query``,
-    ``/update`` and ``/store`` are derived, or a full query URL. Other servers: give
-    ``update_endpoint`` and ``store_endpoint`` (Graph Store Protocol) explicitly; without a
-    store endpoint, graphs are replaced with one ``DROP SILENT GRAPH ; INSERT DATA`` update.
+    ``endpoint`` is an Oxigraph base URL (``http://HOST:PORT``: ``/query``, ``/update`` and
+    ``/store`` are derived), a Fuseki query URL (``.../DATASET/query``: ``/update`` and ``/data``
+    derived), a GraphDB repository (``.../repositories/NAME``: ``/statements`` for updates) or any
+    other query URL (also used for updates, as Virtuoso does). ``update_endpoint`` and
+    ``store_endpoint`` override; without a store endpoint, graphs are replaced with one
+    ``DROP SILENT GRAPH ; INSERT DATA`` update.
     """
 
     endpoint: str
@@ -120,7 +122,20 @@ class RemoteStore:
             self.update_endpoint = self.update_endpoint or base + "/update"
             self.store_endpoint = self.store_endpoint or base + "/store"
             self._union_param = True
+        elif path.endswith("/query"):
+            # Fuseki's layout: /DATASET/query, /DATASET/update, /DATASET/data (Graph Store).
+            base = urllib.parse.urlunsplit(
+                (parts.scheme, parts.netloc, path[: -len("/query")], "", "")
+            )
+            self.query_url = self.endpoint
+            self.update_endpoint = self.update_endpoint or base + "/update"
+            self.store_endpoint = self.store_endpoint or base + "/data"
+        elif "/repositories/" in path:
+            # GraphDB / RDF4J: updates go to /repositories/NAME/statements.
+            self.query_url = self.endpoint
+            self.update_endpoint = self.update_endpoint or self.endpoint + "/statements"
         else:
+            # Virtuoso and others: one URL for query and update.
             self.query_url = self.endpoint
             self.update_endpoint = self.update_endpoint or self.endpoint
 

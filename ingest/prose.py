@@ -63,6 +63,9 @@ PROPERTY_KINDS = frozenset(
     {"IonicConductivity", "ShearModulus", "ElasticModulus", "Modulus", "GrowthPerCycle"}
 )
 _ALKALI = ("Li", "Na", "K")
+#: Cell types that say less than a named pair (``Li-Cu``, ``Na-S``) when both are given.
+_HALF_CELL = "metal-Cu half cell"
+_GENERIC_CELLS = frozenset({"full cell", "symmetric", _HALF_CELL})
 
 _WORD_FORM = re.compile(r"[a-z]{4,}")
 _BARE = re.compile(
@@ -94,6 +97,7 @@ _THICKNESS_AFTER = re.compile(
 _NOT_THICKNESS = re.compile(r"foils?\b|above|below|diameter|depth|\bsize\b|particles?", re.I)
 _AFTER_WORD = re.compile(r"\bafter\s*$", re.I)
 _DEP_CYCLES = re.compile(r"^\s*(?:\(\s*)?(?:ALD|MLD|deposition|total)\b", re.I)
+_ELECTROCHEM_GAP = re.compile(r"charge|discharge|plating|stripping", re.I)
 _ELECTROLYTE_PHRASE = re.compile(
     r"\b\d+(?:\.\d+)?\s*M\s+[A-Za-z0-9()]+(?:\s+in\s+[^,;.]+?(?:\([^)]*\))?)?(?=[,;.)]|\s+(?:with|at|and|electrolyte|solution)\b|$)"
 )
@@ -310,6 +314,19 @@ def _clauses(text: str) -> list[_Clause]:
     return [_Clause(a, b, text[a:b]) for a, b in itertools.pairwise(cuts) if b > a]
 
 
+def _subject(mentions: list[Mention], start: int) -> Mention | None:
+    """The material a property value is about: the nearest named before it, else after it."""
+    materials = [m for m in mentions if m.kind == "Material"]
+    before = [m for m in materials if m.end <= start]
+    after = [m for m in materials if m.start >= start]
+    return before[-1] if before else (after[0] if after else None)
+
+
+def _clean_electrolyte(text: str) -> str:
+    """An electrolyte as written, without the sentence's trailing punctuation or spacing."""
+    return re.sub(r"\s+", " ", re.sub(r"[\s,;:.]+$", "", text)).strip()
+
+
 def _is_alkali(label: str | None) -> bool:
     return label in _ALKALI
 
@@ -346,6 +363,10 @@ class _ProseExtractor:
         self.drafts: dict[tuple[int | None, str], _Draft] = {}
         self.facts: list[Measurement] = []
         self.warnings: list[str] = []
+        #: (sentence, offset) of growth-per-cycle values a coating took as its own measurement
+        self._claimed: set[tuple[int, int]] = set()
+        self._families = {label_key(c.label) for c in self.vocab.of_kind("ElectrolyteFamily")}
+        self._family_cache: dict[str, frozenset[str]] = {}
 
     # ------------------------------------------------------------------ helpers
 
@@ -438,17 +459,19 @@ class _ProseExtractor:
     def _draft_for(
         self, ref: int, material: str | None, substrate: str | None, sentence: Sentence
     ) -> _Draft | None:
-        """The coating a fact about (ref, material) belongs to, or None when unsure."""
+        """The coating a fact about (ref, material) belongs to, or None when unsure.
+
+        A sentence about another alkali metal than the study's coating (a Na variant of a Li
+        study) gives that coating nothing: no temperature, electrolyte or outcome.
+        """
         if material is not None and (ref, label_key(material)) in self.drafts:
-            return self.drafts[(ref, label_key(material))]
+            draft = self.drafts[(ref, label_key(material))]
+            return None if self._metal_mismatch(draft, substrate, sentence) else draft
         table = self.tables.get(ref, [])
         if table:
             fits = [r for r in table if not self._conflict(substrate, r.substrate)]
             if not fits:
-                self.warnings.append(
-                    f"sentence {sentence.index}: cites [{ref}] but is about {substrate}, which "
-                    "that study's table row does not use; its facts are not attributed"
-                )
+                self._warn_metal(ref, substrate, sentence)
                 return None
             match = next(
                 (r for r in fits if material and label_key(r.material) == label_key(material)),
@@ -469,7 +492,23 @@ class _ProseExtractor:
                     table=match,
                 )
             return self.drafts[key]
-        return self._prose_draft(ref, material)
+        draft = self._prose_draft(ref, material)
+        if draft is not None and self._metal_mismatch(draft, substrate, sentence):
+            return None
+        return draft
+
+    def _warn_metal(self, ref: int | None, substrate: str | None, sentence: Sentence) -> None:
+        self.warnings.append(
+            f"sentence {sentence.index}: cites [{ref}] but is about {substrate}, which "
+            "that study's table row does not use; its facts are not attributed"
+        )
+
+    def _metal_mismatch(self, draft: _Draft, substrate: str | None, sentence: Sentence) -> bool:
+        theirs = draft.table.substrate if draft.table is not None else draft.substrate
+        if not self._conflict(substrate, theirs):
+            return False
+        self._warn_metal(draft.ref, substrate, sentence)
+        return True
 
     def _prose_draft(self, ref: int, material: str | None) -> _Draft | None:
         if material is not None and (ref, label_key(material)) in self.drafts:
@@ -496,7 +535,7 @@ class _ProseExtractor:
                 carry = state.get("ref") if paragraph and paragraph[0] == sentence.section else None
                 paragraph = (sentence.section, sentence.paragraph)
                 state = {"ref": None, "material": None, "cell": None, "electrolytes": ()}
-                state.update(cd=None, carry=carry)
+                state.update(cd=None, carry=carry, metal=None)
             self._sentence(sentence, mentions, studies, state)
 
     @staticmethod
@@ -531,43 +570,43 @@ class _ProseExtractor:
                 state["ref"] = carried
         ref: int | None = state["ref"]
         if ref is None:
-            self._material_facts(sentence, mentions, state)
+            self._material_facts(sentence, mentions)
             return
         material = self._pick_material(ref, mentions, state["material"])
         substrates = [m.label for m in mentions if m.kind == "Substrate" and _is_alkali(m.label)]
         substrates += [a for m in mentions if m.kind == "CellType" and (a := _cell_alkali(m))]
-        substrate = substrates[0] if substrates else None
+        if len(set(substrates)) == 1:
+            state["metal"] = substrates[0]  # the paragraph's topic until another metal is named
+        substrate = substrates[0] if substrates else state.get("metal")
         draft = self._draft_for(ref, material, substrate, sentence)
         if draft is None and own:
             state.update(ref=None, material=None)  # the cited study does not fit: do not carry it
         if material:
             state["material"] = material
-        self._material_facts(sentence, mentions, state)
-        if draft is None:
-            return
-        if (
-            draft.table is None
-            and substrate
-            and draft.substrate
-            and not _is_alkali(draft.substrate)
-        ):
-            draft.notes.append(f"host for {substrate} metal anode")
-        self._coating_facts(sentence, mentions, draft, state)
+        if draft is not None:
+            if (
+                draft.table is None
+                and substrate
+                and draft.substrate
+                and not _is_alkali(draft.substrate)
+            ):
+                draft.notes.append(f"host for {substrate} metal anode")
+            self._coating_facts(sentence, mentions, draft, state)
+        self._material_facts(sentence, mentions)
 
     # ------------------------------------------------------------------ facts
 
-    def _material_facts(
-        self, sentence: Sentence, mentions: list[Mention], state: dict[str, Any]
-    ) -> None:
-        """Properties of a material (modulus, conductivity, GPC) with the material as subject."""
+    def _material_facts(self, sentence: Sentence, mentions: list[Mention]) -> None:
+        """Properties of a material (modulus, conductivity) with the material as subject.
+
+        A growth per cycle belongs to a coating's process: when the sentence's coating already
+        took it as a measurement, it is not repeated here as a fact about the material.
+        """
         quantities = self._quantities(sentence)
-        materials = [m for m in mentions if m.kind == "Material"]
         for q, start, _end in quantities:
-            if q.kind not in PROPERTY_KINDS:
+            if q.kind not in PROPERTY_KINDS or (sentence.index, start) in self._claimed:
                 continue
-            before = [m for m in materials if m.end <= start]
-            after = [m for m in materials if m.start >= start]
-            subject = before[-1] if before else (after[0] if after else None)
+            subject = _subject(mentions, start)
             if subject is None:
                 self.warnings.append(
                     f"sentence {sentence.index}: {q.kind} {q.text!r} names no vocabulary "
@@ -622,27 +661,24 @@ class _ProseExtractor:
                 }
                 if label_key(p) not in known and _DEPOSITION_VERB.search(text):
                     draft.precursors.append(p)
-        # sentence-wide test context, carried through the paragraph
+        # Sentence-wide test context, carried through the paragraph only to sentences that
+        # name none of their own, and never across a change of cell type.
         cells = [m for m in mentions if m.kind == "CellType"]
-        cell = self._cell_label(cells) or state["cell"]
-        electrolytes = self._electrolytes(text, mentions) or state["electrolytes"]
+        own_cell = self._cell_label(cells, self._metal_of(mentions, draft))
+        own_electrolytes = self._electrolytes(text, mentions)
+        if own_cell and state["cell"] and label_key(own_cell) != label_key(state["cell"]):
+            state.update(electrolytes=(), cd=None)
+        cell = own_cell or state["cell"]
+        electrolytes = own_electrolytes or state["electrolytes"]
         state.update(cell=cell, electrolytes=electrolytes)
         current_densities = [q for q, _, _ in quantities if q.kind == "CurrentDensity"]
         if current_densities:
             state["cd"] = current_densities[-1]
-        if self._cell_label(cells) or self._electrolytes(text, mentions):
-            test = CellTest(cell, tuple(electrolytes), tuple(current_densities))
-            bare_test = not test.electrolytes and not test.current_densities
-            known = [*draft.cell_tests, *(table.cell_tests if table else ())]
-            repeat = bare_test and any(
-                label_key(t.cell_type or "") == label_key(cell or "") for t in known
-            )
-            if (
-                not repeat
-                and not self._table_has_test(table, test)
-                and test not in draft.cell_tests
-            ):
-                draft.cell_tests.append(test)
+        # an areal capacity of its own means the sentence states its protocol
+        own_protocol = any(q.kind == "ArealCapacity" for q, _, _ in quantities)
+        state["sentence_cd"] = None if own_protocol and not current_densities else state["cd"]
+        if own_cell or own_electrolytes:
+            self._add_test(draft, CellTest(cell, tuple(electrolytes), tuple(current_densities)))
         for clause in _clauses(text):
             self._clause(sentence, clause, mentions, quantities, draft, state, contrast)
 
@@ -733,12 +769,17 @@ class _ProseExtractor:
                 or _NOT_CYCLING.search(text[max(0, start - 50) : end + 20])
             ):
                 continue  # hours of air exposure or soaking are not cycling life
-            if q.kind not in OUTCOME_KINDS and q.kind != "GrowthPerCycle":
+            if q.kind == "GrowthPerCycle":
+                self._growth_per_cycle(sentence, mentions, q, start, draft)
+                continue
+            if q.kind not in OUTCOME_KINDS:
                 continue
             if table and _contains((m.quantity for m in table.measurements), q):
                 continue
             pairs = (
-                self._current_densities_for(index, ordered, cds, draft) if cds else [state["cd"]]
+                self._current_densities_for(index, ordered, cds, draft)
+                if cds
+                else [state.get("sentence_cd", state["cd"])]
             )
             for cd in pairs:
                 measurement = Measurement(
@@ -754,6 +795,22 @@ class _ProseExtractor:
                     for m in draft.measurements
                 ):
                     draft.measurements.append(measurement)
+
+    def _growth_per_cycle(
+        self, sentence: Sentence, mentions: list[Mention], q: Quantity, start: int, draft: _Draft
+    ) -> None:
+        """A GPC is the coating's (once, without cell conditions) unless it names another film."""
+        subject = _subject(mentions, start)
+        if subject is not None and label_key(subject.label) != label_key(draft.material):
+            table_forms = {label_key(draft.material)}
+            if label_key(subject.text) not in table_forms:
+                return  # about another material: a material fact, not this coating's process
+        self._claimed.add((sentence.index, start))
+        known = [m.quantity for m in draft.measurements]
+        if draft.table is not None:
+            known += [m.quantity for m in draft.table.measurements]
+        if not _contains(known, q):
+            draft.measurements.append(Measurement(q, self._span(sentence, "measurement")))
 
     @staticmethod
     def _current_densities_for(
@@ -812,14 +869,31 @@ class _ProseExtractor:
                 kept.extend(items)
         return kept
 
-    def _cell_label(self, cells: list[Mention]) -> str | None:
+    def _cell_label(self, cells: list[Mention], metal: str | None = None) -> str | None:
+        """The most specific cell type named: ``K-Cu`` over ``asymmetric cells``.
+
+        A generic half cell on a known metal becomes that metal's ``X-Cu`` cell when the
+        vocabulary has one.
+        """
         if not cells:
             return None
         labels = list(dict.fromkeys(m.label for m in cells))
-        specific = [lab for lab in labels if lab not in ("full cell", "symmetric")]
+        specific = [lab for lab in labels if lab not in _GENERIC_CELLS]
         if specific:
             return specific[0]
+        if labels[0] == _HALF_CELL and metal:
+            concept = self.vocab.lookup("CellType", f"{metal}-Cu")
+            if concept is not None:
+                return concept.label
         return labels[0]
+
+    @staticmethod
+    def _metal_of(mentions: list[Mention], draft: _Draft) -> str | None:
+        metals = [m.label for m in mentions if m.kind == "Substrate" and _is_alkali(m.label)]
+        if metals:
+            return metals[0]
+        substrate = draft.table.substrate if draft.table is not None else draft.substrate
+        return substrate if _is_alkali(substrate) else None
 
     def _electrolytes(self, text: str, mentions: list[Mention]) -> tuple[str, ...]:
         """Electrolytes as written plus their family from the vocabulary's salts and solvents."""
@@ -829,7 +903,8 @@ class _ProseExtractor:
             return ()  # a solvent alone (soaking in PC, sulfur in DME) is no cell electrolyte
         for m in _ELECTROLYTE_PHRASE.finditer(text):
             if any(m.start() <= s.start < m.end() for s in salts):
-                found.append(re.sub(r"\s*\([^)]*=[^)]*\)$", "", m.group(0).strip()))
+                phrase = re.sub(r"\s*\([^)]*=[^)]*\)$", "", m.group(0).strip())
+                found.append(_clean_electrolyte(phrase))
         for m in mentions:
             if m.kind == "ElectrolyteFamily":
                 found.append(m.label)
@@ -839,24 +914,107 @@ class _ProseExtractor:
                     found.append(family.label)
         return tuple(dict.fromkeys(found))
 
-    @staticmethod
-    def _table_has_test(table: CoatingRecord | None, test: CellTest) -> bool:
-        if table is None:
-            return False
-        for known in table.cell_tests:
-            if label_key(known.cell_type or "") != label_key(test.cell_type or ""):
-                continue
-            new_e = {label_key(e) for e in test.electrolytes} - {
-                label_key(e) for e in known.electrolytes
-            }
-            new_cd = [
-                q for q in test.current_densities if not _contains(known.current_densities, q)
+    def _family_keys(self, electrolyte: str) -> frozenset[str]:
+        """The families an electrolyte names or implies: ``1 M LiTFSI in DME`` → ether."""
+        key = label_key(electrolyte)
+        if key in self._families:
+            return frozenset({key})
+        if key not in self._family_cache:
+            found: set[str] = set()
+            for m in self.matcher.find(electrolyte):
+                if m.kind == "ElectrolyteFamily":
+                    found.add(label_key(m.label))
+                elif m.kind in ("Salt", "Solvent") and m.concept.family:
+                    family = self.vocab.get(m.concept.family)
+                    if family is not None:
+                        found.add(label_key(family.label))
+            self._family_cache[key] = frozenset(found)
+        return self._family_cache[key]
+
+    def _match_test(
+        self, tests: Sequence[CellTest], cell: str | None, electrolytes: Sequence[str]
+    ) -> CellTest | None:
+        """The known test of the same cell type that these electrolytes name, if exactly one.
+
+        Specific formulations must agree; a family word alone (``ether``) fits a test whose
+        formulation is of that family; no electrolyte at all fits the only test of that type.
+        """
+        same = [t for t in tests if label_key(t.cell_type or "") == label_key(cell or "")]
+        keys = {label_key(_clean_electrolyte(e)) for e in electrolytes}
+        specific = keys - self._families
+        fits: list[CellTest] = []
+        for t in same:
+            t_keys = {label_key(_clean_electrolyte(e)) for e in t.electrolytes}
+            t_specific = t_keys - self._families
+            if specific:
+                ok = specific == t_specific
+            elif keys and t_specific:
+                ok = keys <= set().union(*(self._family_keys(e) for e in t.electrolytes))
+            else:  # families only (a comparison of two families is its own test), or nothing
+                ok = not keys or keys == t_keys
+            if ok and t not in fits:
+                fits.append(t)
+        if len(fits) > 1:  # the same electrolytes as written, else the one named formulation
+            exact = [t for t in fits if {label_key(e) for e in t.electrolytes} == keys]
+            named = [t for t in fits if {label_key(e) for e in t.electrolytes} - self._families]
+            fits = exact if len(exact) == 1 else named
+        if len(fits) == 1 or (specific and fits):
+            return fits[0]
+        return None
+
+    def _add_test(self, draft: _Draft, test: CellTest) -> None:
+        """Add a cell test, or merge it into the one test it repeats (one per cell/electrolyte)."""
+        table_tests = draft.table.cell_tests if draft.table is not None else ()
+        target = self._match_test(
+            [*draft.cell_tests, *table_tests], test.cell_type, test.electrolytes
+        )
+        if target is None:
+            same = [
+                t
+                for t in [*draft.cell_tests, *table_tests]
+                if label_key(t.cell_type or "") == label_key(test.cell_type or "")
             ]
-            if not new_e and not new_cd:
-                return True
-        return False
+            if same and not test.electrolytes and not test.current_densities:
+                return  # "symmetric cells" again, with nothing new
+            draft.cell_tests.append(test)
+            return
+        implied = set().union(*(self._family_keys(e) for e in target.electrolytes))
+        known = {label_key(e) for e in target.electrolytes}
+        extra = tuple(
+            e
+            for e in test.electrolytes
+            if label_key(e) not in known and label_key(e) not in implied
+        )
+        new_cds = tuple(
+            q for q in test.current_densities if not _contains(target.current_densities, q)
+        )
+        if target in draft.cell_tests:
+            merged = CellTest(
+                target.cell_type,
+                (*target.electrolytes, *extra),
+                (*target.current_densities, *new_cds),
+            )
+            draft.cell_tests[draft.cell_tests.index(target)] = merged
+        elif extra or new_cds:  # the table's test: prose adds only what it lacks
+            draft.cell_tests.append(
+                CellTest(target.cell_type, (*target.electrolytes, *extra), new_cds)
+            )
+
+    def _settle_measurements(self, draft: _Draft) -> None:
+        """Point each measurement at the merged cell test its conditions name."""
+        tests = [*draft.cell_tests, *(draft.table.cell_tests if draft.table else ())]
+        for i, m in enumerate(draft.measurements):
+            if not (m.cell_type or m.electrolytes):
+                continue
+            electrolytes = tuple(dict.fromkeys(_clean_electrolyte(e) for e in m.electrolytes))
+            target = self._match_test(tests, m.cell_type, electrolytes)
+            if target is not None and m.electrolytes:
+                electrolytes = target.electrolytes
+            draft.measurements[i] = replace(m, electrolytes=electrolytes)
 
     def results(self) -> list[CoatingRecord]:
+        for draft in self.drafts.values():
+            self._settle_measurements(draft)
         return [d.record(self.doc.doc_id) for d in self.drafts.values() if d.has_facts()]
 
 
@@ -870,7 +1028,11 @@ def _refine_kind(q: Quantity, text: str, start: int, end: int) -> Quantity:
     unit = q.canonical_unit
     if unit == "degC" and q.kind != "DepositionTemperature":
         return replace(q, kind="DepositionTemperature")
-    if unit in ("cycle", "cycles") and _DEP_CYCLES.search(after):
+    if (
+        unit in ("cycle", "cycles")
+        and _DEP_CYCLES.search(after)
+        and not _ELECTROCHEM_GAP.search(q.text)
+    ):
         return replace(q, kind="DepositionCycles")
     if unit == "%":
         if re.search(r"retention|retain", before + after, re.I):

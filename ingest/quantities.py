@@ -156,10 +156,14 @@ def _split_atoms(word: str) -> list[str] | None:
     return None
 
 
+#: ``μ L`` as text converters leave it: the prefix belongs to the unit letter after it.
+_MICRO_GAP = re.compile(r"([μµ])\s+(?=[A-Za-z])")
+
+
 def _unit_factors(text: str) -> list[tuple[str, int]] | None:
     """The (pint atom, power) factors of a unit as written, or None when it is not a unit."""
     text = text.strip().replace("·", " ").replace("−", "-")
-    text = re.sub(r"([μµ])\s+(?=[A-Za-z])", r"\1", text)  # "μ L" from the converter
+    text = _MICRO_GAP.sub(r"\1", text)  # "μ L" from the converter
     factors: list[tuple[str, int]] = []
     denominator = False
     pos = 0
@@ -259,6 +263,49 @@ def _modulus_kind(context: str) -> str:
 
 def _cycle_kind(context: str) -> str:
     return "DepositionCycles" if _RE_DEPOSITION.search(context) else "CycleCount"
+
+
+#: Words that make a cycle count electrochemical (``after 13,500 charge/discharge cycles``) or
+#: a deposition recipe (``50 ALD cycles``, ``deposited with 25 cycles``) when they sit next to it.
+_ELECTROCHEM_WORDS = re.compile(
+    r"charg\w*|discharg\w*|plating|stripping|cycling|cycled|overpotential|hysteresis|capacity"
+    r"|retention|retain\w*|efficienc\w*|\bCEs?\b|stabl[ey]\w*|lifespan|\blife\b|fail\w*"
+    r"|\bcells?\b|symmetric|galvanostatic|\b(?:after|over|beyond|for|within|during)\s*$",
+    re.I,
+)
+_DEPOSITION_WORDS = re.compile(
+    r"\b(?:ALD|MLD|PEALD)\b|deposit\w*|\bcoat\w*|\bgrown\b|\bgrowth\b|\bthick\w*|\bfilms?\b",
+    re.I,
+)
+_DEPOSITION_AFTER = re.compile(
+    r"^\s*(?:\(\s*)?(?:of\s+(?:the\s+)?)?(?:ALD|MLD|PEALD|deposition|coating)\b"
+    r"|^\s*of\s+[A-Z][a-z]?\d",  # "25 cycles of Al2O3"
+)
+
+
+def _local_cycle_kind(before: str, gap: str, after: str, context: str) -> str:
+    """Deposition or electrochemical cycles, decided by the words nearest the number.
+
+    The word between number and unit decides first (``50 ALD cycles``, ``100 charge/discharge
+    cycles``), then the words just after (``25 cycles of ALD``), then the nearest telling word
+    before; only a clause with no telling word falls back to the clause-wide rule, so a
+    ``60 MLD cycles`` earlier in the clause cannot make ``after 13,500 cycles`` a recipe.
+    """
+    if _DEPOSITION_WORDS.search(gap):
+        return "DepositionCycles"
+    if gap.strip():  # charge/discharge, plating/stripping
+        return "CycleCount"
+    if _DEPOSITION_AFTER.search(after):
+        return "DepositionCycles"
+    electro = [m.end() for m in _ELECTROCHEM_WORDS.finditer(before)]
+    deposition = [m.end() for m in _DEPOSITION_WORDS.finditer(before)]
+    if electro or deposition:
+        return (
+            "DepositionCycles"
+            if max(deposition, default=-1) > max(electro, default=-1)
+            else "CycleCount"
+        )
+    return _cycle_kind(context)
 
 
 #: (a unit of the dimension, kind or a function of the context words).
@@ -514,6 +561,11 @@ def find_quantities(text: str) -> list[tuple[Quantity, int, int]]:
             gap = text[cur["m"].end() : nxt["m"].start()]
             if _LIST_GAP_RE.match(_COMPARATOR_RE.sub("", gap)):
                 cur["shared"] = nxt.get("shared") or nxt["unit"]
+                cur["owner"] = nxt.get("owner", id(nxt))
+    # The words before a list ("coating thicknesses of 5, 10 and 25 cycles") speak for all of it.
+    list_start: dict[int, int] = {}
+    for it in items:
+        list_start.setdefault(it.get("owner", id(it)), it["m"].start())
     for it in items:
         m = it["m"]
         own = it["unit"]
@@ -536,15 +588,23 @@ def find_quantities(text: str) -> list[tuple[Quantity, int, int]]:
         start = cm.start() if cm else m.start()
         low = parse_number(m.group("num"))
         high = parse_number(m.group("num2")) if m.group("num2") else None
+        kind = None
+        if _unit_factors(unit_written) == [("cycle", 1)]:
+            first = list_start.get(it.get("owner", id(it)), m.start())
+            lead = text[:first]
+            cut = max(lead.rfind(sep) for sep in (";", ". ", ", ", "("))
+            lead_cm = _COMPARATOR_RE.search(lead)
+            before = text[max(cut, 0, first - 60) : lead_cm.start() if lead_cm else first]
+            kind = _local_cycle_kind(before, gap, text[u_end : u_end + 30], context)
         try:
             q = _quantity(
                 low,
                 high,
                 unit_written,
                 comparator=comparator,
-                kind=None,
+                kind=kind,
                 context=context,
-                text=text[start:u_end],
+                text=_MICRO_GAP.sub(r"\1", text[start:u_end]),
             )
         except UnitError:
             continue

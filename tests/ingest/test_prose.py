@@ -156,3 +156,112 @@ def test_corpus_potassium_study() -> None:
         m.quantity.kind == "CyclingDuration" and (m.quantity.canonical_value or 0) >= 1700
         for m in rec.measurements
     )
+
+
+def _kinds(rec: CoatingRecord, kind: str) -> list[float | None]:
+    return [m.quantity.canonical_value for m in rec.measurements if m.quantity.kind == kind]
+
+
+def test_charge_discharge_cycles_are_no_deposition_cycles() -> None:
+    doc = make_doc(
+        [
+            "Meng et al. [57] deposited LiGL on Li metal by MLD.",
+            "Testing at 5 mA cm-2 and 60 MLD cycles realized stable cycling performance of "
+            "~200 mV overpotential after 13,500 charge/discharge cycles.",
+        ]
+    )
+    (rec,) = extract_prose(doc, [])[0]
+    assert [q.canonical_value for q in rec.deposition_cycles] == [60]
+    (m,) = [m for m in rec.measurements if m.quantity.kind == "Overpotential"]
+    assert m.after_cycles == 13500
+
+
+def test_growth_per_cycle_is_one_coating_measurement() -> None:
+    doc = make_doc(
+        ["Kim et al. [95] deposited Al2O3 on Na metal by ALD with a GPC of 0.14 nm/cycle."]
+    )
+    (rec,), facts, _ = extract_prose(doc, [])
+    assert _kinds(rec, "GrowthPerCycle") == [0.14]
+    assert not [f for f in facts if f.quantity.kind == "GrowthPerCycle"]
+
+
+def test_growth_per_cycle_of_a_material_without_study_stays_a_fact() -> None:
+    doc = make_doc(["Alucone grown from TMA and EG shows a GPC of 4.0 Å/cycle."])
+    _, facts, _ = extract_prose(doc, [])
+    assert [(f.subject, f.quantity.kind) for f in facts] == [("AlEG", "GrowthPerCycle")]
+
+
+def test_conditions_not_carried_across_a_change_of_cell_type() -> None:
+    doc = make_doc(
+        [
+            "Sun et al. [132] deposited ZrO2 on Li metal by ALD.",
+            "Symmetric cells with ZrO2-coated Li were cycled at 6 mA cm-2 for over 2000 h.",
+            "The ZrO2-coated Li also displayed promising results in Li-O2 full cells, with "
+            "stable cycling over 1500 h at a capacity of 0.2 mAh cm-2.",
+        ]
+    )
+    (rec,) = extract_prose(doc, [])[0]
+    (m,) = [m for m in rec.measurements if m.quantity.canonical_value == 1500]
+    assert (m.cell_type, m.current_density) == ("Li-O2", None)
+
+
+def test_conditions_not_carried_into_the_next_paragraph() -> None:
+    doc = make_doc(
+        ["Sun et al. [132] deposited ZrO2 on Li metal by ALD.", "Cells were cycled at 6 mA cm-2."],
+        ["The ZrO2-coated Li cycled stably for over 900 h [132]."],
+    )
+    (rec,) = extract_prose(doc, [])[0]
+    (m,) = [m for m in rec.measurements if m.quantity.canonical_value == 900]
+    assert m.current_density is None
+
+
+@pytest.mark.parametrize("earlier", [True, False])
+def test_other_metal_variant_gives_the_study_nothing(earlier: bool) -> None:
+    first = ["Symmetric Li-Li cells with LiAlOx-coated Li were assembled [93]."] if earlier else []
+    doc = make_doc(
+        first,
+        [
+            "Sodium metal coated with Al2O3 can also be annealed to form sodiated NaAlOx, as "
+            "also shown with LiAlOx [93].",
+            "To optimize the process for Na, the deposition temperature was reduced to 65 °C.",
+            "In Na-Na symmetric cells assembled with 1 M NaOTf in DEGDME electrolyte, the "
+            "coated Na cycled for over 1000 h.",
+        ],
+    )
+    records, _, warnings = extract_prose(doc, [table_row(93, "LiAlOx", "Li")])
+    for rec in records:
+        assert not rec.temperatures
+        assert not any("NaOTf" in e for t in rec.cell_tests for e in t.electrolytes)
+        assert not rec.measurements
+    assert any("about Na" in w for w in warnings)
+
+
+def test_one_cell_test_per_cell_type_and_electrolyte() -> None:
+    doc = make_doc(
+        [
+            "Meng et al. [57] deposited LiGL on Li metal by MLD.",
+            "Symmetric cells were assembled with ether electrolyte (1 M LiTFSI in DOL/DME).",
+            "In the ether electrolyte, symmetric cells cycled at 3 mA cm-2 for over 500 h.",
+            "Symmetric cells with 1 M LiTFSI in DOL/DME; were also cycled at 5 mA cm-2.",
+        ]
+    )
+    (rec,) = extract_prose(doc, [])[0]
+    (test,) = rec.cell_tests
+    assert test.cell_type == "symmetric"
+    assert test.electrolytes[0] == "1 M LiTFSI in DOL/DME"
+    assert [q.canonical_value for q in test.current_densities] == [3, 5]
+    assert {m.electrolytes for m in rec.measurements} == {test.electrolytes}
+
+
+def test_half_cell_of_a_named_metal() -> None:
+    doc = make_doc(
+        [
+            "Zhao et al. [111] coated SnO2 on porous carbon nanofibers using ALD.",
+            "In symmetric K-K cells at 1 mA cm-2, the coated K cycled for more than 1700 h.",
+            "In K-Cu asymmetric cells, the PCNF@SnO2-K anode delivers a stable CE with average "
+            "of 98.3% over 150 charge/discharge cycles.",
+        ]
+    )
+    (rec,) = extract_prose(doc, [])[0]
+    (ce,) = [m for m in rec.measurements if m.quantity.kind == "CoulombicEfficiency"]
+    assert (ce.cell_type, ce.current_density) == ("K-Cu", None)

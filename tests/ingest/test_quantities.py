@@ -225,3 +225,36 @@ def test_find_quantities_kind_from_nearby_words() -> None:
         "CycleCount",
         "CapacityRetention",
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "number", "kind"),
+    [
+        (
+            "testing at 5 mA cm-2 and 60 MLD cycles realized stable cycling with ~200 mV "
+            "overpotential after 13,500 charge/discharge cycles",
+            13500.0,
+            "CycleCount",
+        ),
+        (
+            "testing at 5 mA cm-2 and 60 MLD cycles realized stable cycling",
+            60.0,
+            "DepositionCycles",
+        ),
+        ("Li coated with a 5 nm (50 ALD cycles) TiO2 film", 50.0, "DepositionCycles"),
+        ("Li foil was coated with 25 cycles of Al2O3 before assembly", 25.0, "DepositionCycles"),
+        ("coating thicknesses of 5, 10, and 25 cycles were tested", 10.0, "DepositionCycles"),
+        ("the coated cells remained stable for over 300 cycles", 300.0, "CycleCount"),
+        ("a CE of 98% over 150 plating/stripping cycles", 150.0, "CycleCount"),
+    ],
+)
+def test_cycle_kind_follows_the_nearest_words(sentence: str, number: float, kind: str) -> None:
+    (q,) = [q for q, _, _ in find_quantities(sentence) if q.value == number]
+    assert q.kind == kind
+
+
+@pytest.mark.parametrize("written", ["20 μ L", "20 µ L", "20 μL"])
+def test_micro_prefix_split_by_a_space(written: str) -> None:
+    q, _, _ = find_quantities(f"with 5, 10, and {written} electrolyte")[-1]
+    assert (q.kind, q.value, q.unit) == ("ElectrolyteVolume", 20.0, "uL")
+    assert q.text == written.replace("μ L", "μL").replace("µ L", "µL")

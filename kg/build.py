@@ -182,7 +182,12 @@ class _Builder:
             g.add((node, AKG.canonicalUnit, unit))
 
     def measurement(self, owner: URIRef, key: str, m: Measurement, test: URIRef | None) -> URIRef:
-        node = self.iri(f"{key}/m/{m.span.start}-{m.quantity.kind}-{slug(m.quantity.text or '')}")
+        # The conditions are part of the identity: "over 500 h at 3 and 10 mA cm-2" is two facts.
+        density = m.current_density.text if m.current_density is not None else ""
+        local = f"{m.span.start}-{m.quantity.kind}-{slug(m.quantity.text or '')}-{slug(density)}"
+        if m.after_cycles is not None:
+            local += f"-after{m.after_cycles:g}"
+        node = self.iri(f"{key}/m/{local}")
         self.quantity(node, m.quantity)
         g = self.g
         g.add((owner, AKG.hasMeasurement, node))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import doctest
-import time
 from pathlib import Path
 
 import pytest
@@ -139,13 +138,10 @@ def test_doctests() -> None:
 
 
 @pytest.mark.skipif(not CORPUS.exists(), reason="corpus not present")
-def test_corpus_is_clean_and_fast() -> None:
+def test_corpus_is_clean() -> None:
+    # Speed is measured in bench/, not asserted here: the machines are noisy.
     original = CORPUS.read_text(encoding="utf-8")
-    normalize("warm up the vocabulary")
-    began = time.perf_counter()
     n = normalize(original)
-    elapsed = time.perf_counter() - began
-    assert elapsed < 0.3
     for noise in ("\\text", "$", "_2", "^{", "₂", "⁻", "AIEG", "\u00a0"):
         assert noise not in n.text, noise
     assert "Li10SnP2S12" in n.text

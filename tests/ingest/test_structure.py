@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import doctest
-import time
 from pathlib import Path
 
 import pytest
@@ -271,13 +270,3 @@ def test_corpus_glossary_and_citations(corpus: StructuredDocument) -> None:
     assert any(a == "TTIP" for a, _ in glossary)
     assert any(111 in s.citations for s in corpus.sentences)
     assert {c.kind for c in corpus.captions} == {"Figure", "Scheme"}
-
-
-def test_corpus_speed() -> None:
-    if not CORPUS.exists():
-        pytest.skip("corpus not present")
-    original = CORPUS.read_text(encoding="utf-8")
-    structure(normalize("Warm up.\n\n1. Intro\n\nA sentence."), doc_id="w", path="w")
-    began = time.perf_counter()
-    structure(normalize(original), doc_id="c", path=str(CORPUS))
-    assert time.perf_counter() - began < 0.5

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -19,7 +18,7 @@ from kg.vocab import Concept, Vocabulary, load_vocabulary
 
 pytest.importorskip("ingest.quantities")
 
-CORPUS = Path("/work/shared/corpus/ald-mld-alkali-metal-anodes-review.txt")
+from tests.paths import REVIEW as CORPUS
 
 
 def make_doc(*paragraphs: list[str]) -> StructuredDocument:

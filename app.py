@@ -91,9 +91,18 @@ def coatings_data(location: str, documents: tuple[str, ...], _store: Any) -> dic
     }
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def answer_for(question: str, location: str, documents: tuple[str, ...], _store: Any) -> Any:
+    """A question's answer per store state: a bookmarked or repeated question costs nothing."""
+    from kg.ask import ask
+
+    return ask(question, _store)
+
+
 def refresh_after_write() -> None:
     """Forget cached tables after the graph changed (a document may keep its id)."""
     coatings_data.clear()
+    answer_for.clear()
     try:
         from kg.search import clear_cache
     except ImportError:
@@ -154,9 +163,10 @@ def _entity_picked() -> None:
 
 def ask_tab(store: Any) -> None:
     st.subheader("Ask the literature")
-    cols = st.columns(len(appdata.EXAMPLE_QUESTIONS))
-    for i, (col, example) in enumerate(zip(cols, appdata.EXAMPLE_QUESTIONS, strict=True)):
-        col.button(example, key=f"example_{i}", on_click=_set_question, args=(example,))
+    st.caption("Try an example:")
+    with st.container(horizontal=True):
+        for i, example in enumerate(appdata.EXAMPLE_QUESTIONS):
+            st.button(example, key=f"example_{i}", on_click=_set_question, args=(example,))
     question = st.text_input(
         "Question",
         key="question",
@@ -167,13 +177,13 @@ def ask_tab(store: Any) -> None:
         st.caption("Type a question or click an example. The question is kept in the URL (?q=…).")
         return
     try:
-        from kg.ask import ask
+        import kg.ask  # noqa: F401 (being written alongside the app; say so if it is missing)
     except ImportError:
         st.warning("The question engine (kg/ask.py) is not installed yet; use the SPARQL tab.")
         return
     started = time.perf_counter()
     try:
-        answer = ask(question, store)
+        answer = answer_for(question, str(store_location()), tuple(store.documents()), store)
     except QueryError as e:
         st.error(f"Could not answer: {e}")
         return
@@ -312,7 +322,7 @@ def explore_tab(store: Any) -> None:
     if page.provenance:
         with st.expander(f"Where it comes from ({len(page.provenance)})", expanded=True):
             st.html("".join(appdata.evidence_html(span) for span in page.provenance))
-    left, right = st.columns([3, 2])
+    left, right = st.columns([5, 4])
     with left:
         st.markdown("**Facts about it**")
         st.dataframe(

@@ -143,7 +143,8 @@ def evidence_html(item: dict[str, Any]) -> str:
     body = highlight_html(str(item.get("text") or ""), item.get("highlight"))
     return (
         f'<div style="margin:0 0 .6em 0"><div style="font-size:.8em;color:#666">{head}</div>'
-        f'<div style="border-left:3px solid #f0c040;padding-left:.6em">{body}</div></div>'
+        f'<div style="border-left:3px solid #f0c040;padding-left:.6em;white-space:pre-wrap;tab-size:4">'
+        f"{body}</div></div>"
     )
 
 
@@ -182,8 +183,17 @@ _UNIT_SUFFIXES = {
 }
 
 
+_TITLES = {
+    "cycling_h": "longest cycling (h)",
+    "cycle_count": "most cycles",
+    "coating": "coating IRI",
+}
+
+
 def column_title(name: str) -> str:
     """``cycling_duration_h`` → ``cycling duration (h)``; other names with spaces for underscores."""
+    if name in _TITLES:
+        return _TITLES[name]
     for suffix in sorted(_UNIT_SUFFIXES, key=len, reverse=True):
         if name.endswith("_" + suffix):
             return f"{name[: -len(suffix) - 1].replace('_', ' ')} ({_UNIT_SUFFIXES[suffix]})"
@@ -453,11 +463,11 @@ def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
 def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The filtered table as text cells, in the column order researchers read it."""
     if frame.empty:
-        return pd.DataFrame(columns=COMPARE_COLUMNS)
+        return pd.DataFrame(columns=[column_title(c) for c in COMPARE_COLUMNS])
     shown = frame[COMPARE_COLUMNS].copy()
     for column in ("material_class", "electrolyte_family", "cell_types"):
         shown[column] = shown[column].map(cell_text)
-    return shown
+    return shown.rename(columns={c: column_title(c) for c in COMPARE_COLUMNS})
 
 
 def duration_vs_thickness(frame: pd.DataFrame) -> pd.DataFrame:

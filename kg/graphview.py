@@ -28,7 +28,7 @@ PALETTE: dict[str, str] = {
 
 
 def graph_payload(
-    nodes: Sequence[dict[str, Any]], edges: Sequence[dict[str, Any]], *, max_label: int = 28
+    nodes: Sequence[dict[str, Any]], edges: Sequence[dict[str, Any]], *, max_label: int = 22
 ) -> dict[str, Any]:
     """The JSON the page draws: nodes with short labels and colours, edges between known nodes.
 
@@ -99,7 +99,9 @@ _TEMPLATE = """<!DOCTYPE html>
   var data = JSON.parse(document.getElementById("data").textContent);
   var svg = document.getElementById("g"), tip = document.getElementById("tip");
   var NS = "http://www.w3.org/2000/svg";
-  var W = svg.clientWidth || 800, H = __HEIGHT__;
+  var W = svg.getBoundingClientRect().width || 800, H = __HEIGHT__;
+  // Ring radius: leave room for outward labels (about 130 px) on both sides.
+  var r = Math.max(60, Math.min(H*0.42, W/2 - 130));
   var byId = {}, nodes = data.nodes, edges = data.edges;
   // Radial start: the centre in the middle, neighbours on a circle, so the layout settles fast.
   var others = nodes.filter(function(n){return !n.centre;});
@@ -108,7 +110,7 @@ _TEMPLATE = """<!DOCTYPE html>
     if (n.centre) { n.x = W/2; n.y = H/2; n.fixed = true; }
   });
   others.forEach(function(n, i){
-    var a = 2*Math.PI*i/Math.max(1, others.length), r = Math.min(W, H)*0.36;
+    var a = 2*Math.PI*i/Math.max(1, others.length);
     n.x = W/2 + r*Math.cos(a); n.y = H/2 + r*Math.sin(a);
   });
   nodes.forEach(function(n){ n.vx = 0; n.vy = 0; });
@@ -134,21 +136,28 @@ _TEMPLATE = """<!DOCTYPE html>
       var a = byId[e.source], b = byId[e.target];
       e.line.setAttribute("x1", a.x); e.line.setAttribute("y1", a.y);
       e.line.setAttribute("x2", b.x); e.line.setAttribute("y2", b.y);
-      e.text.setAttribute("x", (a.x+b.x)/2); e.text.setAttribute("y", (a.y+b.y)/2 - 2);
+      // At 60% of the way out, so labels of edges sharing a hub do not pile up on it.
+      e.text.setAttribute("x", a.x + (b.x-a.x)*0.6); e.text.setAttribute("y", a.y + (b.y-a.y)*0.6 - 2);
     });
-    nodes.forEach(function(n){ n.g.setAttribute("transform", "translate(" + n.x + "," + n.y + ")"); });
+    nodes.forEach(function(n){
+      n.g.setAttribute("transform", "translate(" + n.x + "," + n.y + ")");
+      // Labels point outward from the middle, so they do not cross the hub's edges.
+      var left = n.x < W/2 && !n.centre;
+      n.text.setAttribute("x", left ? -10 : 10);
+      n.text.setAttribute("text-anchor", left ? "end" : "start");
+    });
   }
   var alpha = 1;
   function step(){
     var i, j, a, b, dx, dy, d2, d, f;
     for (i = 0; i < nodes.length; i++) for (j = i+1; j < nodes.length; j++) {
       a = nodes[i]; b = nodes[j]; dx = b.x - a.x; dy = b.y - a.y;
-      d2 = dx*dx + dy*dy + 0.01; f = 2400 / d2; d = Math.sqrt(d2);
+      d2 = dx*dx + dy*dy + 0.01; f = 1600 / d2; d = Math.sqrt(d2);
       a.vx -= f*dx/d; a.vy -= f*dy/d; b.vx += f*dx/d; b.vy += f*dy/d;
     }
     edges.forEach(function(e){
       a = byId[e.source]; b = byId[e.target]; dx = b.x - a.x; dy = b.y - a.y;
-      d = Math.sqrt(dx*dx + dy*dy) + 0.01; f = (d - 120) * 0.02;
+      d = Math.sqrt(dx*dx + dy*dy) + 0.01; f = (d - r) * 0.02;
       a.vx += f*dx/d; a.vy += f*dy/d; b.vx -= f*dx/d; b.vy -= f*dy/d;
     });
     nodes.forEach(function(n){

@@ -36,6 +36,17 @@ def table_text(at: AppTest) -> str:
 # --------------------------------------------------------------------------- Ask
 
 
+def test_empty_store_says_how_to_fill_it(
+    app_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KG_STORE", str(tmp_path / "empty"))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    assert any("make run" in w.value for w in at.warning)
+    assert [b for b in at.button if b.key == "ingest_default"]
+
+
 def test_first_page_offers_example_questions(app: AppTest) -> None:
     labels = [b.label for b in app.button]
     assert "coatings stable over 1000 h on Na" in labels

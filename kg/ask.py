@@ -793,9 +793,7 @@ def interpret(question: str) -> Interpretation:
             if not interp.target_named or target != "coatings":
                 interp.target = target
                 interp.target_named = True
-    if interp.asked_kinds and (
-        not interp.target_named or re.match(r"\s*(?:what|how)\b", lowered)
-    ):
+    if interp.asked_kinds and (not interp.target_named or re.match(r"\s*(?:what|how)\b", lowered)):
         interp.target = "values"
 
     # Ignored words.
@@ -891,37 +889,66 @@ def _lit(value: float) -> str:
     return sparql_literal(float(value))
 
 
-def _number_filter(n: NumericConstraint, i: int) -> str:
-    lo, hi, cmp = f"?lo{i}", f"?hi{i}", f"?cmp{i}"
-    x = _lit(n.low)
-    y = _lit(n.high)
-    if n.op == ">":
-        return f'({hi} > {x} || ({cmp} IN (">", "≥") && {hi} >= {x})) && {cmp} NOT IN ("<", "≤")'
-    if n.op == "≥":
-        return f'{hi} >= {x} && {cmp} NOT IN ("<", "≤")'
-    if n.op == "<":
-        return f'({lo} < {x} || ({cmp} IN ("<", "≤") && {lo} <= {x})) && {cmp} NOT IN (">", "≥")'
-    if n.op == "≤":
-        return f'{lo} <= {x} && {cmp} NOT IN (">", "≥")'
+_OPEN_ABOVE = (">", "≥")
+_OPEN_BELOW = ("<", "≤")
+_CLOSED = ("=", "~")
+
+
+def _number_filter(n: NumericConstraint, i: int) -> tuple[list[str], str]:
+    """(properties the measurement needs, VALUES/FILTER text) for one numeric constraint.
+
+    Written as one comparison against a per-comparator threshold from VALUES: kg.query checks
+    every query with rdflib's parser, whose cost grows steeply with nested boolean filters.
+    """
+    lo, hi, cmp, t = f"?lo{i}", f"?hi{i}", f"?cmp{i}", f"?t{i}"
+    eps = abs(n.low) * 1e-9 + 1e-12
+    if n.op in (">", "<"):
+        above = n.op == ">"
+        x = n.low
+        # A stored open value (> v) satisfies "> x" when v ≥ x: its threshold moves by eps.
+        loose = x - eps if above else x + eps
+        same, opposite = (_OPEN_ABOVE, _OPEN_BELOW) if above else (_OPEN_BELOW, _OPEN_ABOVE)
+        del opposite  # stored values open the other way never match
+        rows = [f"({sparql_literal(c)} {_lit(x)})" for c in _CLOSED]
+        rows += [f"({sparql_literal(c)} {_lit(loose)})" for c in same]
+        var = hi if above else lo
+        return (
+            ["akg:maxValue" if above else "akg:numericValue", "akg:comparator"],
+            f"VALUES ({cmp} {t}) {{ {' '.join(rows)} }} FILTER({var} {n.op} {t})",
+        )
+    if n.op in ("≥", "≤"):
+        above = n.op == "≥"
+        allowed = [*_CLOSED, *(_OPEN_ABOVE if above else _OPEN_BELOW)]
+        var = hi if above else lo
+        symbol = ">=" if above else "<="
+        return (
+            ["akg:maxValue" if above else "akg:numericValue", "akg:comparator"],
+            f"VALUES {cmp} {{ {' '.join(sparql_literal(c) for c in allowed)} }} "
+            f"FILTER({var} {symbol} {_lit(n.low)})",
+        )
     if n.op == "~":
-        a = _lit(min(n.low * 0.9, n.low * 1.1))
-        b = _lit(max(n.low * 0.9, n.low * 1.1))
-        return f"{lo} <= {b} && {hi} >= {a}"
-    if n.op == "between":
-        return f"{lo} <= {y} && {hi} >= {x}"
-    eps = abs(n.low) * 1e-6 + 1e-12
-    a, b = _lit(n.low - eps), _lit(n.low + eps)
-    return f"{lo} <= {b} && {hi} >= {a}"
+        a, b = sorted((n.low * 0.9, n.low * 1.1))
+    elif n.op == "between":
+        a, b = n.low, n.high
+    else:
+        a, b = n.low - eps, n.low + eps
+    return (["akg:numericValue", "akg:maxValue"], f"FILTER({lo} <= {_lit(b)} && {hi} >= {_lit(a)})")
 
 
 def _measurement_block(owner: str, n: NumericConstraint, i: int, vocab: Vocabulary) -> str:
     m = f"?m{i}"
+    needs, condition = _number_filter(n, i)
+    variables = {
+        "akg:numericValue": f"?lo{i}",
+        "akg:maxValue": f"?hi{i}",
+        "akg:comparator": f"?cmp{i}",
+    }
+    props = " ; ".join(f"{p} {variables[p]}" for p in needs)
     lines = [
-        f"{owner} akg:hasMeasurement {m} . {m} akg:quantityKind ?k{i} ; akg:numericValue ?lo{i} .",
+        f"{owner} akg:hasMeasurement {m} . {m} akg:quantityKind ?k{i} ; {props} .",
         _values(f"k{i}", kind_iris(vocab, n.kind)),
-        f"OPTIONAL {{ {m} akg:maxValue ?hi{i}_ }} OPTIONAL {{ {m} akg:comparator ?cmp{i}_ }}",
-        f'BIND(COALESCE(?hi{i}_, ?lo{i}) AS ?hi{i}) BIND(COALESCE(?cmp{i}_, "=") AS ?cmp{i})',
-        f"FILTER({_number_filter(n, i)})",
+        condition,
+        *(f"OPTIONAL {{ {m} {p} {v} }}" for p, v in variables.items() if p not in needs),
         f"OPTIONAL {{ {m} akg:valueText ?vt{i} }}",
         *_span_lines(m, f"ms{i}"),
     ]
@@ -952,9 +979,17 @@ def _current_density_block(n: NumericConstraint, i: int, attach: str | None) -> 
             f"{{ ?c akg:hasMeasurement ?cdm{i} . ?cdm{i} akg:quantityKind akgv:CurrentDensity ; "
             f"akg:numericValue {cd} }}"
         )
-    return (
-        f'{pattern}\n  BIND({cd} AS ?hi{i}) BIND("=" AS ?cmp{i})\n  FILTER({_number_filter(n, i)})'
+    # A current density is a condition, not an open value: compare it as a plain number.
+    plain = NumericConstraint(n.kind, n.op, n.low, n.high, n.unit, n.text)
+    _, condition = _number_filter(plain, i)
+    condition = re.sub(
+        r"VALUES \(\?cmp\d+ (\?t\d+)\) \{ \(\S+ (\S+)\).*?\} FILTER\((\?\w+) (\S+) \1\)",
+        lambda m: f"FILTER({cd} {m.group(4)} {m.group(2)})",
+        condition,
     )
+    condition = re.sub(r"VALUES \?cmp\d+ \{[^}]*\} ", "", condition)
+    condition = condition.replace(f"?hi{i}", cd)
+    return f"{pattern}\n  {condition}"
 
 
 def _year_filter(var: str, op: str, low: int, high: int) -> str:
@@ -1279,8 +1314,10 @@ def _collect(interp: Interpretation, rows: list[dict[str, Any]], key_of: Any) ->
                 group.years.add(year)
         for i, n in enumerate(interp.numbers):
             low, high = row.get(f"lo{i}"), row.get(f"hi{i}")
-            if low is None:
+            if low is None and high is None:
                 continue
+            low = high if low is None else low
+            high = low if high is None else high
             span = {
                 "text": row.get(f"ms{i}Text"),
                 "location": _location(row, f"ms{i}"),

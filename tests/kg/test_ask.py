@@ -155,8 +155,15 @@ def test_normalize_question() -> None:
         ("coatings on Na", ["akg:onSubstrate", "vocab/Na>"]),
         ("ALD coatings", ["vocab/ALD>", "vocab/PEALD>", "vocab/ThermalALD>"]),
         ("oxide coatings", ["vocab/Al2O3>", "ontology#Oxide>"]),
-        ("coatings over 1000 h", ["vocab/CyclingDuration>", "?hi0 > 1000", '?cmp0 IN (">", "≥")']),
-        ("coatings thinner than 5 nm", ["vocab/Thickness>", "?lo0 < 5", '?cmp0 NOT IN (">", "≥")']),
+        (
+            "coatings over 1000 h",
+            ["vocab/CyclingDuration>", "akg:maxValue ?hi0", '("=" 1000)', '(">" ', "?hi0 > ?t0"],
+        ),
+        (
+            "coatings thinner than 5 nm",
+            ["vocab/Thickness>", "akg:numericValue ?lo0", '("=" 5)', '("<" ', "?lo0 < ?t0"],
+        ),
+        ("coatings at least 5 nm thick", ['VALUES ?cmp0 { "=" "~" ">" "≥" }', "?hi0 >= 5"]),
         ("coatings in full cells", ["vocab/FullCell>", "vocab/LiLTOCell>"]),
         ("coatings in carbonate electrolytes", ["vocab/Carbonate>", "vocab/EC>", "vocab/LiPF6>"]),
         ("studies from 2018", ["akg:reportedIn/akg:year", "= 2018"]),

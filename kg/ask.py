@@ -329,6 +329,20 @@ STOPWORDS = frozenset(
         "published",
         "were",
         "have",
+        "before",
+        "after",
+        "since",
+        "until",
+        "prior",
+        "later",
+        "earlier",
+        "anode",
+        "anodes",
+        "electrode",
+        "electrodes",
+        "metal",
+        "battery",
+        "batteries",
     ]
 )
 

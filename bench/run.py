@@ -1,0 +1,464 @@
+"""`make bench`: run the benchmarks and write docs/benchmarks.md from their results.
+
+Runs, each as its own process (so every table has the exact command that produced it):
+
+1. bench/ingest_bench.py: the review through `kg ingest` (median of 5) and synthetic corpora
+   of 1, 10 and 100 documents with --jobs 1 and 2;
+2. bench/query_bench.py at about 10k and 100k triples (``--full`` adds 1M, which builds
+   ~400 synthetic documents the first time and takes several more minutes).
+
+The 1,000-document ingest is a separate command (see bench/ingest_bench.py); its result is
+included when bench/results/ingest_1000.json exists. ``--render`` only rewrites the page from
+the stored results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from benchlib import RESULTS, ROOT
+
+DOC = ROOT / "docs" / "benchmarks.md"
+PY = ".venv/bin/python"
+INGEST_CMD = ["bench/ingest_bench.py", "--json", "bench/results/ingest.json"]
+QUERY_CMD = ["bench/query_bench.py", "--scales", "10k,100k", "--json", "bench/results/query.json"]
+QUERY_FULL_CMD = [
+    "bench/query_bench.py",
+    "--scales",
+    "1M",
+    "--reps",
+    "3",
+    "--rdflib-budget",
+    "600",
+    "--profile",
+    "--json",
+    "bench/results/query_1m.json",
+]
+INGEST_1000_CMD = (
+    ".venv/bin/python bench/ingest_bench.py --no-review --docs 1000 --jobs 2 --runs 1 "
+    "--timeout 1500 --json bench/results/ingest_1000.json"
+)
+
+
+def run(args: list[str]) -> None:
+    print(f"$ {PY} {' '.join(args)}", file=sys.stderr, flush=True)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, *args], cwd=ROOT, check=True)
+    print(f"  ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def load(name: str) -> dict[str, Any] | None:
+    path = RESULTS / name
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def f(x: Any, digits: int = 1) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    if isinstance(x, float):
+        return f"{x:,.{digits}f}"
+    return f"{x:,}" if isinstance(x, int) else str(x)
+
+
+def ms(x: float | None) -> str:
+    if x is None or math.isnan(x):
+        return "–"
+    return f"{x:,.0f}" if x >= 10 else f"{x:.1f}"
+
+
+def count(value: Any) -> str:
+    """A row count, or what stopped the query (kept short for a table cell)."""
+    if isinstance(value, int):
+        return str(value)
+    return "timeout" if "Timeout" in str(value) or "longer than" in str(value) else "error"
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def provenance(result: dict[str, Any]) -> str:
+    m = result["machine"]
+    load_avg = ", ".join(f"{x:g}" for x in m.get("loadavg_at_start", []))
+    pk = m.get("packages", {})
+    return (
+        f"Command: `{result['command']}`  \n"
+        f"Machine: {m['nproc']} CPUs ({m['cpu']}), {m['memory_gb']} GB RAM, Python {m['python']}, "
+        f"pyoxigraph {pk.get('pyoxigraph', '?')}, rdflib {pk.get('rdflib', '?')}; "
+        f"load average at start {load_avg}.  \n"
+        f"Date: {result['date']}."
+    )
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def ingest_section(res: dict[str, Any] | None, big: dict[str, Any] | None) -> list[str]:
+    out = ["## Ingest", ""]
+    if not res:
+        return [*out, "No ingest results yet: run `make bench`.", ""]
+    out += [provenance(res), ""]
+    r = res.get("review")
+    if r:
+        ok = "✓" if r["median_s"] < 3 else "✗"
+        mem_ok = "✓" if r["median_max_rss_mb"] < 400 else "✗"
+        out += [
+            "### The review through `kg ingest` (fresh process, startup included)",
+            "",
+            table(
+                ["runs", "median s", "min–max s", "peak RSS MB", "coatings", "triples", "store MB"],
+                [
+                    [
+                        f"{r['ok_runs']}/{r['runs']}",
+                        f"{f(r['median_s'], 2)} (target < 3: {ok})",
+                        f"{f(r['min_s'], 2)}–{f(r['max_s'], 2)}",
+                        f"{f(r['median_max_rss_mb'], 0)} (target < 400: {mem_ok})",
+                        f(r["coatings"]),
+                        f(r["triples_built"]),
+                        f(r["store_mb"]),
+                    ]
+                ],
+            ),
+            "",
+        ]
+        ph = res.get("review_phases") or {}
+        if "import_s" in ph:
+            out += [
+                "Where one review ingest spends its time (fresh process, median of 3; "
+                "`build_files` called twice to separate one-time set-up from the work):",
+                "",
+                table(
+                    ["imports s", "first build s", "second (warm) build s", "store writes s"],
+                    [
+                        [
+                            f(ph["import_s"], 2),
+                            f(ph["first_build_s"], 2),
+                            f(ph["warm_build_s"], 2),
+                            f(ph["store_write_s"], 2),
+                        ]
+                    ],
+                ),
+                "",
+            ]
+    synth = res.get("synthetic") or []
+    if synth:
+        out += [
+            "### Throughput on synthetic corpora (bench/generate.py, ~100 KB per document)",
+            "",
+            table(
+                [
+                    "documents",
+                    "input MB",
+                    "jobs",
+                    "wall s",
+                    "docs/s",
+                    "MB/s",
+                    "coatings",
+                    "triples",
+                    "peak RSS MB (all processes)",
+                    "store MB",
+                ],
+                [
+                    [
+                        f(s["documents"]),
+                        f(s["input_mb"], 2),
+                        f(s["jobs"]),
+                        f(s["median_s"], 1) if s["ok_runs"] else f"failed: {s['error'][:80]}",
+                        f(s["docs_per_s"], 2),
+                        f(s["mb_per_s"], 3),
+                        f(s["coatings"]),
+                        f(s["triples_built"]),
+                        f(s["median_tree_rss_mb"], 0),
+                        f(s["store_mb"], 1),
+                    ]
+                    for s in synth
+                ],
+            ),
+            "",
+        ]
+    out += ["### 1,000 documents (separate command)", ""]
+    if big and big.get("synthetic"):
+        s = big["synthetic"][0]
+        verdict = (
+            f"{f(s['median_s'] / 60, 1)} min (target < 15 min: {'✓' if s['median_s'] < 900 else '✗'})"
+            if s["ok_runs"]
+            else f"did not finish: {s['error'][:200] or 'stopped at the time limit'}"
+        )
+        out += [
+            provenance(big),
+            "",
+            table(
+                [
+                    "documents",
+                    "input MB",
+                    "jobs",
+                    "wall",
+                    "docs/s",
+                    "MB/s",
+                    "triples",
+                    "peak RSS MB (all processes)",
+                    "store MB",
+                ],
+                [
+                    [
+                        f(s["documents"]),
+                        f(s["input_mb"], 1),
+                        f(s["jobs"]),
+                        verdict,
+                        f(s["docs_per_s"], 2),
+                        f(s["mb_per_s"], 3),
+                        f(s["triples_built"]),
+                        f(s["median_tree_rss_mb"], 0),
+                        f(s["store_mb"], 0),
+                    ]
+                ],
+            ),
+            "",
+        ]
+    else:
+        out += [f"Not recorded yet. Command: `{INGEST_1000_CMD}`", ""]
+    return out
+
+
+BACKENDS = (
+    ("ask_embedded", "`kg.ask`, embedded on-disk Oxigraph"),
+    ("ask_server", "`kg.ask`, Oxigraph server over HTTP"),
+    ("sparql_embedded", "ask's SPARQL, pyoxigraph in process"),
+    ("sparql_server", "ask's SPARQL, Oxigraph server over HTTP"),
+    ("sparql_rdflib", "ask's SPARQL, rdflib in memory (own engine)"),
+)
+
+
+def scale_section(result: dict[str, Any], sc: dict[str, Any]) -> list[str]:
+    b = sc["backends"]
+    rd = sc["rdflib"]
+    out = [
+        f"### About {sc['scale']} triples: {sc['documents']} documents, {sc['count']:,} quads in the store",
+        "",
+    ]
+    out += [provenance(result), ""]
+    rows = []
+    for key, label in BACKENDS:
+        if key not in b:
+            note = (
+                f"skipped: {rd['skipped']}" if key == "sparql_rdflib" and rd.get("skipped") else "–"
+            )
+            rows.append([label, note, "", ""])
+            continue
+        base = b["ask_embedded"] if key.startswith("ask") else b["sparql_embedded"]
+        ratio = b[key]["median_ms"] / base["median_ms"] if base["median_ms"] else float("nan")
+        lower = "≥ " if key == "sparql_rdflib" and rd.get("timeouts") else ""
+        rows.append(
+            [label, lower + ms(b[key]["median_ms"]), lower + ms(b[key]["p95_ms"]), f"{ratio:.2f}×"]
+        )
+    out += [table(["backend", "median ms", "p95 ms", "ratio to embedded (same kind)"], rows), ""]
+    notes = []
+    if rd.get("timeouts"):
+        notes.append(
+            f"rdflib: {len(rd['timeouts'])} of {len(sc['per_question_ms'])} questions stopped at the "
+            f'{rd["timeout_s"]:g} s cap ("> {rd["timeout_s"]:g} s", counted as {rd["timeout_s"]:g} s, so its '
+            f"figures are lower bounds): {', '.join(repr(q) for q in rd['timeouts'])}."
+        )
+    if not rd.get("skipped"):
+        notes.append(
+            f"rdflib loaded the N-Quads in {f(rd['load_s'])} s, peak RSS {f(rd['rss_mb'], 0)} MB."
+        )
+    notes.append(
+        f"Loading: `bulk_load` of {f(sc['nquads_mb'], 0)} MB N-Quads into the embedded store took "
+        f"{f(sc['load_embedded_s'], 1)} s ({f(sc['store_mb'], 0)} MB on disk)."
+    )
+    app = sc.get("app") or {}
+    if "self_max_rss_mb" in app:
+        notes.append(
+            f"App footprint: a fresh process that opens this store and answers the ten questions "
+            f"twice peaked at {f(app['self_max_rss_mb'], 0)} MB RSS; its largest query worker "
+            f"(`run_query` forks one per query) at {f(app['children_max_rss_mb'], 0)} MB."
+        )
+    out += [f"- {n}" for n in notes] + [""]
+    pq = sc["per_question_ms"]
+    out += [
+        "<details><summary>Per question (median ms; rows returned)</summary>",
+        "",
+        table(
+            ["question", *[k for k, _ in BACKENDS], "rows (ask / SPARQL)"],
+            [
+                [
+                    q,
+                    *[
+                        (
+                            f"> {rd['timeout_s']:g} s"
+                            if k == "sparql_rdflib" and q in rd.get("timeouts", [])
+                            else ms(v.get(k))
+                        )
+                        for k, _ in BACKENDS
+                    ],
+                    f"{count(sc['rows'][q].get('ask_embedded'))} / {count(sc['rows'][q].get('sparql_embedded'))}",
+                ]
+                for q, v in pq.items()
+            ],
+        ),
+        "",
+        "</details>",
+        "",
+    ]
+    return out
+
+
+def bottleneck(sc: dict[str, Any]) -> list[str]:
+    ph = sc["phases_ms"]
+    total = ph["ask_total"] or float("nan")
+    engine = ph["engine"]
+    interp = ph["interpret"]
+    shaping = max(0.0, total - ph["run_query"] - interp)
+    if "engine_cold" in ph:
+        cold = max(0.0, ph["engine_cold"] - engine)
+        worker = max(0.0, ph["run_query"] - ph["engine_cold"])
+        parts = {
+            "the SPARQL engine on a warm store (pyoxigraph evaluating ask's queries)": engine,
+            "opening the store read-only for each query, and the cold caches that come with it": cold,
+            "`run_query`'s fork, row conversion and pickling": worker,
+            "interpreting the question and writing SPARQL": interp,
+            "shaping rows and evidence after the query": shaping,
+        }
+    else:
+        parts = {
+            "the SPARQL engine itself (pyoxigraph evaluating ask's queries)": engine,
+            "`run_query`'s per-query worker (fork, reopening the store read-only, converting and pickling rows)": ph[
+                "run_query"
+            ]
+            - engine,
+            "interpreting the question and writing SPARQL": interp,
+            "shaping rows and evidence after the query": shaping,
+        }
+    top = max(parts, key=lambda k: parts[k])
+    pq = sc["per_question_ms"]
+    slow = max(pq, key=lambda q: pq[q].get("sparql_embedded") or 0)
+    lines = [
+        f"At {sc['scale']} triples the ten questions take {total / 1000:.1f} s in all through `kg.ask` on the "
+        f"embedded store. Split by measurement: "
+        + "; ".join(f"{k}: {v / 1000:.1f} s ({v / total:.0%})" for k, v in parts.items())
+        + f". The fixed cost of one `run_query` call (`ASK {{}}`) is {sc['run_query_fixed_overhead_ms']:.0f} ms. "
+        f"**Bottleneck: {top}.** The slowest question on the engine is {slow!r} "
+        f"({ms(pq[slow].get('sparql_embedded'))} ms for its SPARQL alone).",
+        "",
+    ]
+    prof = sc.get("profile_top")
+    if prof:
+        lines += [
+            "cProfile of the parent process over the ten questions (own time; work in the forked "
+            "query worker shows up as waiting on the pipe):",
+            "",
+            table(
+                ["function", "calls", "own s", "cumulative s"],
+                [
+                    [p["function"], f(p["calls"]), f(p["tottime_s"], 2), f(p["cumtime_s"], 2)]
+                    for p in prof[:8]
+                ],
+            ),
+            "",
+        ]
+    return lines
+
+
+def render() -> str:
+    ingest, big = load("ingest.json"), load("ingest_1000.json")
+    query, full = load("query.json"), load("query_1m.json")
+    out = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`bench/run.py`) from the JSON results in `bench/results/`; "
+        "each section names the command that produced it. Synthetic documents come from "
+        "`bench/generate.py` (seeded: the same documents every run). Timings are wall-clock on a "
+        "machine shared with other work: the load average at the start of each run is given, "
+        "and anything above ~1 on 2 CPUs inflates the numbers.",
+        "",
+        *ingest_section(ingest, big),
+        "## Questions (`kg.ask`) by graph size and store",
+        "",
+        "Ten representative questions; each timed 5 times (3 at 1M) after a warm-up. `kg.ask` is "
+        "end to end (question → SPARQL → answer rows). The SPARQL rows run the query `kg.ask` "
+        "generates, so the three stores answer the very same query; rdflib runs in a worker "
+        "process so that a query over its cap can be stopped.",
+        "",
+    ]
+    scales = [(query, sc) for sc in (query or {}).get("scales", [])]
+    scales += [(full, sc) for sc in (full or {}).get("scales", [])]
+    for result, sc in scales:
+        out += scale_section(result, sc)
+    if not any(sc["scale"] == "1M" for _, sc in scales):
+        out += [
+            "### About 1M triples",
+            "",
+            f"Not recorded yet: `{PY} bench/run.py --full` (or `{PY} {' '.join(QUERY_FULL_CMD)}`).",
+            "",
+        ]
+    if scales:
+        result, largest = scales[-1]
+        out += [f"## Where the time goes at {largest['scale']} triples", "", *bottleneck(largest)]
+        trend = [
+            [
+                sc["scale"],
+                ms(sc["phases_ms"]["interpret"]),
+                ms(sc["phases_ms"]["engine"]),
+                ms(sc["phases_ms"].get("engine_cold")),
+                ms(sc["phases_ms"]["run_query"]),
+                ms(sc["phases_ms"]["ask_total"]),
+            ]
+            for _, sc in scales
+        ]
+        out += [
+            "The same measurements at every scale (sum over the ten questions of each one's median, ms): "
+            "interpretation alone; the SPARQL on the warm in-process store; the SPARQL on a freshly "
+            "opened read-only store (what `run_query`'s worker does); `run_query` (worker included); "
+            "`kg.ask` end to end.",
+            "",
+            table(
+                [
+                    "scale",
+                    "interpret",
+                    "engine (warm)",
+                    "engine (fresh read-only)",
+                    "run_query",
+                    "ask total",
+                ],
+                trend,
+            ),
+            "",
+        ]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--full", action="store_true", help="also the 1M-triple query benchmark")
+    parser.add_argument("--render", action="store_true", help="only rewrite docs/benchmarks.md")
+    parser.add_argument("--skip-ingest", action="store_true")
+    parser.add_argument("--skip-query", action="store_true")
+    args = parser.parse_args(argv)
+    if not args.render:
+        if not args.skip_ingest:
+            run(INGEST_CMD)
+        if not args.skip_query:
+            run(QUERY_CMD)
+        if args.full:
+            run(QUERY_FULL_CMD)
+    DOC.parent.mkdir(parents=True, exist_ok=True)
+    DOC.write_text(render(), encoding="utf-8")
+    print(f"Wrote {DOC.relative_to(ROOT)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

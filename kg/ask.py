@@ -31,7 +31,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from kg.namespaces import AKG, BASE, VOCAB
-from kg.query import DEFAULT_PREFIXES, prefix_block, run_query, sparql_iri, sparql_literal
+from kg.query import DEFAULT_PREFIXES, prefix_block, run_generated, sparql_iri, sparql_literal
 from kg.vocab import Concept, Vocabulary, load_vocabulary
 
 if TYPE_CHECKING:
@@ -1614,7 +1614,7 @@ def ask(question: str, store: Any, *, limit: int = 200) -> Answer:
     if not structured:
         return _keyword_answer(question, interp, store, limit)
     sparql = build_sparql(interp)
-    result = run_query(store, sparql, timeout_s=10.0, max_rows=50_000)
+    result = run_generated(store, sparql, max_rows=50_000)
     columns, rows, evidence = _shape_rows(interp, result.rows, limit)
     interpretation = interp.describe()
     if not rows:

@@ -316,7 +316,7 @@ class _Builder:
         if not m.subject:
             return
         material = self.term("Material", m.subject)
-        ref = self._citation_of(m)
+        ref = self._study_of_fact(m, str(material), coatings)
         node = self.iri(f"fact/{m.span.start}-{m.quantity.kind}-{index}")
         self.quantity(node, m.quantity)
         self.g.add((node, AKG.ofMaterial, material))
@@ -328,21 +328,39 @@ class _Builder:
                 self.g.add((self.iri(f"coating/{coating_key}"), AKG.hasMeasurement, node))
         self.derived(node, m.span)
 
-    def _citation_of(self, m: Measurement) -> int | None:
+    def _study_of_fact(
+        self, m: Measurement, material: str, coatings: dict[tuple[int | None, str], str]
+    ) -> int | None:
+        """The study a material property comes from.
+
+        A sentence often ends with a background citation ("... seven times the modulus needed
+        to suppress dendrites [104]") while the value belongs to the study the paragraph is
+        about. So: the first nearby citation (the sentence's, then the paragraph's, nearest
+        first) whose study has a coating of this material; else the sentence's own citation.
+        """
+        candidates = self._citations_near(m)
+        for ref in candidates:
+            if (ref, material) in coatings:
+                return ref
+        return candidates[0] if candidates else None
+
+    def _citations_near(self, m: Measurement) -> list[int]:
         if m.span.sentence is None:
-            return None
-        sentence = next((s for s in self.doc.sentences if s.index == m.span.sentence), None)
-        if sentence and sentence.citations:
-            return sentence.citations[0]
-        # The paragraph's study: the nearest earlier sentence of the paragraph with one citation.
+            return []
+        by_index = {s.index: s for s in self.doc.sentences}
+        sentence = by_index.get(m.span.sentence)
         if sentence is None:
-            return None
-        for s in reversed(self.doc.sentences[: sentence.index]):
+            return []
+        found = list(sentence.citations)
+        for s in reversed(self.doc.sentences):
+            if s.index >= sentence.index:
+                continue
             if s.paragraph != sentence.paragraph:
-                break
-            if s.citations:
-                return s.citations[0]
-        return None
+                if s.index < sentence.index - 50:
+                    break
+                continue
+            found.extend(c for c in s.citations if c not in found)
+        return found
 
     def disagreements(self, coatings: dict[str, list[CoatingRecord]]) -> None:
         """A table year that differs from the reference list's year is kept, and flagged."""

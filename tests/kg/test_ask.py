@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from kg.ask import KEYWORD_PREFIX, Answer, ask, build_sparql, interpret, normalize_question
 from kg.askeval import macro, predicted_refs, score_question
 from kg.query import check_query
-
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
-GOLD = Path(__file__).resolve().parents[3] / "shared" / "gold" / "questions_dev.json"
+from tests.paths import CORPUS_DIR as CORPUS
+from tests.paths import GOLD_QUESTIONS as GOLD
 
 
 def refs(answer: Answer) -> list[int]:
@@ -348,11 +346,6 @@ def corpus_store() -> object:
     return store
 
 
-@pytest.mark.xfail(
-    reason="ingest attributes the 58 GPa shear modulus of LiF to [104] (the sentence's last "
-    "citation) instead of the paragraph's study [89]",
-    strict=False,
-)
 def test_dev_gold_questions(corpus_store: object) -> None:
     gold = json.loads(GOLD.read_text())
     scores = [score_question(item, ask(item["q"], corpus_store).rows) for item in gold]

@@ -321,44 +321,34 @@ def bottleneck(sc: dict[str, Any]) -> list[str]:
     total = ph["ask_total"] or float("nan")
     engine = ph["engine"]
     interp = ph["interpret"]
-    shaping = max(0.0, total - ph["run_query"] - interp)
-    if "engine_cold" in ph:
-        cold = max(0.0, ph["engine_cold"] - engine)
-        worker = max(0.0, ph["run_query"] - ph["engine_cold"])
-        parts = {
-            "the SPARQL engine on a warm store (pyoxigraph evaluating ask's queries)": engine,
-            "opening the store read-only for each query, and the cold caches that come with it": cold,
-            "`run_query`'s fork, row conversion and pickling": worker,
-            "interpreting the question and writing SPARQL": interp,
-            "shaping rows and evidence after the query": shaping,
-        }
-    else:
-        parts = {
-            "the SPARQL engine itself (pyoxigraph evaluating ask's queries)": engine,
-            "`run_query`'s per-query worker (fork, reopening the store read-only, converting and pickling rows)": ph[
-                "run_query"
-            ]
-            - engine,
-            "interpreting the question and writing SPARQL": interp,
-            "shaping rows and evidence after the query": shaping,
-        }
+    parts = {
+        "the SPARQL engine (pyoxigraph evaluating ask's queries and yielding their rows)": engine,
+        "interpreting the question and writing SPARQL": interp,
+        "the rest of `kg.ask` (converting terms to Python values, shaping rows and evidence)": max(
+            0.0, total - engine - interp
+        ),
+    }
     top = max(parts, key=lambda k: parts[k])
+    top = f"{top}, {parts[top] / total:.0%} of the time"
     pq = sc["per_question_ms"]
     slow = max(pq, key=lambda q: pq[q].get("sparql_embedded") or 0)
     lines = [
         f"At {sc['scale']} triples the ten questions take {total / 1000:.1f} s in all through `kg.ask` on the "
         f"embedded store. Split by measurement: "
         + "; ".join(f"{k}: {v / 1000:.1f} s ({v / total:.0%})" for k, v in parts.items())
-        + f". The fixed cost of one `run_query` call (`ASK {{}}`) is {sc['run_query_fixed_overhead_ms']:.0f} ms. "
-        f"**Bottleneck: {top}.** The slowest question on the engine is {slow!r} "
-        f"({ms(pq[slow].get('sparql_embedded'))} ms for its SPARQL alone).",
+        + f". **Bottleneck: {top}.** The slowest question on the engine is {slow!r} "
+        f"({ms(pq[slow].get('sparql_embedded'))} ms for its SPARQL alone). "
+        f"For comparison, `kg.query.run_query` (the path for user-typed SPARQL: parse check, "
+        f"killable worker that reopens the store read-only) takes {ph['run_query'] / 1000:.1f} s "
+        f"for the same ten queries (fixed cost per call, `ASK {{}}`: "
+        f"{sc['run_query_fixed_overhead_ms']:.0f} ms), and the engine on a freshly opened "
+        f"read-only store {ms(ph.get('engine_cold'))} ms.",
         "",
     ]
     prof = sc.get("profile_top")
     if prof:
         lines += [
-            "cProfile of the parent process over the ten questions (own time; work in the forked "
-            "query worker shows up as waiting on the pipe):",
+            "cProfile of `kg.ask` over the ten questions (top functions by own time):",
             "",
             table(
                 ["function", "calls", "own s", "cumulative s"],

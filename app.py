@@ -228,7 +228,7 @@ def sparql_tab(store: Any) -> None:
         on_change=_example_chosen,
     )
     text = st.text_area(
-        "Query (read-only: updates, SERVICE and LOAD are refused)", key="sparql_text", height=280
+        "Query (read-only: updates, SERVICE and LOAD are refused)", key="sparql_text", height=380
     )
     if st.button("Run", key="sparql_run", type="primary"):
         try:

@@ -82,8 +82,8 @@ SELECT ?coating ?table ?row ?section ?sentence ?text WHERE {
 
 
 def editor_text(name: str | None = None) -> str:
-    """The SPARQL editor's text: the project prefixes, then a named example (or a blank query)."""
-    body = NAMED_QUERIES.get(name or "", "SELECT * WHERE {\n  ?s ?p ?o\n} LIMIT 20")
+    """The SPARQL editor's text: the project prefixes, then a named example (the first by default)."""
+    body = NAMED_QUERIES.get(name or "", NAMED_QUERIES["Coatings per substrate"])
     return prefix_block() + "\n" + body
 
 

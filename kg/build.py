@@ -45,6 +45,35 @@ QUDT_UNITS: dict[str, URIRef] = {
 }
 
 
+#: Canonical unit symbol → how a person writes it, for labels.
+UNIT_DISPLAY = {
+    "degC": "°C",
+    "mA/cm^2": "mA cm⁻²",
+    "mAh/g": "mAh g⁻¹",
+    "mAh/cm^2": "mAh cm⁻²",
+    "S/cm": "S cm⁻¹",
+    "uL": "μL",
+    "cycle": "cycles",
+}
+
+
+def _number_text(value: float) -> str:
+    return f"{value:.6g}"
+
+
+def quantity_label(kind_label: str, q: Quantity) -> str:
+    """'cycling duration: > 1000 h' — readable in the app, exports and search."""
+    unit = UNIT_DISPLAY.get(q.canonical_unit, q.canonical_unit)
+    if q.value is None and q.low is not None and q.high is not None:
+        value = f"{_number_text(q.low)}–{_number_text(q.high)}"
+    elif q.canonical_value is not None:
+        value = _number_text(q.canonical_value)
+    else:
+        value = q.text
+    comparator = "" if q.comparator == "=" else f"{q.comparator} "
+    return f"{kind_label}: {comparator}{value} {unit}".strip()
+
+
 def _num(value: float) -> Literal:
     return Literal(float(value), datatype=XSD.double)
 
@@ -162,9 +191,12 @@ class _Builder:
 
     # ------------------------------------------------------------------ measurements
 
-    def quantity(self, node: URIRef, q: Quantity) -> None:
+    def quantity(self, node: URIRef, q: Quantity, conditions: str = "") -> None:
         g = self.g
         g.add((node, RDF.type, AKG.Measurement))
+        kind = self.vocab.get(str(VOCAB[q.kind]))
+        label = quantity_label(kind.label if kind else q.kind, q)
+        g.add((node, RDFS.label, Literal(f"{label} {conditions}".strip())))
         g.add((node, AKG.quantityKind, VOCAB[q.kind]))
         low = q.low if q.value is None else q.canonical_value
         high = q.high if q.value is None else q.canonical_value
@@ -188,7 +220,14 @@ class _Builder:
         if m.after_cycles is not None:
             local += f"-after{m.after_cycles:g}"
         node = self.iri(f"{key}/m/{local}")
-        self.quantity(node, m.quantity)
+        conditions = []
+        if m.current_density is not None and m.current_density.canonical_value is not None:
+            conditions.append(f"{_number_text(m.current_density.canonical_value)} mA cm⁻²")
+        if m.after_cycles is not None:
+            conditions.append(f"after {m.after_cycles:g} cycles")
+        if m.cell_type:
+            conditions.append(m.cell_type)
+        self.quantity(node, m.quantity, f"({', '.join(conditions)})" if conditions else "")
         g = self.g
         g.add((owner, AKG.hasMeasurement, node))
         if m.after_cycles is not None:
@@ -283,6 +322,8 @@ class _Builder:
                 g.add((step_node, AKG.purgeTime_s, _num(step.purge_s)))
         setup = (*record.temperatures, *record.thicknesses, *record.deposition_cycles)
         for index, q in enumerate(setup):
+            if not q.kind:
+                continue
             m_node = self.iri(f"coating/{key}/{record.source}-{q.kind}/{index}")
             self.quantity(m_node, q)
             g.add((node, AKG.hasMeasurement, m_node))
@@ -291,6 +332,8 @@ class _Builder:
         for test in record.cell_tests:
             tests[(test.cell_type, test.electrolytes)] = self._test_with_densities(node, key, test)
         for m in record.measurements:
+            if not m.quantity.kind:  # a number whose kind could not be told: not a fact
+                continue
             test_node = None
             if m.cell_type or m.electrolytes:
                 found = tests.get((m.cell_type, m.electrolytes))
@@ -313,7 +356,7 @@ class _Builder:
         return node
 
     def material_fact(self, index: int, m: Measurement, coatings: dict) -> None:
-        if not m.subject:
+        if not m.subject or not m.quantity.kind:
             return
         material = self.term("Material", m.subject)
         ref = self._study_of_fact(m, str(material), coatings)

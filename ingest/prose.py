@@ -248,6 +248,7 @@ class _Draft:
     measurements: list[Measurement] = field(default_factory=list)
     characterization: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    anode_metal: str | None = None
 
     def has_facts(self) -> bool:
         return bool(
@@ -281,6 +282,7 @@ class _Draft:
             measurements=tuple(self.measurements),
             characterization=tuple(dict.fromkeys(self.characterization)),
             notes=tuple(dict.fromkeys(self.notes)),
+            anode_metal=self.anode_metal,
         )
 
 
@@ -591,6 +593,7 @@ class _ProseExtractor:
                 and not _is_alkali(draft.substrate)
             ):
                 draft.notes.append(f"host for {substrate} metal anode")
+                draft.anode_metal = draft.anode_metal or substrate
             self._coating_facts(sentence, mentions, draft, state)
         self._material_facts(sentence, mentions)
 

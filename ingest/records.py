@@ -237,6 +237,7 @@ class CoatingRecord:
     measurements: tuple[Measurement, ...] = ()
     characterization: tuple[str, ...] = ()  # methods named: "XPS", "AFM", "EIS"
     notes: tuple[str, ...] = ()
+    anode_metal: str | None = None  # the alkali metal a host substrate carries ("K")
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,8 @@ def _labels(record: CoatingRecord) -> list[tuple[str, str]]:
         values = value if isinstance(value, tuple) else (value,)
         pairs.extend((kind, v) for v in values if v)
     pairs.extend(("Precursor", step.precursor) for step in record.steps if step.precursor)
+    if record.anode_metal:
+        pairs.append(("Substrate", record.anode_metal))
     for test in record.cell_tests:
         if test.cell_type:
             pairs.append(("CellType", test.cell_type))

@@ -1035,7 +1035,8 @@ def _coating_constraints(interp: Interpretation, vocab: Vocabulary) -> list[str]
             alt = f"{{ {_values('mat', members)} }} UNION " + alt
         lines.append(alt)
     if c.get("Substrate"):
-        lines.append("?c akg:onSubstrate ?sub .")
+        # "on K" means on K metal or on a host that carries the K anode (akg:forAnode).
+        lines.append("?c akg:onSubstrate|akg:forAnode ?sub .")
         lines.append(_values("sub", [s.iri for s in c["Substrate"]]))
     if c.get("Technique"):
         iris: list[str] = []

@@ -284,7 +284,14 @@ class _Builder:
         g.add((node, AKG.hasMaterial, material))
         substrate_label = next((r.substrate for r in records if r.substrate), None)
         if substrate_label:
-            g.add((node, AKG.onSubstrate, self.term("Substrate", substrate_label)))
+            substrate = self.term("Substrate", substrate_label)
+            g.add((node, AKG.onSubstrate, substrate))
+            concept = self.vocab.get(str(substrate))
+            if concept is not None and str(AKG.AlkaliMetal) in concept.classes:
+                g.add((node, AKG.forAnode, substrate))
+        anode = next((r.anode_metal for r in records if r.anode_metal), None)
+        if anode:
+            g.add((node, AKG.forAnode, self.term("Substrate", anode)))
         ref = next((r.ref for r in records if r.ref is not None), None)
         if ref is not None:
             g.add((node, AKG.reportedIn, self.study(ref)))

@@ -84,6 +84,7 @@ class AKG(DefinedNamespace):
     family: URIRef
     fileName: URIRef
     firstAuthor: URIRef
+    forAnode: URIRef
     formula: URIRef
     fullName: URIRef
     hasLayer: URIRef

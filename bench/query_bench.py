@@ -30,7 +30,6 @@ import multiprocessing as mp
 import pstats
 import shutil
 import socket
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -48,6 +47,7 @@ from benchlib import (
     median,
     now,
     p95,
+    run_measured,
     save_json,
 )
 from generate import write_corpus
@@ -113,7 +113,7 @@ def ontology_ntriples() -> str:
     return ontology_graph().serialize(format="nt")
 
 
-def dataset_for(target: int, *, seed: int, jobs: int) -> dict[str, Any]:
+def dataset_for(target: int, *, seed: int, jobs: int, cached: bool = False) -> dict[str, Any]:
     """An N-Quads file of the ontology, the review and enough synthetic documents for about
     ``target`` triples, one named graph per document (as `kg ingest` stores them)."""
     import pyoxigraph as ox
@@ -121,7 +121,13 @@ def dataset_for(target: int, *, seed: int, jobs: int) -> dict[str, Any]:
     from kg.namespaces import ONTOLOGY_GRAPH
     from kg.store import doc_graph_iri
 
-    cache = WORK / "nt" / code_key()
+    key = code_key()
+    if cached and (WORK / "nt").exists():
+        largest = max(
+            (WORK / "nt").iterdir(), key=lambda p: len(list(p.glob("*.nt"))), default=None
+        )
+        key = largest.name if largest else key
+    cache = WORK / "nt" / key
     onto = ontology_ntriples()
     onto_triples = sum(1 for line in onto.splitlines() if line.strip())
     review_triples = build_cached([REVIEW], cache, jobs=1)
@@ -137,7 +143,7 @@ def dataset_for(target: int, *, seed: int, jobs: int) -> dict[str, Any]:
         per_doc = sum(counts.values()) / max(1, len(counts)) if counts else per_doc
         n += max(1, math.ceil((target - total) / per_doc))
     docs = {**review_triples, **counts}
-    nq = WORK / "datasets" / f"{code_key()}-s{seed}-{len(docs)}docs.nq"
+    nq = WORK / "datasets" / f"{key}-s{seed}-{len(docs)}docs.nq"
     if not nq.exists():
         nq.parent.mkdir(parents=True, exist_ok=True)
         tmp = nq.with_suffix(".tmp")
@@ -202,72 +208,133 @@ def prefixed(sparql: str) -> str:
     return prefix_block(missing) + sparql
 
 
-def _rdflib_worker(conn: Any) -> None:
-    """Child process: load N-Quads into an rdflib Dataset (union default graph), answer queries."""
+def _profile_rows(prof: cProfile.Profile) -> list[dict[str, Any]]:
+    stats = pstats.Stats(prof, stream=io.StringIO())
+    rows = [
+        {
+            "function": f"{Path(file).name}:{line}({name})",
+            "calls": nc,
+            "tottime_s": tt,
+            "cumtime_s": ct,
+        }
+        for (file, line, name), (_cc, nc, tt, ct, _callers) in stats.stats.items()  # type: ignore[attr-defined]
+    ]
+    rows.sort(key=lambda r: -r["tottime_s"])
+    return rows[:12]
+
+
+def _backend_worker(conn: Any, kind: str, target: str) -> None:
+    """Child process holding one store: ``embedded`` (on-disk path, opened read-only as a
+    reading app does), ``server`` (URL) or ``rdflib`` (N-Quads file loaded into a Dataset).
+    Answers ``ask``/``sparql``/``sparql_cold``/``profile`` requests with in-process timings."""
     import resource
 
-    from rdflib import Dataset
+    started = time.perf_counter()
+    if kind == "rdflib":
+        from rdflib import Dataset
 
-    ds = None
+        store: Any = Dataset(default_union=True)
+        store.parse(target, format="nquads")
+    elif kind == "server":
+        from kg.remote import RemoteStore
+
+        store = RemoteStore(target, timeout_s=24 * 3600)
+    else:
+        from kg.store import open_store
+
+        store = open_store(target, read_only=True)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    conn.send(("ready", time.perf_counter() - started, rss))
+
+    def sparql(query: str) -> int:
+        if kind == "rdflib":
+            return len(list(store.query(query)))
+        if kind == "server":
+            return len(store.execute(query, "SELECT", timeout_s=24 * 3600, max_rows=10**8)["rows"])
+        return len(list(store.raw.query(query, use_default_graph_as_union=True)))
+
     while True:
-        msg = conn.recv()
-        if msg[0] == "load":
-            started = time.perf_counter()
-            ds = Dataset(default_union=True)
-            ds.parse(msg[1], format="nquads")
-            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            conn.send(("loaded", time.perf_counter() - started, rss))
-        elif msg[0] == "query" and ds is not None:
-            started = time.perf_counter()
-            try:
-                rows = len(list(ds.query(msg[1])))
-                conn.send(("ok", time.perf_counter() - started, rows))
-            except Exception as e:  # report, keep serving
-                conn.send(("error", time.perf_counter() - started, f"{type(e).__name__}: {e}"))
-        else:
-            return
+        op, arg = conn.recv()
+        t = time.perf_counter()
+        try:
+            if op == "ask":
+                from kg.ask import ask
+
+                result: Any = len(ask(arg, store).rows)
+            elif op == "sparql":
+                result = sparql(arg)
+            elif op == "sparql_cold":
+                import pyoxigraph as ox
+
+                fresh = ox.Store.read_only(target)
+                result = len(list(fresh.query(arg, use_default_graph_as_union=True)))
+            elif op == "profile":
+                from kg.ask import ask
+
+                prof = cProfile.Profile()
+                prof.enable()
+                for q in arg:
+                    ask(q, store)
+                prof.disable()
+                result = _profile_rows(prof)
+            else:
+                return
+            conn.send(("ok", time.perf_counter() - t, result))
+        except Exception as e:  # report, keep serving
+            conn.send(("error", time.perf_counter() - t, f"{type(e).__name__}: {e}"[:300]))
 
 
-class RdflibRunner:
-    """rdflib in a killable worker: a query over ``timeout_s`` is stopped and the data reloaded."""
+class Worker:
+    """A store in a killable process: a call over ``cap_s`` is stopped (the process killed and
+    started again for the next call), and all calls stop once ``budget_s`` is spent."""
 
-    def __init__(self, nq: Path, *, timeout_s: float, load_cap_s: float, budget_s: float) -> None:
-        self.nq, self.timeout_s, self.load_cap_s = nq, timeout_s, load_cap_s
+    def __init__(
+        self, kind: str, target: str, *, cap_s: float, setup_cap_s: float, budget_s: float
+    ) -> None:
+        self.kind, self.target = kind, target
+        self.cap_s, self.setup_cap_s, self.budget_s = cap_s, setup_cap_s, budget_s
         self.deadline = time.perf_counter() + budget_s
-        self.budget_s = budget_s
         self.ctx = mp.get_context("spawn")
         self.proc: Any = None
         self.conn: Any = None
-        self.load_s = float("nan")
+        self.setup_s = float("nan")
         self.rss_mb = float("nan")
+        self.restarts = 0
         self.skipped = ""
 
     def start(self) -> bool:
         parent, child = self.ctx.Pipe()
-        self.proc = self.ctx.Process(target=_rdflib_worker, args=(child,), daemon=True)
+        self.proc = self.ctx.Process(
+            target=_backend_worker, args=(child, self.kind, self.target), daemon=True
+        )
         self.proc.start()
         self.conn = parent
-        parent.send(("load", str(self.nq)))
-        if not parent.poll(self.load_cap_s):
+        if not parent.poll(self.setup_cap_s):
             self.stop()
-            self.skipped = f"loading took over {self.load_cap_s:g} s"
+            self.skipped = f"loading took over {self.setup_cap_s:g} s"
             return False
-        _, self.load_s, self.rss_mb = parent.recv()
+        _, setup_s, rss = parent.recv()
+        if math.isnan(self.setup_s):
+            self.setup_s, self.rss_mb = setup_s, rss
         return True
 
-    def query(self, sparql: str) -> tuple[float | None, int | str]:
-        """(seconds or None on timeout, row count or error)."""
+    def call(self, op: str, arg: Any, cap_s: float | None = None) -> tuple[float | None, Any]:
+        """(seconds measured inside the worker, or None if stopped; result or reason)."""
+        if self.skipped:
+            return None, f"not run: {self.skipped}"
         if time.perf_counter() > self.deadline:
             self.stop()
-            return None, f"not run: rdflib's {self.budget_s:g} s budget for this scale is spent"
-        if self.proc is None and (self.skipped or not self.start()):
-            return None, self.skipped
-        self.conn.send(("query", sparql))
-        if not self.conn.poll(self.timeout_s):
+            return None, f"not run: the {self.budget_s:g} s budget for this store is spent"
+        if self.proc is None and not self.start():
+            return None, f"not run: {self.skipped}"
+        cap = cap_s or self.cap_s
+        self.conn.send((op, arg))
+        if not self.conn.poll(cap):
             self.stop()
-            return None, f"> {self.timeout_s:g} s"
-        kind, seconds, rows = self.conn.recv()
-        return (seconds, rows) if kind == "ok" else (None, rows)
+            self.restarts += 1
+            return None, f"> {cap:g} s"
+        kind, seconds, result = self.conn.recv()
+        return (seconds, result) if kind == "ok" else (None, result)
 
     def stop(self) -> None:
         if self.proc is not None:
@@ -294,6 +361,33 @@ def timed(fn: Callable[[], Any], reps: int, budget_s: float) -> list[float]:
     return samples
 
 
+def _is_stop(result: Any) -> bool:
+    """Whether a failed call was stopped for time (by us, by kg's own limit or by the server)."""
+    text = str(result)
+    return text.startswith(">") or "Timeout" in text or "timed out" in text or "longer than" in text
+
+
+def measure(
+    worker: Worker, op: str, arg: Any, reps: int, budget_s: float
+) -> tuple[list[float], Any, bool]:
+    """Timings of one worker call (a warm-up, then ``reps``); a stopped call counts at the cap,
+    a lower bound. Returns (samples, last result, stopped)."""
+    seconds, result = worker.call(op, arg)
+    if seconds is None:
+        stopped = _is_stop(result)
+        return ([worker.cap_s] if stopped else []), result, stopped
+    if seconds * (reps + 1) > budget_s:
+        return [seconds], result, False
+    samples: list[float] = []
+    for _ in range(reps):
+        seconds, result = worker.call(op, arg)
+        if seconds is None:
+            stopped = _is_stop(result)
+            return samples + ([worker.cap_s] if stopped else []), result, stopped
+        samples.append(seconds)
+    return samples, result, False
+
+
 def summary(per_question: dict[str, list[float]]) -> dict[str, float]:
     samples = [s for xs in per_question.values() for s in xs]
     medians = [median(xs) for xs in per_question.values() if xs]
@@ -306,235 +400,244 @@ def summary(per_question: dict[str, list[float]]) -> dict[str, float]:
 
 
 APP_CHILD = """
-import json, resource, sys, time
+import json, sys, time
 from kg.ask import ask
 from kg.store import open_store
 store = open_store(sys.argv[1], read_only=True)
-questions = json.loads(sys.argv[2])
-seconds = []
-for _ in range(2):
-    for q in questions:
-        t = time.perf_counter()
-        try:
-            ask(q, store)
-        except Exception as e:
-            print(f"{q}: {type(e).__name__}: {e}", file=sys.stderr)
-        seconds.append(time.perf_counter() - t)
-print(json.dumps({
-    "self_max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    "children_max_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-    "total_s": sum(seconds),
-}))
+for q in json.loads(sys.argv[2]):
+    t = time.perf_counter()
+    try:
+        ask(q, store)
+        print(f"answered\t{q}\t{time.perf_counter() - t:.3f}", file=sys.stderr, flush=True)
+    except Exception as e:
+        print(f"failed\t{q}\t{type(e).__name__}: {e}", file=sys.stderr, flush=True)
 """
 
 
-def app_footprint(location: Path) -> dict[str, Any]:
-    """Peak RSS of a fresh process holding the store and answering every question twice."""
-    done = subprocess.run(
-        [sys.executable, "-c", APP_CHILD, str(location), json.dumps(QUESTIONS)],
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
+def app_footprint(location: Path, questions: Sequence[str], timeout_s: float) -> dict[str, Any]:
+    """Peak RSS of a fresh process that opens the store read-only (as the app does) and asks
+    every question once; stopped after ``timeout_s`` (its peak so far is still measured)."""
+    run = run_measured(
+        [sys.executable, "-c", APP_CHILD, str(location), json.dumps(list(questions))],
+        timeout_s=timeout_s,
         cwd=ROOT,
     )
-    if done.returncode != 0:
-        return {"error": done.stderr[-800:]}
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    answered = [
+        line.split("\t")[1]
+        for line in run.stderr_tail.splitlines()
+        if line.startswith("answered\t")
+    ]
+    return {
+        "self_max_rss_mb": run.max_rss_mb,
+        "tree_rss_mb": run.tree_rss_mb,
+        "seconds": run.seconds,
+        "finished": run.returncode == 0,
+        "answered": len(answered),
+        "asked": len(questions),
+        "timeout_s": timeout_s,
+    }
 
 
-def profile_ask(store: Any) -> list[dict[str, Any]]:
-    """cProfile of every question once, top functions by own time (parent process only)."""
-    from kg.ask import ask
+# --------------------------------------------------------------------------- diagnosis
 
-    prof = cProfile.Profile()
-    prof.enable()
-    for q in QUESTIONS:
-        try:
-            ask(q, store)
-        except Exception:  # a timed-out question is reported elsewhere
-            continue
-    prof.disable()
-    stats = pstats.Stats(prof, stream=io.StringIO())
-    rows = []
-    for (file, line, name), (_cc, nc, tt, ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
-        rows.append(
-            {
-                "function": f"{Path(file).name}:{line}({name})",
-                "calls": nc,
-                "tottime_s": tt,
-                "cumtime_s": ct,
-            }
-        )
-    rows.sort(key=lambda r: -r["tottime_s"])
-    return rows[:12]
+_CORE = """PREFIX akg: <https://w3id.org/ald-kg/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT * WHERE {
+  GRAPH ?g { ?c a akg:Coating }
+  ?c akg:onSubstrate <https://w3id.org/ald-kg/vocab/Na> ; akg:hasMeasurement ?m0 .
+  ?m0 akg:quantityKind <https://w3id.org/ald-kg/vocab/CyclingDuration> ; akg:maxValue ?hi0 .
+  FILTER(?hi0 > 1000)
+  %s
+}"""
+#: The shape of ask's "coatings stable over 1000 h on Na", cut down to find the slow part.
+DIAGNOSIS: dict[str, str] = {
+    "core pattern (no OPTIONAL)": _CORE % "",
+    "core + OPTIONAL study and citation (one level)": _CORE
+    % "OPTIONAL { ?c akg:reportedIn ?study . ?study akg:citationNumber ?ref }",
+    "core + OPTIONAL evidence with a nested OPTIONAL (as ask writes it)": _CORE
+    % (
+        "OPTIONAL { ?c prov:wasDerivedFrom ?cs . ?cs akg:sourceText ?csText .\n"
+        "    OPTIONAL { ?cs akg:tableNumber ?csTable ; akg:rowNumber ?csRow } }"
+    ),
+    "core + the same evidence as two flat OPTIONALs": _CORE
+    % (
+        "OPTIONAL { ?c prov:wasDerivedFrom ?cs . ?cs akg:sourceText ?csText }\n"
+        "  OPTIONAL { ?c prov:wasDerivedFrom ?cs . ?cs akg:tableNumber ?csTable ; akg:rowNumber ?csRow }"
+    ),
+}
+
+
+def diagnose(name: str, args: argparse.Namespace) -> dict[str, Any]:
+    """Time the DIAGNOSIS variants on an existing embedded store of scale ``name``."""
+    disk = WORK / "stores" / f"{name}-embedded"
+    if not (disk / "CURRENT").exists():
+        raise SystemExit(f"No {name} store at {disk}: run the {name} query benchmark first.")
+    worker = Worker("embedded", str(disk), cap_s=args.cap, setup_cap_s=120, budget_s=10**6)
+    out: dict[str, Any] = {"scale": name, "cap_s": args.cap, "variants": []}
+    try:
+        for label, query in DIAGNOSIS.items():
+            samples, result, stopped = measure(worker, "sparql", query, args.reps, args.budget)
+            out["variants"].append(
+                {
+                    "variant": label,
+                    "sparql": query,
+                    "median_ms": median(samples) * 1000,
+                    "rows": result,
+                    "stopped": stopped,
+                }
+            )
+            print(
+                f"  {label}: {median(samples) * 1000:.0f} ms{' (stopped)' if stopped else ''}",
+                file=sys.stderr,
+            )
+    finally:
+        worker.stop()
+    out["app"] = app_footprint(disk, QUESTIONS, timeout_s=args.cap * len(QUESTIONS))
+    print(f"  app footprint: {out['app']}", file=sys.stderr)
+    return out
 
 
 # --------------------------------------------------------------------------- one scale
 
 
 def bench_scale(name: str, target: int, args: argparse.Namespace) -> dict[str, Any]:
-    import pyoxigraph as ox
-
-    from kg.ask import ask, build_sparql, interpret
+    from kg.ask import build_sparql, interpret
     from kg.query import QueryError, run_query
-    from kg.remote import RemoteStore, serve
-    from kg.store import OxigraphStore
+    from kg.remote import serve
+    from kg.store import open_store
 
     print(f"Scale {name} (~{target:,} triples)", file=sys.stderr)
-    data = dataset_for(target, seed=args.seed, jobs=args.jobs)
+    data = dataset_for(target, seed=args.seed, jobs=args.jobs, cached=args.cached_data)
     nq: Path = data["nquads"]
     print(
         f"  {data['documents']} documents, {data['triples']:,} triples, {data['nquads_mb']:.0f} MB N-Quads",
         file=sys.stderr,
     )
-    out: dict[str, Any] = {
-        "scale": name,
-        "target_triples": target,
-        **{k: v for k, v in data.items() if k != "nquads"},
-    }
-
+    out: dict[str, Any] = {"scale": name, "target_triples": target}
+    out.update({k: v for k, v in data.items() if k != "nquads"})
     disk = WORK / "stores" / f"{name}-embedded"
     served = WORK / "stores" / f"{name}-server"
     out["load_embedded_s"] = load_embedded(nq, disk)
     out["load_server_store_s"] = load_embedded(nq, served)
     out["store_mb"] = dir_size_mb(disk)
-    store = OxigraphStore(disk)
-    out["count"] = store.count()
+    reader = open_store(disk, read_only=True)
+    out["count"] = reader.count()
     print(
         f"  bulk_load {out['load_embedded_s']:.1f} s, {out['store_mb']:.0f} MB on disk",
         file=sys.stderr,
     )
 
     sparql = {q: prefixed(build_sparql(interpret(q))) for q in QUESTIONS}
-    server = serve(served, port=free_port(), timeout_s=args.timeout)
+    keys = ("ask_embedded", "ask_server", "sparql_embedded", "sparql_server", "sparql_rdflib")
+    results: dict[str, dict[str, list[float]]] = {k: {} for k in keys}
+    stopped: dict[str, list[str]] = {k: [] for k in (*keys, "run_query", "engine_cold")}
+    rows: dict[str, dict[str, Any]] = {q: {} for q in QUESTIONS}
+    phases: dict[str, dict[str, list[float]]] = {
+        k: {} for k in ("interpret", "run_query", "engine", "engine_cold")
+    }
+    cap, budget = args.cap, args.budget
+    # The server's own limit a little above ours, so that every backend is stopped the same way.
+    server = serve(served, port=free_port(), timeout_s=cap + 5)
+    embedded = Worker("embedded", str(disk), cap_s=cap, setup_cap_s=120, budget_s=10**6)
+    remote = Worker("server", server.url, cap_s=cap, setup_cap_s=120, budget_s=10**6)
+    rdflib = Worker(
+        "rdflib",
+        str(nq),
+        cap_s=args.rdflib_timeout,
+        setup_cap_s=args.rdflib_load_cap,
+        budget_s=args.rdflib_budget,
+    )
     try:
-        remote = RemoteStore(server.url, timeout_s=args.timeout)
-        rdflib = RdflibRunner(
-            nq,
-            timeout_s=args.rdflib_timeout,
-            load_cap_s=args.rdflib_load_cap,
-            budget_s=args.rdflib_budget,
-        )
-        results: dict[str, dict[str, list[float]]] = {
-            k: {}
-            for k in (
-                "ask_embedded",
-                "ask_server",
-                "sparql_embedded",
-                "sparql_server",
-                "sparql_rdflib",
-            )
-        }
-        rows: dict[str, dict[str, Any]] = {q: {} for q in QUESTIONS}
-        phases: dict[str, dict[str, list[float]]] = {
-            k: {} for k in ("interpret", "run_query", "engine", "engine_cold")
-        }
-        budget = args.budget
-        raw = store.raw
-        timeouts: list[str] = []
-        not_run: list[str] = []
-
         for q in QUESTIONS:
-
-            def ask_on(backend: Any, q: str = q) -> Any:
-                try:
-                    return ask(q, backend)
-                except QueryError as e:
-                    return e
-
-            for key, backend in (("ask_embedded", store), ("ask_server", remote)):
-                results[key][q] = timed(lambda b=backend: ask_on(b), args.reps, budget)
-                answer = ask_on(backend)
-                rows[q][key] = len(answer.rows) if hasattr(answer, "rows") else str(answer)[:120]
-
-            results["sparql_embedded"][q] = timed(
-                lambda q=q: list(raw.query(sparql[q], use_default_graph_as_union=True)),
-                args.reps,
-                budget,
-            )
-            rows[q]["sparql_embedded"] = len(
-                list(raw.query(sparql[q], use_default_graph_as_union=True))
-            )
-            results["sparql_server"][q] = timed(
-                lambda q=q: remote.execute(
-                    sparql[q], "SELECT", timeout_s=args.timeout, max_rows=10**7
-                ),
-                args.reps,
-                budget,
-            )
-
             phases["interpret"][q] = timed(
                 lambda q=q: build_sparql(interpret(q)), args.reps, budget
             )
-            phases["run_query"][q] = timed(
-                lambda q=q: run_query(store, sparql[q], timeout_s=args.timeout, max_rows=50_000),
-                args.reps,
-                budget,
-            )
-            phases["engine"][q] = results["sparql_embedded"][q]
-            phases["engine_cold"][q] = timed(
-                lambda q=q: list(
-                    ox.Store.read_only(str(disk)).query(sparql[q], use_default_graph_as_union=True)
-                ),
-                args.reps,
-                budget,
-            )
+            for key, worker, op, arg in (
+                ("ask_embedded", embedded, "ask", q),
+                ("sparql_embedded", embedded, "sparql", sparql[q]),
+                ("ask_server", remote, "ask", q),
+                ("sparql_server", remote, "sparql", sparql[q]),
+            ):
+                twin = {"sparql_embedded": "ask_embedded", "sparql_server": "ask_server"}.get(key)
+                if twin and q in stopped[twin]:
+                    rows[q][key] = f"not run: ask already over {cap:g} s"
+                    continue
+                samples, result, was_stopped = measure(worker, op, arg, args.reps, budget)
+                results[key][q] = samples
+                rows[q][key] = result
+                if was_stopped:
+                    stopped[key].append(q)
+            phases["engine"][q] = results["sparql_embedded"].get(q, [])
+            if q in stopped["ask_embedded"]:
+                rows[q]["sparql_rdflib"] = f"not run: Oxigraph already over {cap:g} s"
+            else:
+                samples, _, was_stopped = measure(
+                    embedded, "sparql_cold", sparql[q], args.reps, budget
+                )
+                phases["engine_cold"][q] = samples
+                if was_stopped:
+                    stopped["engine_cold"].append(q)
 
-            if not args.no_rdflib and not rdflib.skipped:
-                samples: list[float] = []
-                for _ in range(1 + args.reps):
-                    seconds, n = rdflib.query(sparql[q])
-                    rows[q]["sparql_rdflib"] = n
-                    if seconds is None:
-                        if str(n).startswith(">"):  # stopped: count it at the cap, a lower bound
-                            samples = [args.rdflib_timeout]
-                            timeouts.append(q)
-                        elif str(n).startswith("not run"):
-                            not_run.append(q)
-                        break
-                    samples.append(seconds)
-                    if seconds * (args.reps + 1) > budget:
-                        break
-                if samples:
-                    results["sparql_rdflib"][q] = samples[1:] if len(samples) > 1 else samples
+                def user_query(q: str = q) -> None:
+                    try:
+                        run_query(reader, sparql[q], timeout_s=cap, max_rows=50_000)
+                    except QueryError:
+                        stopped["run_query"].append(q)
+
+                phases["run_query"][q] = timed(user_query, args.reps, budget)
+                if not args.no_rdflib:
+                    samples, result, was_stopped = measure(
+                        rdflib, "sparql", sparql[q], args.reps, budget
+                    )
+                    if samples:
+                        results["sparql_rdflib"][q] = samples
+                    rows[q]["sparql_rdflib"] = result
+                    if was_stopped:
+                        stopped["sparql_rdflib"].append(q)
+            shown = {k: median(results[k][q]) * 1000 for k in keys if results[k].get(q)}
             print(
-                f"  {q!r}: ask {median(results['ask_embedded'][q]) * 1000:.0f} ms embedded, "
-                f"{median(results['ask_server'][q]) * 1000:.0f} ms server; rows {rows[q]}",
+                f"  {q!r}: " + ", ".join(f"{k} {v:.0f} ms" for k, v in shown.items()),
                 file=sys.stderr,
             )
         overhead = timed(
-            lambda: run_query(store, "ASK {}", timeout_s=args.timeout, max_rows=1),
-            args.reps,
-            budget,
+            lambda: run_query(reader, "ASK {}", timeout_s=cap, max_rows=1), args.reps, budget
         )
-        out["rdflib"] = {
-            "load_s": rdflib.load_s,
-            "rss_mb": rdflib.rss_mb,
-            "skipped": rdflib.skipped,
-            "timeouts": timeouts,
-            "not_run": not_run,
-            "timeout_s": args.rdflib_timeout,
-        }
-        rdflib.stop()
-        out["backends"] = {k: summary(v) for k, v in results.items() if v}
-        out["per_question_ms"] = {
-            q: {k: (median(v[q]) * 1000 if v.get(q) else None) for k, v in results.items()}
-            for q in QUESTIONS
-        }
-        out["rows"] = rows
-        out["phases_ms"] = {
-            k: sum(median(xs) for xs in v.values()) * 1000 for k, v in phases.items()
-        }
-        out["phases_ms"]["ask_total"] = (
-            sum(median(xs) for xs in results["ask_embedded"].values()) * 1000
-        )
-        out["run_query_fixed_overhead_ms"] = median(overhead) * 1000
-        if args.profile:
-            out["profile_top"] = profile_ask(store)
+        finished = [q for q in QUESTIONS if q not in stopped["ask_embedded"]]
+        if args.profile and finished:
+            _, prof = embedded.call("profile", finished, cap_s=cap * len(finished))
+            out["profile_top"] = prof if isinstance(prof, list) else []
     finally:
+        for w in (embedded, remote, rdflib):
+            w.stop()
         server.stop()
-    out["app"] = app_footprint(disk)
+    out["cap_s"] = cap
+    out["stopped"] = {k: list(dict.fromkeys(v)) for k, v in stopped.items()}
+    out["rdflib"] = {
+        "load_s": rdflib.setup_s,
+        "rss_mb": rdflib.rss_mb,
+        "skipped": rdflib.skipped,
+        "timeouts": stopped["sparql_rdflib"],
+        "not_run": [
+            q for q in QUESTIONS if str(rows[q].get("sparql_rdflib", "")).startswith("not run")
+        ],
+        "timeout_s": args.rdflib_timeout,
+        "reloads": rdflib.restarts,
+    }
+    out["backends"] = {k: summary(v) for k, v in results.items() if v}
+    out["per_question_ms"] = {
+        q: {k: (median(v[q]) * 1000 if v.get(q) else None) for k, v in results.items()}
+        for q in QUESTIONS
+    }
+    out["rows"] = rows
+    both = [q for q in finished if phases["engine"].get(q)]
+    out["phases_questions"] = both
+    out["phases_ms"] = {
+        k: sum(median(v[q]) for q in both if v.get(q)) * 1000 for k, v in phases.items()
+    }
+    out["phases_ms"]["ask_total"] = sum(median(results["ask_embedded"][q]) for q in both) * 1000
+    out["run_query_fixed_overhead_ms"] = median(overhead) * 1000
+    out["app"] = app_footprint(disk, QUESTIONS, timeout_s=max(120, cap * len(QUESTIONS)))
     print(f"  app footprint: {out['app']}", file=sys.stderr)
     return out
 
@@ -544,7 +647,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--scales", default="10k,100k", help="comma-separated: 10k, 100k, 1M")
     parser.add_argument("--reps", type=int, default=5, help="timed repetitions per question")
     parser.add_argument("--budget", type=float, default=20, help="seconds per question and backend")
-    parser.add_argument("--timeout", type=float, default=60, help="ask/server query timeout (s)")
+    parser.add_argument(
+        "--cap", type=float, default=60, help="seconds before one ask/query is stopped"
+    )
     parser.add_argument("--rdflib-timeout", type=float, default=30, help="rdflib query cap (s)")
     parser.add_argument(
         "--rdflib-load-cap", type=float, default=240, help="skip rdflib if loading takes longer (s)"
@@ -552,13 +657,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--rdflib-budget",
         type=float,
-        default=900,
+        default=300,
         help="seconds for rdflib per scale (loads included)",
     )
     parser.add_argument("--no-rdflib", action="store_true")
     parser.add_argument("--profile", action="store_true", help="cProfile ask at each scale")
+    parser.add_argument(
+        "--diagnose",
+        action="store_true",
+        help="only time cut-down variants of one question's SPARQL on the existing store",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=2, help="processes for building documents")
+    parser.add_argument(
+        "--cached-data",
+        action="store_true",
+        help="reuse the largest cache of built N-Triples even if the ingest code changed since",
+    )
     parser.add_argument("--json", type=Path, default=RESULTS / "query.json")
     args = parser.parse_args(argv)
     out: dict[str, Any] = {
@@ -569,7 +684,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "scales": [],
     }
     for name in args.scales.split(","):
-        out["scales"].append(bench_scale(name.strip(), SCALES[name.strip()], args))
+        if args.diagnose:
+            out.setdefault("diagnosis", []).append(diagnose(name.strip(), args))
+        else:
+            out["scales"].append(bench_scale(name.strip(), SCALES[name.strip()], args))
         save_json(args.json, out)
     out["finished"] = now()
     save_json(args.json, out)

@@ -162,6 +162,13 @@ _MICRO_GAP = re.compile(r"([μµ])\s+(?=[A-Za-z])")
 
 def _unit_factors(text: str) -> list[tuple[str, int]] | None:
     """The (pint atom, power) factors of a unit as written, or None when it is not a unit."""
+    factors = _unit_factors_cached(text)
+    return None if factors is None else list(factors)
+
+
+@lru_cache(maxsize=4096)
+def _unit_factors_cached(text: str) -> tuple[tuple[str, int], ...] | None:
+    """:func:`_unit_factors`, memoized per spelling (a document repeats few unit spellings)."""
     text = text.strip().replace("·", " ").replace("−", "-")
     text = _MICRO_GAP.sub(r"\1", text)  # "μ L" from the converter
     factors: list[tuple[str, int]] = []
@@ -191,7 +198,7 @@ def _unit_factors(text: str) -> list[tuple[str, int]] | None:
                 p = -abs(p)
             factors.append((_ATOMS[atom], p))
         pos = m.end()
-    return factors or None
+    return tuple(factors) or None
 
 
 def _format_units(factors: list[tuple[str, int]]) -> str:
@@ -217,18 +224,27 @@ def parse_unit(text: str) -> str:
     Raises:
         UnitError: the text is not a unit we know.
     """
-    factors = _unit_factors(text)
+    unit, error = _parse_unit_cached(text)
+    if error is not None:
+        raise UnitError(error)
+    return unit
+
+
+@lru_cache(maxsize=4096)
+def _parse_unit_cached(text: str) -> tuple[str, str | None]:
+    """(pint spelling, None) or ("", error message): pint parses each spelling once."""
+    factors = _unit_factors_cached(text)
     if factors is None:
-        raise UnitError(
+        return "", (
             f"Unknown unit {text!r}. Known unit words: {', '.join(sorted(_ATOMS))}; "
             "exponents may be written cm-2, cm^-2 or cm2 after '/'."
         )
-    unit = _format_units(factors)
+    unit = _format_units(list(factors))
     try:
         _registry().parse_units(unit)
     except Exception as e:  # pint raises several types; one message for all
-        raise UnitError(f"Unit {text!r} (read as {unit!r}) is not understood by pint: {e}") from e
-    return unit
+        return "", f"Unit {text!r} (read as {unit!r}) is not understood by pint: {e}"
+    return unit, None
 
 
 # --------------------------------------------------------------------------- kinds
@@ -371,15 +387,37 @@ def to_canonical(value: float, unit: str, kind: str) -> float:
     150.0
     """
     target = canonical_unit(kind)
-    reg = _registry()
+    source = parse_unit(unit)
     try:
-        converted = float(reg.Quantity(value, parse_unit(unit)).to(target).magnitude)
-    except UnitError:
-        raise
+        converted = _converter(source, target)(value)
     except Exception as e:
         raise UnitError(f"Cannot convert {unit!r} to {target!r} for {kind}: {e}") from e
     # 12 significant digits: 5 Å/cycle is 0.5 nm/cycle, not 0.49999999999999994.
     return float(f"{converted:.12g}")
+
+
+@lru_cache(maxsize=1024)
+def _converter(source: str, target: str) -> Callable[[float], float]:
+    """A function converting values from ``source`` to ``target`` (pint spellings).
+
+    Multiplicative units convert by one factor, the one pint multiplies by; offset units
+    (°C, K) keep pint's offset-aware conversion, with both units parsed once.
+    """
+    reg = _registry()
+    src, dst = reg.parse_units(source), reg.parse_units(target)
+    if float(reg.Quantity(0.0, src).to(dst).magnitude) != 0.0:  # an offset: K → °C
+
+        def offset(value: float) -> float:
+            return float(reg.Quantity(value, src).to(dst).magnitude)
+
+        offset(1.0)  # an impossible conversion fails here, once
+        return offset
+    factor = float(reg.Quantity(1.0, src).to(dst).magnitude)
+
+    def scale(value: float) -> float:
+        return float(value * factor)
+
+    return scale
 
 
 # --------------------------------------------------------------------------- numbers

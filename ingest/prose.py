@@ -134,12 +134,130 @@ def _form_pattern(form: str) -> str:
     return pattern
 
 
+_DASHES = "-‐–—"
+
+
+def _first_key(form: str) -> str:
+    """The group a surface form's first character puts it in (case-folded; dashes are one)."""
+    return "-" if form[0] in _DASHES else form[0].casefold()
+
+
+def _vocabulary_regex(ordered: Sequence[str]) -> re.Pattern[str]:
+    """One regex over every surface form, longest first, grouped by first character.
+
+    A lookahead on the (case-folded) first character skips a whole group at once, so each
+    position tries a few dozen groups instead of every form. Forms that share a first
+    character keep their longest-first order, and forms in different groups cannot match at
+    the same position, so the matches are those of the plain ordered alternation.
+    """
+    groups: dict[str, list[str]] = {}
+    for form in ordered:
+        groups.setdefault(_first_key(form), []).append(_form_pattern(form))
+    branches = []
+    for key, patterns in groups.items():
+        if key == "-":
+            guard = f"(?=[{_DASHES}])"
+        elif len(key) == 1:
+            guard = f"(?=(?i:{re.escape(key)}))"
+        else:  # a character whose case fold is longer (ß → ss): no guard, always tried
+            guard = ""
+        branches.append(f"{guard}(?:{'|'.join(patterns)})")
+    return re.compile(rf"(?<![A-Za-z])(?:{'|'.join(branches)})(?![A-Za-z0-9])")
+
+
+#: Tokens for the entity pipeline: runs of ASCII letters, or any other single character,
+#: each with the one space that follows it. Vocabulary patterns start after a non-letter and
+#: end before a non-alphanumeric, so every match falls on token boundaries.
+_TOKEN_WITH_SPACE = re.compile(r"([A-Za-z]+|\S)( ?)")
+_TOKEN_ANY = re.compile(r"[A-Za-z]+|\S|\s")
+_IRREGULAR_SPACE = re.compile(r"^ |  |[^\S ]")
+
+
+class BoundaryTokenizer:
+    """A spaCy tokenizer whose token boundaries include every vocabulary match boundary.
+
+    spaCy's rule-based English tokenizer keeps ``Al2O3-coated`` or ``PCNF@SnO2`` together, so
+    an entity inside them could only be approximated; these tokens let ``doc.ents`` hold the
+    exact matched characters.
+    """
+
+    def __init__(self, vocab: Any) -> None:
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Any:
+        from spacy.tokens import Doc
+
+        if _IRREGULAR_SPACE.search(text) is None:  # single spaces between tokens only
+            pairs = _TOKEN_WITH_SPACE.findall(text)
+            words = [w for w, _ in pairs]
+            spaces = [sp == " " for _, sp in pairs]
+        else:  # leading spaces, runs of spaces, tabs or newlines: whitespace tokens
+            words, spaces = [], []
+            for piece in _TOKEN_ANY.findall(text):
+                if piece == " " and words and not spaces[-1] and not words[-1].isspace():
+                    spaces[-1] = True
+                else:
+                    words.append(piece)
+                    spaces.append(False)
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+
+class VocabularyEntities:
+    """The spaCy pipeline component that sets ``doc.ents`` from vocabulary patterns.
+
+    Labels are vocabulary kinds (``Material``, ``Precursor``...) and ``kb_id`` the concept
+    IRI. The patterns are generated from the vocabulary's SKOS labels by
+    :class:`VocabularyMatcher` and given to the component with :meth:`add_patterns`.
+    """
+
+    def __init__(self) -> None:
+        self.regex: re.Pattern[str] | None = None
+        self.lookup: Any = None
+
+    def add_patterns(self, regex: re.Pattern[str], lookup: Any) -> None:
+        """``regex`` finds candidate surface forms; ``lookup(text)`` gives their Concept."""
+        self.regex = regex
+        self.lookup = lookup
+
+    def __call__(self, doc: Any) -> Any:
+        return self.set_entities(doc, doc.text)
+
+    def set_entities(self, doc: Any, text: str) -> Any:
+        """Set ``doc.ents``; ``text`` is ``doc.text`` (passed when known, to skip the join)."""
+        if self.regex is None:
+            raise ValueError("vocabulary_entities has no patterns: call add_patterns first")
+        spans = []
+        for m in self.regex.finditer(text):
+            concept = self.lookup(m.group(0))
+            if concept is None:
+                continue
+            span = doc.char_span(m.start(), m.end(), label=concept.kind, kb_id=concept.iri)
+            if span is None:  # cannot happen with BoundaryTokenizer; say so if it does
+                raise ValueError(f"vocabulary match {m.group(0)!r} is not on token boundaries")
+            spans.append(span)
+        doc.ents = spans
+        return doc
+
+
+@lru_cache(maxsize=1)
+def _register_component() -> str:
+    """Register the ``vocabulary_entities`` factory with spaCy (once, on first use)."""
+    from spacy.language import Language
+
+    @Language.factory("vocabulary_entities")
+    def make_vocabulary_entities(nlp: Language, name: str) -> VocabularyEntities:
+        return VocabularyEntities()
+
+    return "vocabulary_entities"
+
+
 class VocabularyMatcher:
     """Finds vocabulary terms in sentences with a spaCy pipeline built from SKOS labels.
 
     Patterns are matched on characters (word boundaries from the regex, not the tokenizer) so
-    formulas are found inside ``Al2O3-coated``, ``PCNF@SnO2`` and ``Na@25Al2O3``; the matches
-    become ``doc.ents`` through ``Doc.char_span`` so the Doc stays the record of the analysis.
+    formulas are found inside ``Al2O3-coated``, ``PCNF@SnO2`` and ``Na@25Al2O3``. The
+    pipeline's ``vocabulary_entities`` component turns the matches into ``doc.ents`` (label:
+    the kind, ``kb_id``: the concept IRI), and mentions are read back from those entities.
     """
 
     def __init__(self, vocab: Vocabulary, kinds: Sequence[str] = MATCH_KINDS) -> None:
@@ -154,21 +272,24 @@ class VocabularyMatcher:
                         continue
                     self._by_key.setdefault(label_key(form), concept)
                     forms.add(form.strip())
+        self._by_iri = {c.iri: c for c in self._by_key.values()}
         ordered = sorted(forms, key=lambda f: (-len(f), f))
-        alternatives = "|".join(_form_pattern(f) for f in ordered)
-        self.regex = re.compile(rf"(?<![A-Za-z])(?:{alternatives})(?![A-Za-z0-9])")
+        self.regex = _vocabulary_regex(ordered)
         self._nlp: Language | None = None
 
     @property
     def nlp(self) -> Language:
-        """A blank English pipeline, built on first use (importing spaCy costs about 1 s)."""
+        """A blank English pipeline whose one component is the vocabulary entity recognizer.
+
+        Built on first use (importing spaCy costs about 1 s).
+        """
         if self._nlp is None:
             import spacy
-            from spacy.util import compile_infix_regex
 
             nlp = spacy.blank("en")
-            infixes = [*nlp.Defaults.infixes, r"@", r"(?<=[A-Za-z0-9])/(?=[A-Za-z0-9])"]
-            nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+            nlp.tokenizer = BoundaryTokenizer(nlp.vocab)
+            component = nlp.add_pipe(_register_component())
+            component.add_patterns(self.regex, self.concept_for)
             self._nlp = nlp
         return self._nlp
 
@@ -180,7 +301,7 @@ class VocabularyMatcher:
         return concept
 
     def find(self, text: str) -> list[Mention]:
-        """Leftmost-longest vocabulary mentions in ``text``."""
+        """Leftmost-longest vocabulary mentions in ``text`` (regex only, no Doc)."""
         found: list[Mention] = []
         for m in self.regex.finditer(text):
             concept = self.concept_for(m.group(0))
@@ -190,26 +311,32 @@ class VocabularyMatcher:
                 )
         return found
 
-    def pipe(self, texts: Iterable[str]) -> list[list[Mention]]:
-        """Mentions for many sentences, processed as spaCy Docs with ``nlp.pipe``."""
-        from spacy.util import filter_spans
-
-        results: list[list[Mention]] = []
-        for doc in self.nlp.pipe(texts):
-            mentions = self.find(doc.text)
-            spans = []
-            for mention in mentions:
-                span = doc.char_span(
-                    mention.start,
-                    mention.end,
-                    label=mention.kind,
-                    kb_id=mention.concept.iri,
-                    alignment_mode="expand",
+    def mentions(self, doc: Any) -> list[Mention]:
+        """The mentions a processed Doc's entities record."""
+        by_iri = self._by_iri
+        found = []
+        for span in doc.ents:
+            concept = by_iri[span.kb_id_]
+            found.append(
+                Mention(
+                    span.label_, concept.label, span.text, span.start_char, span.end_char, concept
                 )
-                if span is not None:
-                    spans.append(span)
-            doc.ents = filter_spans(spans)
-            results.append(mentions)
+            )
+        return found
+
+    def pipe(self, texts: Iterable[str]) -> list[list[Mention]]:
+        """Mentions for many sentences, read from the ``doc.ents`` the pipeline sets.
+
+        Equivalent to ``nlp.pipe(texts)``: each text is tokenized (``make_doc``) and given to
+        the ``vocabulary_entities`` component, which is passed the text it already has so
+        that ``doc.text`` is not rebuilt from the tokens.
+        """
+        nlp = self.nlp
+        component: VocabularyEntities = nlp.get_pipe("vocabulary_entities")
+        results: list[list[Mention]] = []
+        for text in texts:
+            doc = component.set_entities(nlp.make_doc(text), text)
+            results.append(self.mentions(doc))
         return results
 
 

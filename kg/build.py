@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
+from functools import lru_cache
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
+from rdflib.term import Node
 
 from ingest.records import (
     CellTest,
@@ -74,25 +77,37 @@ def quantity_label(kind_label: str, q: Quantity) -> str:
     return f"{kind_label}: {comparator}{value} {unit}".strip()
 
 
+Triple = tuple[Node, Node, Node]
+
+
+@lru_cache(maxsize=4096)
 def _num(value: float) -> Literal:
     return Literal(float(value), datatype=XSD.double)
 
 
+@lru_cache(maxsize=4096)
 def _int(value: int) -> Literal:
     return Literal(int(value), datatype=XSD.integer)
 
 
 class _Builder:
-    """Accumulates one document's triples; methods add one kind of node each."""
+    """Accumulates one document's triples; methods add one kind of node each.
+
+    Triples go into a Python set (``self.g``): adding is a hash, not a store update, and a
+    repeated triple is simply the same element. :func:`build_graph` makes the rdflib Graph.
+    """
 
     def __init__(self, resolved: ResolvedDocument, vocab: Vocabulary) -> None:
         self.resolved = resolved
         self.vocab = vocab
         self.doc: StructuredDocument = resolved.extracted.document
-        self.g = Graph()
+        self.g: set[Triple] = set()
         self.base = f"{self.doc.doc_id}/"
         self.doc_iri = ID[self.doc.doc_id]
         self._minted: set[str] = set()
+        self._spans: set[URIRef] = set()
+        self._studies: set[URIRef] = set()
+        self._glossary_keys: dict[str, str] | None = None
 
     def iri(self, local: str) -> URIRef:
         return ID[self.base + local]
@@ -103,8 +118,9 @@ class _Builder:
         digest = hashlib.sha1(f"{span.rule}|{span.table}|{span.row}".encode()).hexdigest()[:8]
         node = self.iri(f"span/{span.start}-{span.end}-{digest}")
         g = self.g
-        if (node, RDF.type, AKG.SourceSpan) in g:
+        if node in self._spans:
             return node
+        self._spans.add(node)
         g.add((node, RDF.type, AKG.SourceSpan))
         g.add((node, AKG.document, self.doc_iri))
         g.add((node, AKG.startOffset, _int(span.start)))
@@ -143,7 +159,11 @@ class _Builder:
         return node
 
     def _glossary(self) -> dict[str, str]:
-        return {label_key(e.abbreviation): e.full_name for e in self.doc.glossary}
+        if self._glossary_keys is None:
+            self._glossary_keys = {
+                label_key(e.abbreviation): e.full_name for e in self.doc.glossary
+            }
+        return self._glossary_keys
 
     # ------------------------------------------------------------------ document and studies
 
@@ -158,17 +178,18 @@ class _Builder:
 
     def study(self, number: int) -> URIRef:
         node = self.iri(f"ref/{number}")
-        if (node, RDF.type, AKG.Study) in self.g:
+        if node in self._studies:
             return node
+        self._studies.add(node)
         g = self.g
         g.add((node, RDF.type, AKG.Study))
         g.add((node, AKG.citationNumber, _int(number)))
         g.add((node, AKG.citedIn, self.doc_iri))
-        g.add((node, RDFS.label, Literal(f"[{number}]")))
         ref = next((r for r in self.doc.references if r.number == number), None)
-        if ref is None:
-            return node
         label = f"[{number}]"
+        if ref is None:
+            g.add((node, RDFS.label, Literal(label)))
+            return node
         if ref.authors:
             first = ref.authors[0].split(",")[0].strip()
             g.add((node, AKG.firstAuthor, Literal(first)))
@@ -177,7 +198,7 @@ class _Builder:
         if ref.year:
             g.add((node, AKG.year, _int(ref.year)))
             label += f" {ref.year}"
-        g.set((node, RDFS.label, Literal(label)))
+        g.add((node, RDFS.label, Literal(label)))
         if ref.title:
             g.add((node, DCTERMS.title, Literal(ref.title)))
         if ref.venue:
@@ -469,8 +490,8 @@ def group_coatings(resolved: ResolvedDocument) -> dict[str, list[CoatingRecord]]
     return dict(groups)
 
 
-def build_graph(resolved: ResolvedDocument, vocab: Vocabulary | None = None) -> Graph:
-    """The RDF graph of one document (to be stored as its named graph)."""
+def build_triples(resolved: ResolvedDocument, vocab: Vocabulary | None = None) -> set[Triple]:
+    """The triples of one document's graph, as a set (no rdflib store involved)."""
     builder = _Builder(resolved, vocab or load_vocabulary())
     builder.document()
     groups = group_coatings(resolved)
@@ -484,3 +505,17 @@ def build_graph(resolved: ResolvedDocument, vocab: Vocabulary | None = None) -> 
         builder.material_fact(index, fact, by_ref_material)
     builder.disagreements(groups)
     return builder.g
+
+
+def build_graph(resolved: ResolvedDocument, vocab: Vocabulary | None = None) -> Graph:
+    """The RDF graph of one document (to be stored as its named graph)."""
+    graph = Graph()
+    graph.addN((s, p, o, graph) for s, p, o in build_triples(resolved, vocab))
+    return graph
+
+
+def ntriples(triples: Iterable[Triple]) -> str:
+    """N-Triples text of ``triples``, written as rdflib's ``nt`` serializer writes each row."""
+    from rdflib.plugins.serializers.nt import _nt_row
+
+    return "".join(map(_nt_row, triples))

@@ -20,7 +20,7 @@ from ingest.records import ExtractedDocument, IngestError
 from ingest.resolve import resolve
 from ingest.structure import doc_id_for, structure
 from ingest.tables import missing_identifying_columns
-from kg.build import build_graph
+from kg.build import build_graph, build_triples, ntriples
 from kg.namespaces import AKG
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -101,6 +101,7 @@ def extract_text(text: str, *, doc_id: str, path: str) -> ExtractedDocument:
 
 
 def build_text(text: str, *, doc_id: str, path: str) -> tuple[ExtractedDocument, Graph]:
+    """Extract one document's text and build its rdflib Graph."""
     extracted = extract_text(text, doc_id=doc_id, path=path)
     return extracted, build_graph(resolve(extracted))
 
@@ -111,7 +112,8 @@ def build_file(path: str | os.PathLike[str]) -> BuiltDocument:
     text = read_text(p)
     doc_id = doc_id_for(str(p))
     try:
-        extracted, graph = build_text(text, doc_id=doc_id, path=p.name)
+        extracted = extract_text(text, doc_id=doc_id, path=p.name)
+        triples = build_triples(resolve(extracted))
     except IngestError:
         raise
     except Exception as e:  # a bug or an unexpected shape: name the file, keep the cause
@@ -119,9 +121,9 @@ def build_file(path: str | os.PathLike[str]) -> BuiltDocument:
     return BuiltDocument(
         doc_id=doc_id,
         path=str(p),
-        ntriples=graph.serialize(format="nt"),
-        triples=len(graph),
-        coatings=sum(1 for _ in graph.subjects(RDF.type, AKG.Coating)),
+        ntriples=ntriples(triples),
+        triples=len(triples),
+        coatings=sum(1 for _, p_, o in triples if p_ == RDF.type and o == AKG.Coating),
         warnings=extracted.warnings,
     )
 

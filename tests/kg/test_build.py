@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import RDF, Graph
+from rdflib import RDF, RDFS, Graph
 from rdflib.compare import isomorphic
 from rdflib.namespace import PROV
 
@@ -20,7 +20,7 @@ from ingest.records import (
     StructuredDocument,
 )
 from ingest.resolve import resolve
-from kg.build import build_graph
+from kg.build import build_graph, build_triples, ntriples
 from kg.namespaces import AKG, VOCAB
 
 TEXT = "Row text about Al2O3 on Li.\nSentence about Foo2O3 on Na [7].\n7. Doe, J.; Roe, R. A title. *J. Test* **2017**, *1*, 1."
@@ -186,3 +186,13 @@ def test_material_fact_links_material_study_and_coating(graph: Graph) -> None:
 
 def test_building_twice_gives_the_same_graph(extracted: ExtractedDocument) -> None:
     assert isomorphic(build_graph(resolve(extracted)), build_graph(resolve(extracted)))
+
+
+def test_ntriples_of_the_triple_set_is_the_graph(extracted: ExtractedDocument) -> None:
+    resolved = resolve(extracted)
+    triples = build_triples(resolved)
+    graph = build_graph(resolved)
+    assert len(triples) == len(graph)
+    assert isomorphic(Graph().parse(data=ntriples(triples), format="nt"), graph)
+    studies = [s for s, p, o in triples if p == RDFS.label and str(s).endswith("/ref/7")]
+    assert len(studies) == 1  # one label per study, the reference list's when it has one

@@ -441,6 +441,8 @@ _COMPARATOR_RE = re.compile(
     + r")\s*$",
     re.I,
 )
+#: Longer than any comparator phrase (``approximately``): where a prefix search may start.
+_COMPARATOR_WINDOW = 24
 
 
 def parse_number(text: str) -> float:
@@ -458,8 +460,24 @@ def parse_number(text: str) -> float:
     return float(text.replace(",", ""))
 
 
+def _comparator_match(text: str, end: int) -> re.Match[str] | None:
+    """``_COMPARATOR_RE.search(text[:end])`` without copying or scanning the whole prefix.
+
+    A comparator phrase is at most 13 characters and only whitespace may follow it, so the
+    search starts a little before the trailing whitespace; ``endpos`` makes ``$`` match at
+    ``end`` and the lookbehind still sees the character before the window.
+    """
+    stop = end
+    while stop > 0 and text[stop - 1].isspace():
+        stop -= 1
+    return _COMPARATOR_RE.search(text, max(0, stop - _COMPARATOR_WINDOW), end)
+
+
 def _comparator(prefix: str) -> str:
-    m = _COMPARATOR_RE.search(prefix)
+    return _comparator_symbol(_comparator_match(prefix, len(prefix)))
+
+
+def _comparator_symbol(m: re.Match[str] | None) -> str:
     if not m:
         return "="
     for i, (symbol, _) in enumerate(_COMPARATORS):
@@ -543,6 +561,15 @@ _LIST_GAP_RE = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)$")
 _SKIP_BEFORE_RE = re.compile(
     r"(?:Fig\.|Figure|Figures|Table|Tables|Scheme|Section|Eq\.|Ref\.)\s*$", re.I
 )
+_SKIP_WINDOW = 16  # longer than any word _SKIP_BEFORE_RE names
+
+
+def _skip_before(text: str, end: int) -> bool:
+    """``_SKIP_BEFORE_RE.search(text[:end])``, looking only just before the trailing spaces."""
+    stop = end
+    while stop > 0 and text[stop - 1].isspace():
+        stop -= 1
+    return _SKIP_BEFORE_RE.search(text, max(0, stop - _SKIP_WINDOW), end) is not None
 
 
 def _unit_span(text: str, pos: int) -> tuple[str, int, int, str] | None:
@@ -586,7 +613,7 @@ def find_quantities(text: str) -> list[tuple[Quantity, int, int]]:
     for m in _NUMBER_RE.finditer(text):
         if any(a <= m.start() < b for a, b in brackets):
             continue
-        if _SKIP_BEFORE_RE.search(text[: m.start()]):
+        if _skip_before(text, m.start()):
             continue
         if re.match(r"(?:st|nd|rd|th)\b", text[m.end() :]):
             continue
@@ -619,19 +646,17 @@ def find_quantities(text: str) -> list[tuple[Quantity, int, int]]:
         context = text[max(clause_start, 0) : clause_end]
         if gap.strip() and re.match(r"(?:ALD|MLD|deposition)", gap.strip()):
             context += " ALD cycles"
-        prefix = text[: m.start()]
-        comparator = _comparator(prefix)
         # Include a leading comparator in the quantity's text and offsets.
-        cm = _COMPARATOR_RE.search(prefix)
+        cm = _comparator_match(text, m.start())
+        comparator = _comparator_symbol(cm)
         start = cm.start() if cm else m.start()
         low = parse_number(m.group("num"))
         high = parse_number(m.group("num2")) if m.group("num2") else None
         kind = None
         if _unit_factors(unit_written) == [("cycle", 1)]:
             first = list_start.get(it.get("owner", id(it)), m.start())
-            lead = text[:first]
-            cut = max(lead.rfind(sep) for sep in (";", ". ", ", ", "("))
-            lead_cm = _COMPARATOR_RE.search(lead)
+            cut = max(text.rfind(sep, 0, first) for sep in (";", ". ", ", ", "("))
+            lead_cm = _comparator_match(text, first)
             before = text[max(cut, 0, first - 60) : lead_cm.start() if lead_cm else first]
             kind = _local_cycle_kind(before, gap, text[u_end : u_end + 30], context)
         try:

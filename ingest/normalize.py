@@ -190,6 +190,16 @@ def _group(n: int, before: str = "", after: str = "") -> Callable[[re.Match[str]
 _SUBS = f"[{_UNICODE_SUB}]"
 _SUPS = f"[{_UNICODE_SUP}]"
 
+
+def _first(chars: str, pattern: str) -> str:
+    """``pattern`` behind a lookahead on the characters every match starts with.
+
+    The lookahead changes no match; it lets the regex engine reject most positions with one
+    character test instead of trying each alternative (normalize runs ~30 rules per text).
+    """
+    return f"(?={chars})(?:{pattern})"
+
+
 # (pattern, replacement, trigger) in order; a rule runs only when its trigger is in the text.
 # Each rule is general: none is keyed to a sentence.
 _RULES: tuple[tuple[str, Replacement, str], ...] = (
@@ -215,23 +225,32 @@ _RULES: tuple[tuple[str, Replacement, str], ...] = (
     (r"\\(?:text|mathrm|textrm|mathit|rm)\s*\{([^{}]*)\}", _group(1), "\\"),
     (r"\$", "", "$"),
     # sub/superscripts → markers (dropping the spaces before them), then spacing, then ASCII
-    (r" *_\s*\{([^{}]*)\}", _marks(_SUB_BASE), "_"),
-    (r" *_([A-Za-z0-9])", _marks(_SUB_BASE), "_"),
-    (r" *\^\s*\{([^{}]*)\}", _marks(_SUP_BASE), "^"),
-    (r" *\^([-+]?[0-9]+|[-+*])", _marks(_SUP_BASE), "^"),
-    (f" *({_SUBS}+)", _marks_from(_TO_SUB_MARK), ""),
-    (f" *({_SUPS}+)", _marks_from(_TO_SUP_MARK), ""),
-    (f"(?<={_SUB}) +{_FORMULA_GOES_ON}", "", ""),
-    (f"(?<=[0-9])({_SUP}+)", _group(1, before="^"), ""),  # 10⁻⁸ → 10^-8; cm⁻² → cm-2
-    (f"{_SUB}+|{_SUP}+", _translate(_FROM_MARKS), ""),
+    (_first("[ _]", r" *_\s*\{([^{}]*)\}"), _marks(_SUB_BASE), "_"),
+    (_first("[ _]", r" *_([A-Za-z0-9])"), _marks(_SUB_BASE), "_"),
+    (_first("[ ^]", r" *\^\s*\{([^{}]*)\}"), _marks(_SUP_BASE), "^"),
+    (_first("[ ^]", r" *\^([-+]?[0-9]+|[-+*])"), _marks(_SUP_BASE), "^"),
+    (_first(f"[ {_UNICODE_SUB}]", f" *({_SUBS}+)"), _marks_from(_TO_SUB_MARK), ""),
+    (_first(f"[ {_UNICODE_SUP}]", f" *({_SUPS}+)"), _marks_from(_TO_SUP_MARK), ""),
+    (_first(" ", f"(?<={_SUB}) +{_FORMULA_GOES_ON}"), "", ""),
+    # 10⁻⁸ → 10^-8; cm⁻² → cm-2
+    (_first(_SUP, f"(?<=[0-9])({_SUP}+)"), _group(1, before="^"), ""),
+    (_first("[\ue000-\ue07f\ue100-\ue17f]", f"{_SUB}+|{_SUP}+"), _translate(_FROM_MARKS), ""),
     # degrees and units
     (r"° +(?=[CFK]\b)", "°", "°"),
-    (r"\b(m?Ah?|μAh?|mg|μg|m?Wh?)\s*/\s*cm\^?([23])\b", _unit_per_area, "/cm"),
+    (
+        _first("[mAμW]", r"\b(m?Ah?|μAh?|mg|μg|m?Wh?)\s*/\s*cm\^?([23])\b"),
+        _unit_per_area,
+        "/cm",
+    ),
     # numeric ranges → en dash without spaces
-    (r"(?<![\w.^\-–])(\d+(?:\.\d+)?) ?[-–—] ?(?=\d+(?:\.\d+)?(?!\.?\d))", _group(1, after="–"), ""),
+    (
+        _first(r"\d", r"(?<![\w.^\-–])(\d+(?:\.\d+)?) ?[-–—] ?(?=\d+(?:\.\d+)?(?!\.?\d))"),
+        _group(1, after="–"),
+        "",
+    ),
     # whitespace last: collapse runs of spaces, trim around tabs and line ends
-    (r" *\t *", "\t", "\t"),
-    (r" +(?=\n)|(?<=\n) +|^ +| +$", "", ""),
+    (_first("[ \t]", r" *\t *"), "\t", "\t"),
+    (_first(" ", r" +(?=\n)|(?<=\n) +|^ +| +$"), "", ""),
     (r" {2,}", " ", "  "),
 )
 

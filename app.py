@@ -20,6 +20,7 @@ import streamlit as st
 from ingest.records import IngestError
 from kg import appdata
 from kg.graphview import render_html
+from kg.pipeline import default_corpus
 from kg.query import (
     QueryError,
     QueryRefused,
@@ -546,7 +547,7 @@ def ingest_tab(store: Any) -> None:
 
 
 def empty_store_notice(store: Any) -> None:
-    corpus = appdata.default_corpus()
+    corpus = default_corpus()
     st.warning(
         "The graph is empty. Fill it from the command line with `make run` (or `kg ingest`), "
         f"or ingest the default corpus ({corpus}) here."

@@ -12,13 +12,13 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Protocol
 
 import pandas as pd
 
 from ingest.records import IngestError
 from kg.namespaces import BASE
+from kg.pipeline import decode_text
 from kg.query import DEFAULT_PREFIXES, prefix_block, sparql_iri, sparql_literal
 from kg.table import PREFIXES, describe_source
 
@@ -748,32 +748,17 @@ def neighbourhood(
 
 
 def check_upload(name: str, data: bytes) -> str:
-    """The uploaded file's text, or an IngestError worded like kg.pipeline.read_text's.
-
-    The app cannot hand read_text a path (the upload lives in memory), so this mirrors its
-    checks on bytes, with the app's smaller size limit.
-    """
+    """The uploaded file's text, or an IngestError (same checks and words as `kg ingest`)."""
     if not name.lower().endswith(UPLOAD_SUFFIXES):
         raise IngestError(
             f"{name}: only .txt and .md files can be read. Save the review as plain text."
         )
     if len(data) > UPLOAD_MAX_BYTES:
         raise IngestError(
-            f"{name}: {len(data) / 1e6:.1f} MB is over the {UPLOAD_MAX_BYTES // 2**20} MB limit. "
+            f"{name}: {len(data) / 2**20:.1f} MB is over the {UPLOAD_MAX_BYTES // 2**20} MB limit. "
             "Use `kg ingest FILE` for larger files."
         )
-    if not data.strip():
-        raise IngestError(f"{name}: the file is empty.")
-    if b"\x00" in data[:8192]:
-        raise IngestError(
-            f"{name}: looks like a binary file, not text. Convert it to UTF-8 text first."
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise IngestError(
-            f"{name}: not UTF-8 text (byte {e.start}: {data[e.start : e.start + 1]!r}). Re-save it as UTF-8."
-        ) from e
+    return decode_text(name, data)
 
 
 _WORDS = re.compile(r"[A-Za-z]{2,}\W+[A-Za-z]{2,}")
@@ -840,12 +825,6 @@ def preview_upload(name: str, data: bytes) -> UploadPreview:
         counts=counts,
         warnings=tuple(extracted.warnings),
     )
-
-
-def default_corpus() -> Path:
-    """The corpus the app offers to ingest: $KG_CORPUS, else ../shared/corpus."""
-    root = Path(__file__).resolve().parent.parent
-    return Path(os.environ.get("KG_CORPUS", root.parent / "shared" / "corpus"))
 
 
 def ingest_paths(store: Any, paths: Sequence[str | os.PathLike[str]]) -> list[Any]:

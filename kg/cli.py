@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -36,7 +35,6 @@ console = Console(stderr=True)
 out = Console()
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CORPUS = PROJECT_ROOT.parent / "shared" / "corpus"
 GOLD_DIR = PROJECT_ROOT.parent / "shared" / "gold"
 
 StoreOpt = Annotated[
@@ -71,10 +69,6 @@ def open_any(store: str | None, endpoint: str | None, *, read_only: bool = False
         fail(str(e))
 
 
-def default_corpus() -> Path:
-    return Path(os.environ.get("KG_CORPUS", DEFAULT_CORPUS))
-
-
 # ---------------------------------------------------------------------------- ingest
 
 
@@ -98,7 +92,7 @@ def ingest(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from ingest.records import IngestError
-    from kg.pipeline import build_files, find_documents
+    from kg.pipeline import build_files, default_corpus, find_documents
     from kg.store import StoreError
     from kg.vocab import ontology_graph
 

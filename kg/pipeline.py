@@ -60,30 +60,49 @@ def find_documents(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return found
 
 
-def read_text(path: Path) -> str:
-    """The file's text, or an IngestError that says what is wrong with it."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise IngestError(
-                f"{path}: {size / 1e6:.1f} MB is over the {MAX_BYTES // 10**6} MB limit."
-            )
-        data = path.read_bytes()
-    except OSError as e:
-        raise IngestError(f"{path}: cannot be read ({e.strerror or e}).") from e
+def default_corpus() -> Path:
+    """The corpus `kg ingest` and the app read by default: $KG_CORPUS, else ../shared/corpus."""
+    root = Path(__file__).resolve().parent.parent
+    return Path(os.environ.get("KG_CORPUS", root.parent / "shared" / "corpus"))
+
+
+def decode_text(name: str, data: bytes, *, max_bytes: int = MAX_BYTES) -> str:
+    """The text of a file's bytes, or an IngestError that names the file and the problem.
+
+    Shared by `kg ingest` (files on disk) and the app (uploads in memory), so both refuse the
+    same things with the same words.
+    """
+    if len(data) > max_bytes:
+        raise IngestError(
+            f"{name}: {len(data) / 2**20:.1f} MB is over the {max_bytes // 2**20} MB limit."
+        )
     if not data.strip():
-        raise IngestError(f"{path}: the file is empty.")
+        raise IngestError(f"{name}: the file is empty.")
     if b"\x00" in data[:8192]:
         raise IngestError(
-            f"{path}: looks like a binary file, not text. Convert it to UTF-8 text first."
+            f"{name}: looks like a binary file, not text. Convert it to UTF-8 text first."
         )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise IngestError(
-            f"{path}: not UTF-8 text (byte {e.start}: {data[e.start : e.start + 1]!r}). "
+            f"{name}: not UTF-8 text (byte {e.start}: {data[e.start : e.start + 1]!r}). "
             "Re-save it as UTF-8."
         ) from e
+
+
+def read_text(path: Path) -> str:
+    """The file's text, or an IngestError that says what is wrong with it."""
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise IngestError(
+                f"{path}: {path.stat().st_size / 2**20:.1f} MB is over the "
+                f"{MAX_BYTES // 2**20} MB limit."
+            )
+        data = path.read_bytes()
+    except OSError as e:
+        raise IngestError(f"{path}: cannot be read ({e.strerror or e}).") from e
+    return decode_text(str(path), data)
 
 
 def extract_text(text: str, *, doc_id: str, path: str) -> ExtractedDocument:

@@ -34,6 +34,7 @@ from kg.store import (
     StoreError,
     doc_graph_iri,
     graph_to_ntriples,
+    literal_to_python,
     open_store,
     store_location,
 )
@@ -53,20 +54,7 @@ def _json_term_to_python(term: dict[str, str] | None) -> Any:
     value = term.get("value", "")
     if term.get("type") in ("uri", "bnode"):
         return value
-    dt = term.get("datatype", "")
-    if dt.endswith(("#integer", "#int", "#long", "#gYear")):
-        try:
-            return int(value)
-        except ValueError:
-            return value
-    if dt.endswith(("#double", "#decimal", "#float")):
-        try:
-            return float(value)
-        except ValueError:
-            return value
-    if dt.endswith("#boolean"):
-        return value in ("true", "1")
-    return value
+    return literal_to_python(value, term.get("datatype", ""))
 
 
 def _json_term_kind(term: dict[str, str]) -> str:

@@ -43,26 +43,33 @@ def graph_to_ntriples(graph: Graph) -> str:
     return graph.serialize(format="nt")
 
 
+def literal_to_python(value: str, datatype: str) -> Any:
+    """A literal's lexical value as a Python number or bool where its datatype says so.
+
+    >>> literal_to_python("42", "http://www.w3.org/2001/XMLSchema#integer")
+    42
+    """
+    if datatype.endswith(("#integer", "#int", "#long", "#gYear")):
+        try:
+            return int(value)
+        except ValueError:
+            return value
+    if datatype.endswith(("#double", "#decimal", "#float")):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    if datatype.endswith("#boolean"):
+        return value in ("true", "1")
+    return value
+
+
 def term_to_python(term: Any) -> Any:
     """A pyoxigraph term as a plain Python value (numbers as numbers, IRIs as strings)."""
     if term is None:
         return None
     if isinstance(term, ox.Literal):
-        dt = term.datatype.value if term.datatype else ""
-        value = term.value
-        if dt.endswith(("#integer", "#int", "#long", "#gYear")):
-            try:
-                return int(value)
-            except ValueError:
-                return value
-        if dt.endswith(("#double", "#decimal", "#float")):
-            try:
-                return float(value)
-            except ValueError:
-                return value
-        if dt.endswith("#boolean"):
-            return value == "true"
-        return value
+        return literal_to_python(term.value, term.datatype.value if term.datatype else "")
     if isinstance(term, ox.NamedNode | ox.BlankNode):
         return term.value
     return str(term)

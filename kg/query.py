@@ -400,14 +400,15 @@ def _execute_read_only(
 ) -> dict[str, Any]:
     """Open the on-disk store read-only and run the query, retrying a few times because the
     writer may compact away a file between our reading its manifest and opening the file."""
-    for attempt in range(5):
+    attempts = 10
+    for attempt in range(attempts):
         try:
             return _execute(ox.Store.read_only(path), sparql, form, union, max_rows)
         except (OSError, RuntimeError) as e:
-            transient = "No such file" in str(e) or "Corruption" in str(e)
-            if not transient or attempt == 4:
+            transient = any(s in str(e) for s in ("No such file", "Corruption", "IO error"))
+            if not transient or attempt == attempts - 1:
                 raise
-            time.sleep(0.02 * (attempt + 1))
+            time.sleep(0.05 * (attempt + 1))  # up to ~2 s in all, on a busy machine
     raise AssertionError("unreachable")  # pragma: no cover
 
 

@@ -180,6 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         out["review"] = bench(
             [REVIEW], jobs=1, runs=args.review_runs, timeout_s=120, label="review"
         )
+        out["review_phases"] = phases()
+        print(f"  phases: {out['review_phases']}", file=sys.stderr)
     sizes = [int(x) for x in args.docs.split(",") if x.strip()]
     jobs_list = [int(x) for x in args.jobs.split(",") if x.strip()]
     if sizes:

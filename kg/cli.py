@@ -83,11 +83,15 @@ def ingest(
     store: StoreOpt = None,
     endpoint: EndpointOpt = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes.", min=1)] = 1,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="List every extraction note.")
+    ] = False,
 ) -> None:
     """Read review text files into the graph, one named graph per document.
 
-    Idempotent: ingesting a document again replaces its graph. Every file is checked and
-    built before anything is written, so a bad file leaves the store as it was.
+    Idempotent: ingesting a document again replaces its graph. Every file is checked and built before anything is written, so a bad file leaves the store as it was.
+
+    Examples: `kg ingest` (the default corpus), `kg ingest reviews/ --jobs 2`, `kg ingest new.txt --store /data/kg`.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -133,8 +137,14 @@ def ingest(
         console.print(
             f"[green]✓[/green] {doc.doc_id}: {doc.coatings} coatings, {doc.triples} triples"
         )
-        for warning in doc.warnings:
-            console.print(f"  [yellow]warning:[/yellow] {warning}", soft_wrap=True)
+        if verbose:
+            for warning in doc.warnings:
+                console.print(f"  [yellow]warning:[/yellow] {warning}", soft_wrap=True)
+        elif doc.warnings:
+            console.print(
+                f"  {len(doc.warnings)} note(s) on facts left out (--verbose lists them)",
+                style="dim",
+            )
     console.print(
         f"Ingested {len(built)} document(s) in {elapsed:.1f} s into {backend.description}."
     )

@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from kg.ask.words import FUNCTION_WORDS
 from kg.namespaces import BASE
 from kg.query import prefix_block
 from kg.vocab import label_key
@@ -38,33 +39,8 @@ INDEX_QUERY = (
 )
 
 _WORD = re.compile(r"[\w]+(?:[-/.][\w]+)*", re.UNICODE)
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "on",
-        "in",
-        "at",
-        "by",
-        "for",
-        "to",
-        "from",
-        "with",
-        "and",
-        "or",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "which",
-        "what",
-        "who",
-        "how",
-    ]
-)
+#: Search drops only function words: a word like "stable" or "coating" is worth finding.
+_STOP = FUNCTION_WORDS
 _LABEL_WEIGHT = {"sourceText": 1.0, "title": 1.5}
 
 

@@ -1,0 +1,441 @@
+"""SPARQL rows → :class:`Answer`: the shaping stage of ``kg ask``.
+
+Raw rows repeat an entity once per matching measurement, technique or source span; this stage
+merges them into one row per coating, study, precursor use or value, sorts them, and picks the
+evidence sentence with the words to highlight.
+
+:func:`shape_rows` and :func:`highlight` are called from :mod:`kg.ask` (the keyword fallback
+highlights with the same rule).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg.ask.interpret import Interpretation, kind_label
+from kg.namespaces import BASE, VOCAB
+from kg.vocab import Concept, load_vocabulary
+
+__all__ = ["DOC_GRAPH", "Answer", "highlight", "shape_rows", "value_column"]
+
+DOC_GRAPH = f"{BASE}graph/doc/"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What ``kg ask`` prints: the question, how it was read, the SPARQL and the rows."""
+
+    question: str
+    interpretation: str
+    sparql: str
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    evidence: list[dict[str, Any]]
+    mode: str  # "structured" | "keyword"
+    understood: bool
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON contract of ``kg ask --json`` (DESIGN.md)."""
+        return {
+            "question": self.question,
+            "interpretation": self.interpretation,
+            "sparql": self.sparql,
+            "columns": self.columns,
+            "rows": self.rows,
+            "evidence": self.evidence,
+            "mode": self.mode,
+        }
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def _label(iri: str | None, fallback: str | None = None) -> str | None:
+    if iri is None:
+        return fallback
+    concept = load_vocabulary().get(iri)
+    if concept is not None:
+        return concept.label
+    return fallback or _local(iri)
+
+
+def _num(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, float):
+        return round(value, 6)
+    return value
+
+
+def _unit_suffix(unit: str) -> str:
+    return {
+        "degC": "C",
+        "%": "pct",
+        "mA/cm^2": "mA_cm2",
+        "mAh/g": "mAh_g",
+        "mAh/cm^2": "mAh_cm2",
+        "nm/cycle": "nm_per_cycle",
+        "S/cm": "S_cm",
+        "cycle": "",
+    }.get(unit, unit)
+
+
+def value_column(kind: str) -> str:
+    """Row key for a kind's value, e.g. ``cycling_duration_h``, ``thickness_nm``."""
+    label = re.sub(r"[^a-z0-9]+", "_", kind_label(kind).lower()).strip("_")
+    concept = load_vocabulary().get(str(VOCAB[kind]))
+    suffix = _unit_suffix(concept.unit) if concept and concept.unit else ""
+    return f"{label}_{suffix}" if suffix else label
+
+
+def _location(row: dict[str, Any], prefix: str) -> str | None:
+    from kg.table import describe_source
+
+    if row.get(f"{prefix}Text") is None:
+        return None
+    return describe_source(
+        {
+            "table": row.get(f"{prefix}Table"),
+            "row": row.get(f"{prefix}Row"),
+            "section": row.get(f"{prefix}Section"),
+            "sentence": row.get(f"{prefix}Sentence"),
+        }
+    )
+
+
+def _doc(graph: str | None) -> str | None:
+    if graph and graph.startswith(DOC_GRAPH):
+        return graph[len(DOC_GRAPH) :]
+    return graph
+
+
+def highlight(text: str, needles: list[str]) -> list[int]:
+    """[start, end) of the first needle found in ``text`` (case-insensitive), else all of it."""
+    lowered = text.lower()
+    for needle in needles:
+        if needle:
+            at = lowered.find(needle.lower())
+            if at >= 0:
+                return [at, at + len(needle)]
+    return [0, len(text)]
+
+
+@dataclass
+class _Group:
+    """Rows of one answer entity (coating, study, precursor use or value) being merged."""
+
+    key: str
+    first: dict[str, Any]
+    techniques: list[str] = field(default_factory=list)
+    values: dict[int, tuple[float, float, str, str | None, dict[str, Any]]] = field(
+        default_factory=dict
+    )
+    spans: dict[str, dict[str, Any]] = field(default_factory=dict)
+    materials: list[str] = field(default_factory=list)
+    years: set[int] = field(default_factory=set)
+
+
+def _better(op: str, new: tuple[float, float], old: tuple[float, float]) -> bool:
+    if op in (">", "≥"):
+        return new[1] > old[1]
+    if op in ("<", "≤"):
+        return new[0] < old[0]
+    return False
+
+
+def _collect(interp: Interpretation, rows: list[dict[str, Any]], key_of: Any) -> list[_Group]:
+    groups: dict[str, _Group] = {}
+    for row in rows:
+        key = key_of(row)
+        if key is None:
+            continue
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = _Group(key, row)
+        tech = row.get("tech")
+        if tech and tech not in group.techniques:
+            group.techniques.append(tech)
+        mat = _label(row.get("mat"), row.get("matLabel"))
+        if mat and mat not in group.materials:
+            group.materials.append(mat)
+        for year in (row.get("tableYear"), row.get("refYear")):
+            if isinstance(year, int):
+                group.years.add(year)
+        for i, n in enumerate(interp.numbers):
+            low, high = row.get(f"lo{i}"), row.get(f"hi{i}")
+            if low is None and high is None:
+                continue
+            low = high if low is None else low
+            high = low if high is None else high
+            span = {
+                "text": row.get(f"ms{i}Text"),
+                "location": _location(row, f"ms{i}"),
+                "value_text": row.get(f"vt{i}"),
+            }
+            current = group.values.get(i)
+            if current is None or _better(n.op, (low, high), (current[0], current[1])):
+                group.values[i] = (low, high, row.get(f"cmp{i}") or "=", row.get(f"vt{i}"), span)
+        for prefix in ("cs", "vs"):
+            text = row.get(f"{prefix}Text")
+            if text and text not in group.spans:
+                group.spans[text] = {
+                    "text": text,
+                    "location": _location(row, prefix),
+                    "table": row.get(f"{prefix}Table") is not None,
+                }
+    return list(groups.values())
+
+
+def _technique(group: _Group) -> str | None:
+    if not group.techniques:
+        return None
+    vocab = load_vocabulary()
+    ranked = sorted(
+        group.techniques,
+        key=lambda t: (not (vocab.get(t) and vocab.get(t).broader), t),  # type: ignore[union-attr]
+    )
+    return _label(ranked[0])
+
+
+def _base_row(group: _Group) -> dict[str, Any]:
+    row = group.first
+    table_year, ref_year = row.get("tableYear"), row.get("refYear")
+    out: dict[str, Any] = {
+        "ref": row.get("ref"),
+        "doc": _doc(row.get("g")),
+        "study": row.get("studyLabel"),
+        "material": _label(row.get("mat"), row.get("matLabel")),
+        "technique": _technique(group),
+        "substrate": _label(row.get("subst"), row.get("substLabel")),
+        "year": table_year if table_year is not None else ref_year,
+    }
+    if table_year is not None and ref_year is not None and table_year != ref_year:
+        out["reference_year"] = ref_year
+    return out
+
+
+def _add_values(
+    interp: Interpretation, group: _Group, out: dict[str, Any]
+) -> dict[str, Any] | None:
+    """Matched values with units; returns the first matched measurement's evidence."""
+    evidence = None
+    for i, n in enumerate(interp.numbers):
+        found = group.values.get(i)
+        if found is None:
+            continue
+        low, high, cmp, text, span = found
+        column = value_column(n.kind)
+        value = high if n.op in (">", "≥") else low
+        out[column] = (
+            _num(value)
+            if low == high or n.op in (">", "≥", "<", "≤")
+            else {
+                "min": _num(low),
+                "max": _num(high),
+            }
+        )
+        out["comparator" if "comparator" not in out else f"{column}_comparator"] = cmp
+        if text:
+            out[f"{column}_text"] = text
+        if evidence is None and span.get("text"):
+            evidence = span
+    return evidence
+
+
+def _pick_span(group: _Group) -> dict[str, Any] | None:
+    if not group.spans:
+        return None
+    spans = sorted(group.spans.values(), key=lambda s: not s["table"])
+    return spans[0]
+
+
+def _sort_key(interp: Interpretation) -> Any:
+    numeric = next(
+        ((i, n) for i, n in enumerate(interp.numbers) if n.op in (">", "≥", "<", "≤")), None
+    )
+
+    def key(item: tuple[_Group, dict[str, Any]]) -> Any:
+        group, row = item
+        ref = row.get("ref") if isinstance(row.get("ref"), int) else 10**9
+        year = row.get("year") if isinstance(row.get("year"), int) else 10**9
+        if numeric is not None and numeric[0] in group.values:
+            low, high, *_ = group.values[numeric[0]]
+            value = -high if numeric[1].op in (">", "≥") else low
+            return (0, value, year, ref)
+        return (1, 0, year, ref)
+
+    return key
+
+
+def _finish(
+    interp: Interpretation,
+    items: list[tuple[_Group, dict[str, Any], dict[str, Any] | None]],
+    needles: list[str],
+    limit: int,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    key = _sort_key(interp)
+    items.sort(key=lambda it: key((it[0], it[1])))
+    rows: list[dict[str, Any]] = []
+    evidence: list[dict[str, Any]] = []
+    for _group, row, span in items[:limit]:
+        if span is not None:
+            row["evidence"] = span["text"]
+            row["location"] = span["location"]
+            extra = [row.get(k) for k in row if k.endswith("_text") and isinstance(row.get(k), str)]
+            evidence.append(
+                {
+                    "ref": row.get("ref"),
+                    "doc": row.get("doc"),
+                    "text": span["text"],
+                    "location": span["location"],
+                    "highlight": highlight(span["text"], [*extra, *needles]),
+                }
+            )
+        else:
+            row.setdefault("evidence", None)
+            row.setdefault("location", None)
+        rows.append(row)
+    return rows, evidence
+
+
+def _needles(interp: Interpretation) -> list[str]:
+    out: list[str] = []
+    for concepts in interp.concepts.values():
+        for concept in concepts:
+            out.extend(concept.surface_forms)
+    return out
+
+
+def shape_rows(
+    interp: Interpretation, raw: list[dict[str, Any]], limit: int
+) -> tuple[list[str], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Raw SPARQL rows → one row per answer entity, sorted, with evidence."""
+    needles = _needles(interp)
+    value_cols = [value_column(n.kind) for n in interp.numbers]
+    items: list[tuple[_Group, dict[str, Any], dict[str, Any] | None]] = []
+    if interp.target == "values":
+        for group in _collect(interp, raw, lambda r: r.get("mv")):
+            out = _base_row(group)
+            r = group.first
+            kind = _local(r.get("kind") or "")
+            unit = (load_vocabulary().get(r.get("kind") or "") or Concept("", "", "")).unit
+            low, high = r.get("lo"), r.get("hi")
+            out["property"] = kind_label(kind)
+            out["value"] = (
+                _num(low) if high is None or low == high else {"min": _num(low), "max": _num(high)}
+            )
+            out["unit"] = unit
+            out["comparator"] = r.get("cmp") or "="
+            out["value_text"] = r.get("vt")
+            out[value_column(kind)] = out["value"]
+            if r.get("after") is not None:
+                out["after_cycles"] = _num(r.get("after"))
+            if r.get("cd") is not None:
+                out["current_density_mA_cm2"] = _num(r.get("cd"))
+            span = next(iter(group.spans.values()), None)
+            items.append((group, out, span))
+        columns = [
+            "ref",
+            "study",
+            "material",
+            "substrate",
+            "property",
+            "value",
+            "unit",
+            "comparator",
+            "value_text",
+            "year",
+            "location",
+            "evidence",
+            "doc",
+        ]
+        rows, evidence = _finish(interp, items, [*needles], limit)
+        return columns, rows, evidence
+    if interp.target == "precursors":
+        vocab = load_vocabulary()
+        for group in _collect(interp, raw, lambda r: f"{r.get('c')}|{r.get('prec')}"):
+            out = _base_row(group)
+            r = group.first
+            concept = vocab.get(r.get("prec") or "")
+            label = _label(r.get("prec"), r.get("precLabel"))
+            full = (concept.full_name if concept else None) or r.get("precFull")
+            out["precursor"] = f"{label} ({full})" if full and full != label else label
+            out["precursor_label"] = label
+            out["full_name"] = full
+            out["step"] = r.get("stepIndex")
+            ev = _add_values(interp, group, out) or _pick_span(group)
+            items.append((group, out, ev))
+        columns = [
+            "ref",
+            "study",
+            "material",
+            "precursor",
+            "step",
+            "technique",
+            "substrate",
+            "year",
+            *value_cols,
+            "location",
+            "evidence",
+            "doc",
+        ]
+        items.sort(key=lambda it: (it[1].get("ref") or 0, it[1].get("step") or 99))
+        rows, evidence = _finish(interp, items, [*needles], limit)
+        return columns, rows, evidence
+    if interp.target == "studies":
+        for group in _collect(interp, raw, lambda r: r.get("study")):
+            out = _base_row(group)
+            out.pop("material")
+            out.pop("technique")
+            out.pop("substrate")
+            out["year"] = group.first.get("refYear")
+            table_years = sorted({r for r in group.years if r != group.first.get("refYear")})
+            if table_years:
+                out["table_year"] = table_years[0] if len(table_years) == 1 else table_years
+            out.pop("reference_year", None)
+            out["materials"] = ", ".join(group.materials)
+            ev = _add_values(interp, group, out) or _pick_span(group)
+            items.append((group, out, ev))
+        columns = [
+            "ref",
+            "study",
+            "year",
+            "table_year",
+            "materials",
+            *value_cols,
+            "location",
+            "evidence",
+            "doc",
+        ]
+        rows, evidence = _finish(interp, items, needles, limit)
+        return columns, rows, evidence
+    for group in _collect(interp, raw, lambda r: r.get("c")):
+        out = _base_row(group)
+        ev = _add_values(interp, group, out) or _pick_span(group)
+        items.append((group, out, ev))
+    first = (
+        ["material", "ref", "study"]
+        if interp.target == "materials"
+        else ["ref", "study", "material"]
+    )
+    columns = [
+        *first,
+        "technique",
+        "substrate",
+        "year",
+        *value_cols,
+        "comparator",
+        "location",
+        "evidence",
+        "doc",
+    ]
+    if not interp.numbers:
+        columns.remove("comparator")
+    rows, evidence = _finish(interp, items, needles, limit)
+    return columns, rows, evidence

@@ -1,0 +1,388 @@
+"""Interpretation → SPARQL: the query-writing stage of ``kg ask``.
+
+Vocabulary closures (a technique and its narrower techniques, a material class and its
+members, a quantity kind and its sub-kinds) are expanded into VALUES here, so the query needs
+no inference. Values reach the query only through :func:`kg.query.sparql_literal` and
+:func:`kg.query.sparql_iri`, so no question can change the query's shape.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.ask.interpret import Interpretation, NumericConstraint
+from kg.namespaces import AKG, VOCAB
+from kg.query import DEFAULT_PREFIXES, prefix_block, sparql_iri, sparql_literal
+from kg.vocab import Concept, Vocabulary, load_vocabulary
+
+__all__ = ["PREFIXES", "build_sparql", "class_materials", "kind_iris", "technique_iris"]
+
+# --------------------------------------------------------------------------- vocabulary closures
+
+
+def _narrower(vocab: Vocabulary, iri: str) -> list[str]:
+    """The concept and every concept below it through skos:broader (transitively)."""
+    out = [iri]
+    frontier = [iri]
+    while frontier:
+        current = frontier.pop()
+        for concept in vocab.concepts.values():
+            if current in concept.broader and concept.iri not in out:
+                out.append(concept.iri)
+                frontier.append(concept.iri)
+    return out
+
+
+def technique_iris(vocab: Vocabulary, concept: Concept) -> list[str]:
+    """A technique and its narrower techniques (plasma-enhanced ALD is ALD).
+
+    Combined techniques (ALD/MLD) are not counted as ALD or MLD: they are a kind of their own,
+    matched when named ("ALD/MLD coatings"); the gold treats them as optional for "MLD".
+    """
+    return _narrower(vocab, concept.iri)
+
+
+def class_materials(vocab: Vocabulary, class_iri: str) -> tuple[list[str], list[str]]:
+    """(subclasses including itself, vocabulary materials typed with any of them)."""
+    from rdflib import RDFS, URIRef
+
+    classes = [str(c) for c in vocab.graph.transitive_subjects(RDFS.subClassOf, URIRef(class_iri))]
+    if class_iri not in classes:
+        classes.insert(0, class_iri)
+    materials = [
+        c.iri for c in vocab.of_kind("Material") if any(cls in c.classes for cls in classes)
+    ]
+    return classes, materials
+
+
+def kind_iris(vocab: Vocabulary, kind: str) -> list[str]:
+    return _narrower(vocab, str(VOCAB[kind]))
+
+
+# --------------------------------------------------------------------------- SPARQL
+
+
+def _values(var: str, iris: list[str]) -> str:
+    return f"VALUES ?{var} {{ {' '.join(sparql_iri(i) for i in iris)} }}"
+
+
+def _lit(value: float) -> str:
+    """A number literal, as an integer when it is one (shorter queries check faster)."""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return sparql_literal(int(value))
+    return sparql_literal(float(value))
+
+
+_OPEN_ABOVE = (">", "≥")
+_OPEN_BELOW = ("<", "≤")
+_CLOSED = ("=", "~")
+
+
+def _number_filter(n: NumericConstraint, i: int) -> tuple[list[str], str]:
+    """(properties the measurement needs, VALUES/FILTER text) for one numeric constraint.
+
+    Written as one comparison against a per-comparator threshold from VALUES: kg.query checks
+    every query with rdflib's parser, whose cost grows steeply with nested boolean filters.
+    """
+    lo, hi, cmp, t = f"?lo{i}", f"?hi{i}", f"?cmp{i}", f"?t{i}"
+    eps = abs(n.low) * 1e-9 + 1e-12
+    if n.op in (">", "<"):
+        above = n.op == ">"
+        x = n.low
+        # A stored open value (> v) satisfies "> x" when v ≥ x: its threshold moves by eps.
+        loose = x - eps if above else x + eps
+        same, opposite = (_OPEN_ABOVE, _OPEN_BELOW) if above else (_OPEN_BELOW, _OPEN_ABOVE)
+        del opposite  # stored values open the other way never match
+        rows = [f"({sparql_literal(c)} {_lit(x)})" for c in _CLOSED]
+        rows += [f"({sparql_literal(c)} {_lit(loose)})" for c in same]
+        var = hi if above else lo
+        return (
+            ["akg:maxValue" if above else "akg:numericValue", "akg:comparator"],
+            f"VALUES ({cmp} {t}) {{ {' '.join(rows)} }} FILTER({var} {n.op} {t})",
+        )
+    if n.op in ("≥", "≤"):
+        above = n.op == "≥"
+        allowed = [*_CLOSED, *(_OPEN_ABOVE if above else _OPEN_BELOW)]
+        var = hi if above else lo
+        symbol = ">=" if above else "<="
+        return (
+            ["akg:maxValue" if above else "akg:numericValue", "akg:comparator"],
+            f"VALUES {cmp} {{ {' '.join(sparql_literal(c) for c in allowed)} }} "
+            f"FILTER({var} {symbol} {_lit(n.low)})",
+        )
+    if n.op == "~":
+        a, b = sorted((n.low * 0.9, n.low * 1.1))
+    elif n.op == "between":
+        a, b = n.low, n.high
+    else:
+        a, b = n.low - eps, n.low + eps
+    return (["akg:numericValue", "akg:maxValue"], f"FILTER({lo} <= {_lit(b)} && {hi} >= {_lit(a)})")
+
+
+def _measurement_block(owner: str, n: NumericConstraint, i: int, vocab: Vocabulary) -> str:
+    m = f"?m{i}"
+    needs, condition = _number_filter(n, i)
+    variables = {
+        "akg:numericValue": f"?lo{i}",
+        "akg:maxValue": f"?hi{i}",
+        "akg:comparator": f"?cmp{i}",
+    }
+    props = " ; ".join(f"{p} {variables[p]}" for p in needs)
+    lines = [
+        f"{owner} akg:hasMeasurement {m} . {m} akg:quantityKind ?k{i} ; {props} .",
+        _values(f"k{i}", kind_iris(vocab, n.kind)),
+        condition,
+        *(f"OPTIONAL {{ {m} {p} {v} }}" for p, v in variables.items() if p not in needs),
+        f"OPTIONAL {{ {m} akg:valueText ?vt{i} }}",
+        *_span_lines(m, f"ms{i}"),
+    ]
+    return "\n  ".join(lines)
+
+
+def _span_lines(node: str, prefix: str) -> list[str]:
+    p = f"?{prefix}"
+    return [
+        f"OPTIONAL {{ {node} prov:wasDerivedFrom {p} . {p} akg:sourceText {p}Text .",
+        f"  OPTIONAL {{ {p} akg:tableNumber {p}Table ; akg:rowNumber {p}Row }}",
+        f"  OPTIONAL {{ {p} akg:section {p}Section }} OPTIONAL {{ {p} akg:sentenceIndex {p}Sentence }} }}",
+    ]
+
+
+def _current_density_block(n: NumericConstraint, i: int, attach: str | None) -> str:
+    """Current density: of the measurement it qualifies, else of any test or measurement."""
+    cd = f"?lo{i}"
+    if attach:
+        pattern = (
+            f"{{ {attach} akg:atCurrentDensity_mA_cm2 {cd} }} UNION "
+            f"{{ {attach} akg:measuredIn/akg:currentDensity_mA_cm2 {cd} }}"
+        )
+    else:
+        pattern = (
+            f"{{ ?c akg:hasMeasurement/akg:atCurrentDensity_mA_cm2 {cd} }} UNION "
+            f"{{ ?c akg:testedIn/akg:currentDensity_mA_cm2 {cd} }} UNION "
+            f"{{ ?c akg:hasMeasurement ?cdm{i} . ?cdm{i} akg:quantityKind akgv:CurrentDensity ; "
+            f"akg:numericValue {cd} }}"
+        )
+    # A current density is a condition, not an open value: compare it as a plain number.
+    plain = NumericConstraint(n.kind, n.op, n.low, n.high, n.unit, n.text)
+    _, condition = _number_filter(plain, i)
+    condition = re.sub(
+        r"VALUES \(\?cmp\d+ (\?t\d+)\) \{ \(\S+ (\S+)\).*?\} FILTER\((\?\w+) (\S+) \1\)",
+        lambda m: f"FILTER({cd} {m.group(4)} {m.group(2)})",
+        condition,
+    )
+    condition = re.sub(r"VALUES \?cmp\d+ \{[^}]*\} ", "", condition)
+    condition = condition.replace(f"?hi{i}", cd)
+    return f"{pattern}\n  {condition}"
+
+
+def _year_filter(var: str, op: str, low: int, high: int) -> str:
+    a, b = sparql_literal(low), sparql_literal(high)
+    if op == "between":
+        return f"{var} >= {a} && {var} <= {b}"
+    return f"{var} {op.replace('≥', '>=').replace('≤', '<=')} {a}"
+
+
+def _coating_constraints(interp: Interpretation, vocab: Vocabulary) -> list[str]:
+    """Graph patterns every matching coating ``?c`` (material ``?mat``) satisfies."""
+    lines: list[str] = []
+    c = interp.concepts
+    materials = [m.iri for m in c.get("Material", [])]
+    class_alts: list[str] = []
+    for cls in c.get("MaterialClass", []):
+        classes, members = class_materials(vocab, cls.iri)
+        class_alts.append(
+            f"{{ {_values('mat', members or [cls.iri])} }} UNION "
+            f"{{ ?mat a ?matClass . {_values('matClass', classes)} }}"
+        )
+    if materials:
+        lines.append(_values("mat", materials))
+    lines.extend(class_alts)
+    for j, symbol in enumerate(interp.elements):
+        members = [m.iri for m in vocab.of_kind("Material") if symbol in m.elements]
+        alt = f"{{ ?mat akg:containsElement ?el{j} . FILTER(STR(?el{j}) = {sparql_literal(symbol)}) }}"
+        if members:
+            alt = f"{{ {_values('mat', members)} }} UNION " + alt
+        lines.append(alt)
+    if c.get("Substrate"):
+        # "on K" means on K metal or on a host that carries the K anode (akg:forAnode).
+        lines.append("?c akg:onSubstrate|akg:forAnode ?sub .")
+        lines.append(_values("sub", [s.iri for s in c["Substrate"]]))
+    if c.get("Technique"):
+        iris: list[str] = []
+        for t in c["Technique"]:
+            iris.extend(i for i in technique_iris(vocab, t) if i not in iris)
+        lines.append("?c akg:depositedBy/akg:technique ?techQ .")
+        lines.append(_values("techQ", iris))
+    for j, p in enumerate(c.get("Precursor", [])):
+        lines.append(f"?c akg:depositedBy/akg:usesPrecursor {sparql_iri(p.iri)} .")
+        del j
+    if c.get("CellType"):
+        iris = []
+        for ct in c["CellType"]:
+            iris.extend(i for i in _narrower(vocab, ct.iri) if i not in iris)
+        lines.append(
+            "{ ?c akg:testedIn/akg:cellType ?ctQ } UNION "
+            "{ ?c akg:hasMeasurement/akg:measuredIn/akg:cellType ?ctQ }"
+        )
+        lines.append(_values("ctQ", iris))
+    for j, concept in enumerate(
+        [*c.get("ElectrolyteFamily", []), *c.get("Salt", []), *c.get("Solvent", [])]
+    ):
+        ev = f"?elec{j}"
+        lines.append(f"?c akg:testedIn/akg:usesElectrolyte {ev} .")
+        if concept.kind == "ElectrolyteFamily":
+            members = [
+                x.iri
+                for x in [*vocab.of_kind("Salt"), *vocab.of_kind("Solvent")]
+                if x.family == concept.iri
+            ]
+            lines.append(
+                f"{{ {_values(f'elec{j}', [concept.iri])} }} UNION "
+                f"{{ {ev} akg:family|akg:salt|akg:solvent ?elecPart{j} . "
+                f"{_values(f'elecPart{j}', [concept.iri, *members])} }}"
+            )
+        else:
+            lines.append(
+                f"{{ {_values(f'elec{j}', [concept.iri])} }} UNION "
+                f"{{ {ev} akg:salt|akg:solvent {sparql_iri(concept.iri)} }}"
+            )
+    if c.get("CharacterizationMethod"):
+        lines.append("?c akg:characterizedBy ?methodQ .")
+        lines.append(_values("methodQ", [x.iri for x in c["CharacterizationMethod"]]))
+    lines.extend(_study_constraints(interp, "?c"))
+    attach: str | None = None
+    for i, n in enumerate(interp.numbers):
+        if n.kind == "CurrentDensity":
+            continue
+        lines.append(_measurement_block("?c", n, i, vocab))
+        if attach is None and n.kind not in (
+            "Thickness",
+            "DepositionTemperature",
+            "DepositionCycles",
+            "GrowthPerCycle",
+        ):
+            attach = f"?m{i}"
+    for i, n in enumerate(interp.numbers):
+        if n.kind == "CurrentDensity":
+            lines.append(_current_density_block(n, i, attach))
+    return lines
+
+
+def _study_constraints(interp: Interpretation, owner: str) -> list[str]:
+    """Year (table or reference list: both count) and author constraints."""
+    lines: list[str] = []
+    for j, (op, low, high) in enumerate(interp.years):
+        y = f"?year{j}"
+        lines.append(
+            f"{{ {owner} akg:year {y} }} UNION {{ {owner} akg:reportedIn/akg:year {y} }}"
+            f"\n  FILTER({_year_filter(y, op, low, high)})"
+        )
+    for j, name in enumerate(interp.authors):
+        lit = sparql_literal(name.lower())
+        lines.append(
+            f"{owner} akg:reportedIn ?authStudy{j} .\n  "
+            f"{{ ?authStudy{j} akg:firstAuthor ?fa{j} FILTER(LCASE(STR(?fa{j})) = {lit}) }} UNION "
+            f"{{ ?authStudy{j} akg:authorsText ?at{j} FILTER(CONTAINS(LCASE(STR(?at{j})), {lit})) }}"
+        )
+    return lines
+
+
+_COMMON_OPTIONALS = """OPTIONAL { ?c akg:reportedIn ?study . ?study akg:citationNumber ?ref .
+    OPTIONAL { ?study rdfs:label ?studyLabel } OPTIONAL { ?study akg:year ?refYear } }
+  OPTIONAL { ?c akg:year ?tableYear }
+  OPTIONAL { ?mat skos:prefLabel ?matLabel }
+  OPTIONAL { ?c akg:onSubstrate ?subst }
+  OPTIONAL { ?c akg:depositedBy/akg:technique ?tech }"""
+
+#: The prefixes generated queries use (a short query is checked faster by kg.query).
+PREFIXES = ("akg", "akgv", "rdfs", "skos", "prov")
+
+
+def build_sparql(interp: Interpretation, vocab: Vocabulary | None = None) -> str:
+    """The SELECT query for an interpretation (PREFIX lines included, runnable as is)."""
+    vocab = vocab or load_vocabulary()
+    head = prefix_block({k: DEFAULT_PREFIXES[k] for k in PREFIXES})
+    constraints = "\n  ".join(_coating_constraints(interp, vocab))
+    if interp.target == "values":
+        return head + _value_query(interp, vocab)
+    extra = ""
+    if interp.target == "precursors":
+        extra = (
+            "\n  ?c akg:depositedBy ?proc . ?proc akg:usesPrecursor ?prec ."
+            "\n  OPTIONAL { ?prec skos:prefLabel ?precLabel } OPTIONAL { ?prec akg:fullName ?precFull }"
+            "\n  OPTIONAL { ?proc akg:hasStep ?step . ?step akg:usesPrecursor ?prec ; akg:stepIndex ?stepIndex }"
+        )
+    spans = "\n  ".join(_span_lines("?c", "cs"))
+    return (
+        head
+        + "SELECT DISTINCT * WHERE {\n"
+        + "  GRAPH ?g { ?c a akg:Coating }\n"
+        + "  ?c akg:hasMaterial ?mat .\n  "
+        + constraints
+        + "\n  "
+        + _COMMON_OPTIONALS
+        + extra
+        + "\n  "
+        + spans
+        + "\n}"
+    )
+
+
+def _value_query(interp: Interpretation, vocab: Vocabulary) -> str:
+    """Values of the asked kinds: on matching coatings, and material facts (ofMaterial)."""
+    kinds: list[str] = []
+    for kind in interp.asked_kinds:
+        kinds.extend(i for i in kind_iris(vocab, kind) if i not in kinds)
+    coating = "\n    ".join(
+        [
+            "GRAPH ?g { ?c a akg:Coating }",
+            "?c akg:hasMaterial ?mat ; akg:hasMeasurement ?mv .",
+            *_coating_constraints(interp, vocab),
+            "OPTIONAL { ?c akg:reportedIn ?study }",
+            "OPTIONAL { ?c akg:year ?tableYear }",
+            "OPTIONAL { ?c akg:onSubstrate ?subst }",
+            "OPTIONAL { ?c akg:depositedBy/akg:technique ?tech }",
+        ]
+    )
+    branches = [f"{{\n    {coating}\n  }}"]
+    if not interp.coating_level:
+        # Material facts (shear modulus of LiF) belong to no coating: only material, year and
+        # author constraints apply to them.
+        material = "\n    ".join(
+            [
+                "GRAPH ?g { ?mv akg:ofMaterial ?mat }",
+                "OPTIONAL { ?mv akg:reportedIn ?study }",
+                *_material_constraints(interp, vocab),
+                *_study_constraints(interp, "?mv"),
+            ]
+        )
+        branches.append(f"{{\n    {material}\n  }}")
+    return (
+        "SELECT DISTINCT * WHERE {\n  "
+        + "\n  UNION\n  ".join(branches)
+        + "\n  ?mv akg:quantityKind ?kind .\n  "
+        + _values("kind", kinds)
+        + """
+  OPTIONAL { ?mv akg:numericValue ?lo } OPTIONAL { ?mv akg:maxValue ?hi }
+  OPTIONAL { ?mv akg:comparator ?cmp } OPTIONAL { ?mv akg:valueText ?vt }
+  OPTIONAL { ?mv akg:afterCycles ?after } OPTIONAL { ?mv akg:atCurrentDensity_mA_cm2 ?cd }
+  OPTIONAL { ?study akg:citationNumber ?ref } OPTIONAL { ?study rdfs:label ?studyLabel }
+  OPTIONAL { ?study akg:year ?refYear }
+  OPTIONAL { ?mat skos:prefLabel ?matLabel }
+  """
+        + "\n  ".join(_span_lines("?mv", "vs"))
+        + "\n}"
+    )
+
+
+def _material_constraints(interp: Interpretation, vocab: Vocabulary) -> list[str]:
+    only = Interpretation()
+    only.concepts["Material"] = list(interp.concepts.get("Material", []))
+    only.concepts["MaterialClass"] = list(interp.concepts.get("MaterialClass", []))
+    only.elements = list(interp.elements)
+    return _coating_constraints(only, vocab)
+
+
+# Keep the ontology constants referenced (namespace typos fail at import, not at query time).
+_ = (AKG.Coating, AKG.hasMeasurement)

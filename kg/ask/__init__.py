@@ -21,7 +21,7 @@ Decisions (documented here because answers depend on them):
 * "Studies" are the studies that report a coating in the graph.
 
 The stages, one module each along the data flow: :mod:`kg.ask.words` (the English no ontology
-lists) → :mod:`kg.ask.interpret` (question → :class:`Interpretation`) → :mod:`kg.ask.sparql`
+lists) → :mod:`kg.ask.question` (question → :class:`Interpretation`) → :mod:`kg.ask.sparql`
 (interpretation → query) → :mod:`kg.ask.answer` (rows → :class:`Answer`). This module only
 connects them and falls back to keyword search; it re-exports the names callers import from
 ``kg.ask``.
@@ -32,7 +32,7 @@ from __future__ import annotations
 from typing import Any
 
 from kg.ask.answer import DOC_GRAPH, Answer, highlight, shape_rows, value_column
-from kg.ask.interpret import Interpretation, NumericConstraint, interpret, normalize_question
+from kg.ask.question import Interpretation, NumericConstraint, interpret, normalize_question
 from kg.ask.sparql import PREFIXES, build_sparql, class_materials, kind_iris, technique_iris
 from kg.ask.words import ELEMENTS, HOW_PHRASES, STOPWORDS, TARGET_WORDS
 from kg.query import run_generated

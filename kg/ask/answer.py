@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.ask.interpret import Interpretation, kind_label
+from kg.ask.question import Interpretation, kind_label
 from kg.namespaces import BASE, VOCAB
 from kg.vocab import Concept, load_vocabulary
 

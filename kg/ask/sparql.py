@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from kg.ask.interpret import Interpretation, NumericConstraint
+from kg.ask.question import Interpretation, NumericConstraint
 from kg.namespaces import AKG, VOCAB
 from kg.query import DEFAULT_PREFIXES, prefix_block, sparql_iri, sparql_literal
 from kg.vocab import Concept, Vocabulary, load_vocabulary

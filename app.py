@@ -1,7 +1,7 @@
 """Streamlit front end: ask, query, explore, compare, export and ingest the coatings graph.
 
 Thin wiring only: data shaping lives in kg/appdata.py, the graph picture in kg/graphview.py,
-questions in kg/ask.py, safe SPARQL in kg/query.py. Library exceptions become st.error here.
+questions in kg/ask/, safe SPARQL in kg/query.py. Library exceptions become st.error here.
 Run with ``make run`` (builds the graph first) or ``streamlit run app.py``.
 """
 
@@ -67,13 +67,10 @@ def get_vocabulary() -> Any:
 @st.cache_resource(show_spinner="Loading the language pipeline…")
 def get_language() -> bool:
     """Build the spaCy pipelines (questions and ingest) once, so no click pays spaCy's ~3 s."""
-    try:
-        from kg.ask import interpret
-
-        interpret("coatings on Li")
-    except ImportError:  # kg/ask.py not installed: the Ask tab says so
-        pass
     from ingest.prose import default_matcher
+    from kg.ask import interpret
+
+    interpret("coatings on Li")
 
     _ = default_matcher().nlp
     return True
@@ -176,11 +173,6 @@ def ask_tab(store: Any) -> None:
     ).strip()
     if not question:
         st.caption("Type a question or click an example. The question is kept in the URL (?q=…).")
-        return
-    try:
-        import kg.ask  # noqa: F401 (being written alongside the app; say so if it is missing)
-    except ImportError:
-        st.warning("The question engine (kg/ask.py) is not installed yet; use the SPARQL tab.")
         return
     started = time.perf_counter()
     try:

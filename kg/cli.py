@@ -419,7 +419,6 @@ def eval_extract(
 
 
 # ---------------------------------------------------------------------------- ask, search, eval
-# Owner: kg/ask.py, kg/search.py, kg/askeval.py.
 
 
 @app.command()

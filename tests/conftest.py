@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # --- server fixtures ---
-# Owner: kg/query.py, kg/export.py, kg/remote.py. A real `oxigraph serve` for @pytest.mark.server.
+# A real `oxigraph serve` for @pytest.mark.server.
 import shutil as _shutil
 import socket as _socket
 import subprocess as _subprocess
@@ -67,7 +67,7 @@ def oxigraph_server(tmp_path_factory: _pytest.TempPathFactory) -> _Iterator[str]
 
 
 # --- app fixtures ---
-# Owner: app.py, kg/appdata.py, kg/graphview.py. A store built from the real corpus for the app.
+# A store built from the real corpus for the app.
 import os as _os  # noqa: E402 (each section imports its own names)
 
 _CORPUS = _Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
@@ -126,7 +126,7 @@ def browser_store(tmp_path_factory: _pytest.TempPathFactory, corpus_built: list)
 
 
 # --- ask fixtures ---
-# Owner: kg/ask.py, kg/search.py. A small in-memory graph from hand-made records.
+# A small in-memory graph from hand-made records.
 def _ask_records() -> object:
     """Hand-made records of five studies: every constraint kind of ask has a hit and a miss."""
     from ingest.quantities import parse_quantity

@@ -54,7 +54,6 @@ def test_first_page_offers_example_questions(app: AppTest) -> None:
 
 
 def test_example_question_finds_naalox(app: AppTest) -> None:
-    pytest.importorskip("kg.ask", reason="kg/ask.py has not landed yet")
     app.button(key="example_0").click().run()
     assert not app.exception, app.exception
     assert app.query_params["q"] == "coatings stable over 1000 h on Na"
@@ -64,7 +63,6 @@ def test_example_question_finds_naalox(app: AppTest) -> None:
 
 
 def test_question_in_url_is_answered_on_load(app_store: Path) -> None:
-    pytest.importorskip("kg.ask", reason="kg/ask.py has not landed yet")
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["q"] = "coatings stable over 1000 h on Na"
     at.run()
@@ -74,7 +72,6 @@ def test_question_in_url_is_answered_on_load(app_store: Path) -> None:
 
 
 def test_open_in_sparql_tab_moves_the_query(app: AppTest) -> None:
-    pytest.importorskip("kg.ask", reason="kg/ask.py has not landed yet")
     app.button(key="example_0").click().run()
     app.button(key="open_in_sparql").click().run()
     assert not app.exception, app.exception

@@ -1,4 +1,4 @@
-"""kg/ask.py: question → interpretation → SPARQL → answer, on a hand-made graph."""
+"""kg/ask/: question → interpretation → SPARQL → answer, on a hand-made graph."""
 
 from __future__ import annotations
 

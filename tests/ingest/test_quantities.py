@@ -78,6 +78,8 @@ def test_registry_is_built_once() -> None:
         (423.15, "K", "DepositionTemperature", 150.0),
         (150, "°C", "DepositionTemperature", 150.0),
         (2, "days", "CyclingDuration", 48.0),
+        (2, "weeks", "CyclingDuration", 336.0),
+        (2, "months", "CyclingDuration", 1440.0),
         (10, "Å", "Thickness", 1.0),
         (0.85, "Å/cycle", "GrowthPerCycle", 0.085),
         (58000, "MPa", "ShearModulus", 58.0),

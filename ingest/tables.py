@@ -32,18 +32,22 @@ __all__ = ["extract_tables", "parse_process", "parse_thickness_cycles", "table_r
 
 # --------------------------------------------------------------------------- columns
 
-#: Column roles by header words; the first unused role a header cell matches wins.
+#: Column roles by header words; the first unused role a header cell matches wins. A table
+#: may give thickness and cycles in one cell ("Thickness and ALD Cycles") or in two columns
+#: ("Thickness (nm)", "ALD cycles"); the substrate may be a column or follow from the caption.
 _ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("number", re.compile(r"^\s*(?:no\.?|#|entry)\s*$", re.I)),
-    ("material", re.compile(r"material|coating\b", re.I)),
-    ("process", re.compile(r"process|precursor", re.I)),
-    ("temperature", re.compile(r"temp", re.I)),
-    ("thickness", re.compile(r"thickness|cycles", re.I)),
-    ("performance", re.compile(r"performance|electrochem", re.I)),
+    ("thickness", re.compile(r"thickness", re.I)),
+    ("material", re.compile(r"material|coating\b|\bfilm\b|\blayer\b", re.I)),
+    ("substrate", re.compile(r"substrate|\banode\b|electrode|^\s*metal\b", re.I)),
+    ("process", re.compile(r"process|precursor|chemistry|reactant", re.I)),
+    ("temperature", re.compile(r"temp|^\s*T\s*[(/]|°\s*C|℃", re.I)),
+    ("cycles", re.compile(r"cycles", re.I)),
+    ("performance", re.compile(r"performance|electrochem|result|outcome|cycling", re.I)),
     ("year", re.compile(r"^\s*year", re.I)),
     ("ref", re.compile(r"^\s*ref", re.I)),
 )
-_REQUIRED = ("material", "process", "temperature", "thickness", "performance", "year", "ref")
+_REQUIRED = ("material", "process", "temperature", "thickness", "performance", "ref")
 #: Without these a row cannot be a traceable coating: ingest refuses such a coating table.
 IDENTIFYING = ("ref",)
 
@@ -315,6 +319,32 @@ def _temperatures(cell: str, unit: str) -> tuple[Quantity, ...]:
         if q is not None:
             out.append(replace(q, text=piece))
     return tuple(out)
+
+
+def _length_unit(header: str) -> str:
+    """The thickness unit a header names ("Thickness (Å)"), nm by default."""
+    m = re.search(r"\b(nm|Å|angstrom|μm|um)\b|Å", header)
+    return m.group(0) if m else "nm"
+
+
+def _column_values(cell: str, unit: str, kind: str) -> tuple[Quantity, ...]:
+    """Every number of a one-quantity cell ("~4", "5, 10", "2–3") in ``unit``."""
+    out: list[Quantity] = []
+    for m in re.finditer(r"([~<>≈≥≤]?\s*\d+(?:\.\d+)?(?:\s*[–—-]\s*\d+(?:\.\d+)?)?)", cell):
+        piece = m.group(1).strip()
+        q = parse_quantity(f"{piece} {unit}", kind=kind)
+        if q is not None:
+            out.append(replace(q, text=f"{piece} {unit}" if kind == "Thickness" else piece))
+    return tuple(out)
+
+
+def _row_substrate(cell: str) -> str | None:
+    """A substrate column's value as the vocabulary's label ("Na metal" → "Na"), else as written."""
+    text = cell.strip()
+    if not text:
+        return None
+    concept = _vocab().lookup("Substrate", text) or _vocab().lookup("Substrate", f"{text} metal")
+    return concept.label if concept else text
 
 
 def _header_unit(header: str, default: str) -> str:
@@ -661,8 +691,14 @@ def _read_table(
         if row_technique == "ALD" and any("plasma" in p.lower() for p in precursors):
             concept = _vocab().lookup("Technique", "plasma-enhanced ALD")
             row_technique = concept.label if concept else "plasma-enhanced ALD"
-        thicknesses, cycles = parse_thickness_cycles(_cell(fixed, roles, "thickness"))
         th_cell = _cell(fixed, roles, "thickness")
+        if "cycles" in roles:  # separate columns: "Thickness (nm)" and "ALD cycles"
+            thicknesses = _column_values(
+                th_cell, _length_unit(table.header[roles["thickness"]]), "Thickness"
+            )
+            cycles = _column_values(_cell(fixed, roles, "cycles"), "cycles", "DepositionCycles")
+        else:
+            thicknesses, cycles = parse_thickness_cycles(th_cell)
         if _LABEL_RE.search(th_cell):
             notes = (*notes, th_cell)
         measurements, cell_tests, perf_notes = parse_performance(
@@ -677,7 +713,7 @@ def _read_table(
                 ref=_ref(_cell(fixed, roles, "ref")),
                 material=material,
                 technique=row_technique,
-                substrate=substrate,
+                substrate=_row_substrate(_cell(fixed, roles, "substrate")) or substrate,
                 span=span,
                 source="table",
                 year=year,

@@ -372,3 +372,42 @@ def test_corpus_tables() -> None:
     assert [len([r for r in records if r.span.table == n]) for n in range(1, 6)] == [10, 3, 6, 2, 2]
     glued = [r for r in records if r.ref == 95]
     assert glued and [q.value for q in glued[0].deposition_cycles] == [10.0, 25.0, 50.0]
+
+
+def test_other_layout_separate_columns_and_substrate_column() -> None:
+    """Another review's layout: substrate per row, T (°C), thickness and cycles apart."""
+    header = (
+        "Ref.",
+        "Coating",
+        "Substrate",
+        "Precursors",
+        "T (°C)",
+        "Thickness (Å)",
+        "ALD cycles",
+        "Performance",
+        "Year",
+    )
+    rows = [
+        ("[4]", "HfO2", "Na metal", "TDMAH/H2O", "90", "30", "30", ">800 h at 0.5 mA cm-2", "2019"),
+        (
+            "[5]",
+            "Al2O3",
+            "potassium",
+            "TMA/H2O",
+            "60",
+            "~20",
+            "20",
+            "CE of 98% in K-Cu cells",
+            "2021",
+        ),
+    ]
+    caption = "Table 1. ALD coatings on Na and K metal anodes."
+    records, warnings = extract_tables(_doc(_table(rows, header=header, caption=caption)))
+    assert not warnings
+    hfo2, al2o3 = records
+    assert (hfo2.substrate, al2o3.substrate) == ("Na", "K")
+    assert [q.canonical_value for q in hfo2.temperatures] == [90]
+    assert [q.canonical_value for q in hfo2.thicknesses] == [3.0]  # 30 Å
+    assert [q.canonical_value for q in hfo2.deposition_cycles] == [30]
+    assert al2o3.thicknesses[0].comparator == "~"
+    assert hfo2.precursors[-1] == "H2O"

@@ -202,9 +202,20 @@ def _first(chars: str, pattern: str) -> str:
 
 # (pattern, replacement, trigger) in order; a rule runs only when its trigger is in the text.
 # Each rule is general: none is keyed to a sentence.
+def _pipe_row(m: re.Match[str]) -> str:
+    """One Markdown table row as TAB-separated cells."""
+    return "\t".join(cell.strip() for cell in m.group(1).split("|"))
+
+
 _RULES: tuple[tuple[str, Replacement, str], ...] = (
     # spaces and dashes
     (r"\r\n?", "\n", "\r"),
+    # Markdown: pipe tables become the TAB tables structure reads (the |---| rule line goes);
+    # "## 3.1. Heading" and "**Table 1.** caption" lose their markup.
+    (r"(?m)^[ \t]*\|[ \t:|-]*-{3,}[ \t:|-]*\n", "", "|"),
+    (r"(?m)^[ \t]*\|(.+?)\|?[ \t]*$", _pipe_row, "|"),
+    (r"(?m)^#{1,6}[ \t]+", "", "#"),
+    (r"(?m)^\*\*((?:Table|Figure|Scheme)\s+\d+[.:]?)\*\*", _group(1), "**"),
     ("[\u00a0\u2000-\u200a\u202f\u205f\u3000]", " ", ""),
     ("[\u200b\u200c\u200d\u2060\ufeff]", "", ""),
     ("[\u2212\u2010\u2011]", "-", ""),

@@ -146,3 +146,16 @@ def test_corpus_is_clean() -> None:
         assert noise not in n.text, noise
     assert "Li10SnP2S12" in n.text
     assert "\t" in n.text
+
+
+def test_markdown_pipe_table_becomes_a_tab_table() -> None:
+    text = "**Table 1.** Coatings.\n\n| Ref. | Coating |\n|---|:---:|\n| [4] | HfO_2 |\n\nLi||Cu cells."
+    clean = normalize(text).text
+    assert "Table 1. Coatings." in clean
+    assert "Ref.\tCoating\n[4]\tHfO2\n" in clean
+    assert "---" not in clean
+    assert "Li||Cu cells." in clean  # pipes inside prose are left alone
+
+
+def test_markdown_heading_marks_are_dropped() -> None:
+    assert normalize("## 3.1. Oxide Coatings\n").text == "3.1. Oxide Coatings\n"

@@ -294,7 +294,7 @@ class Worker:
     ) -> None:
         self.kind, self.target = kind, target
         self.cap_s, self.setup_cap_s, self.budget_s = cap_s, setup_cap_s, budget_s
-        self.deadline = time.perf_counter() + budget_s
+        self.spent = 0.0  # wall time in this worker's loads and calls, against budget_s
         self.ctx = mp.get_context("spawn")
         self.proc: Any = None
         self.conn: Any = None
@@ -323,19 +323,23 @@ class Worker:
         """(seconds measured inside the worker, or None if stopped; result or reason)."""
         if self.skipped:
             return None, f"not run: {self.skipped}"
-        if time.perf_counter() > self.deadline:
+        if self.spent > self.budget_s:
             self.stop()
             return None, f"not run: the {self.budget_s:g} s budget for this store is spent"
-        if self.proc is None and not self.start():
-            return None, f"not run: {self.skipped}"
-        cap = cap_s or self.cap_s
-        self.conn.send((op, arg))
-        if not self.conn.poll(cap):
-            self.stop()
-            self.restarts += 1
-            return None, f"> {cap:g} s"
-        kind, seconds, result = self.conn.recv()
-        return (seconds, result) if kind == "ok" else (None, result)
+        started = time.perf_counter()
+        try:
+            if self.proc is None and not self.start():
+                return None, f"not run: {self.skipped}"
+            cap = cap_s or self.cap_s
+            self.conn.send((op, arg))
+            if not self.conn.poll(cap):
+                self.stop()
+                self.restarts += 1
+                return None, f"> {cap:g} s"
+            kind, seconds, result = self.conn.recv()
+            return (seconds, result) if kind == "ok" else (None, result)
+        finally:
+            self.spent += time.perf_counter() - started
 
     def stop(self) -> None:
         if self.proc is not None:

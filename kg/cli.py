@@ -98,7 +98,6 @@ def ingest(
     from ingest.records import IngestError
     from kg.pipeline import build_files, default_corpus, find_documents
     from kg.store import StoreError
-    from kg.vocab import ontology_graph
 
     paths = files or [default_corpus()]
     try:
@@ -124,7 +123,7 @@ def ingest(
             backend = open_any(store, endpoint)
             write = progress.add_task("Writing", total=len(built))
             try:
-                backend.ensure_ontology(ontology_graph())
+                backend.ensure_ontology()
                 for doc in built:
                     backend.replace_graph(_doc_graph(doc.doc_id), doc.ntriples)
                     progress.advance(write)

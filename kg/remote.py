@@ -27,7 +27,7 @@ from typing import IO, Any
 import pyoxigraph as ox
 from rdflib import Graph
 
-from kg.namespaces import ONTOLOGY_GRAPH
+from kg.namespaces import AKG, ONTOLOGY_GRAPH
 from kg.store import (
     DOC_GRAPH_PREFIX,
     OxigraphStore,
@@ -256,7 +256,19 @@ class RemoteStore:
         self._update(f"DROP SILENT GRAPH {iri}")
         return True
 
-    def ensure_ontology(self, graph: Graph) -> None:
+    def ensure_ontology(self, graph: Graph | None = None) -> None:
+        """Load the ontology and vocabulary into their own named graph.
+
+        Without a graph, the files are parsed and loaded only when the store's copy is stale
+        (its digest differs), which keeps a repeated `kg ingest` from paying for it.
+        """
+        if graph is None:
+            from kg.vocab import ontology_digest, ontology_graph
+
+            stamp = f'<{ONTOLOGY_GRAPH}> <{AKG.sha256}> "{ontology_digest()}"'
+            if self.ask(f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ {stamp} }} }}"):
+                return
+            graph = ontology_graph()
         self.replace_graph(str(ONTOLOGY_GRAPH), graph_to_ntriples(graph))
 
     # ------------------------------------------------------------------ reads
@@ -264,6 +276,10 @@ class RemoteStore:
     def query_raw(self, sparql: str) -> dict[str, Any]:
         """A SELECT or ASK as the server's SPARQL JSON results (``head``, ``results``/``boolean``)."""
         return json.loads(self._store_op(sparql, "application/sparql-results+json"))
+
+    def ask(self, sparql: str) -> bool:
+        """The answer of an ASK query (internal, generated queries)."""
+        return bool(self.query_raw(sparql).get("boolean"))
 
     def select(self, sparql: str) -> Iterator[dict[str, Any]]:
         """Rows of a SELECT as dicts of plain Python values. For internal, generated queries."""

@@ -17,7 +17,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph
 
-from kg.namespaces import BASE, ONTOLOGY_GRAPH
+from kg.namespaces import AKG, BASE, ONTOLOGY_GRAPH
 
 DEFAULT_STORE = Path(".kg")
 DOC_GRAPH_PREFIX = BASE + "graph/doc/"
@@ -127,8 +127,19 @@ class OxigraphStore:
         self._store.update(f"DROP GRAPH <{graph_iri}>")
         return True
 
-    def ensure_ontology(self, graph: Graph) -> None:
-        """Load the ontology and vocabulary into their own named graph (replaced each time)."""
+    def ensure_ontology(self, graph: Graph | None = None) -> None:
+        """Load the ontology and vocabulary into their own named graph.
+
+        Without a graph, the files are parsed and loaded only when the store's copy is stale
+        (its digest differs), which keeps a repeated `kg ingest` from paying for it.
+        """
+        if graph is None:
+            from kg.vocab import ontology_digest, ontology_graph
+
+            stamp = f'<{ONTOLOGY_GRAPH}> <{AKG.sha256}> "{ontology_digest()}"'
+            if self.ask(f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ {stamp} }} }}"):
+                return
+            graph = ontology_graph()
         self.replace_graph(str(ONTOLOGY_GRAPH), graph_to_ntriples(graph))
 
     # ------------------------------------------------------------------ reads
@@ -145,6 +156,10 @@ class OxigraphStore:
     def query_raw(self, sparql: str) -> Any:
         """Run a (checked) query over the union of all graphs; pyoxigraph result object."""
         return self._store.query(sparql, use_default_graph_as_union=True)
+
+    def ask(self, sparql: str) -> bool:
+        """The answer of an ASK query (internal, generated queries)."""
+        return bool(self.query_raw(sparql))
 
     def select(self, sparql: str) -> Iterator[dict[str, Any]]:
         """Rows of a SELECT as dicts of plain Python values. For internal, generated queries."""

@@ -7,16 +7,17 @@ through :func:`label_key`, so ``Al2O3``, ``Al_2O_3``, ``Al₂O₃`` and ``Al ₂
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from rdflib import RDF, RDFS, SKOS, Graph, URIRef
+from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import OWL
 
-from kg.namespaces import AKG
+from kg.namespaces import AKG, ONTOLOGY_GRAPH
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 ONTOLOGY_FILES = ("akg.ttl", "vocab.ttl")
@@ -120,11 +121,20 @@ def _concept(g: Graph, s: URIRef, kind: str) -> Concept:
     )
 
 
+def ontology_digest() -> str:
+    """SHA-256 of the ontology files: a store whose ontology graph carries it is up to date."""
+    digest = hashlib.sha256()
+    for name in ONTOLOGY_FILES:
+        digest.update((ONTOLOGY_DIR / name).read_bytes())
+    return digest.hexdigest()
+
+
 def ontology_graph() -> Graph:
-    """The ontology and vocabulary files parsed into one rdflib graph."""
+    """The ontology and vocabulary files parsed into one rdflib graph, stamped with their digest."""
     g = Graph()
     for name in ONTOLOGY_FILES:
         g.parse(ONTOLOGY_DIR / name, format="turtle")
+    g.add((ONTOLOGY_GRAPH, AKG.sha256, Literal(ontology_digest())))
     return g
 
 

@@ -61,3 +61,15 @@ def test_store_location_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_pa
 
 def test_in_memory_store_has_no_path() -> None:
     assert open_store(memory=True).description == "in-memory Oxigraph"
+
+
+def test_ensure_ontology_loads_once_per_version(store: OxigraphStore) -> None:
+    from kg.namespaces import ONTOLOGY_GRAPH
+
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"
+    store.ensure_ontology()
+    loaded = next(store.select(count))["n"]
+    assert loaded > 1000
+    store.replace_graph(str(ONTOLOGY_GRAPH), A + f"<{ONTOLOGY_GRAPH}> <x:y> <x:z> .\n")
+    store.ensure_ontology()  # stale (no digest): reloaded
+    assert next(store.select(count))["n"] == loaded

@@ -268,6 +268,13 @@ def ingest_section(res: dict[str, Any] | None, big: dict[str, Any] | None) -> li
             ),
             "",
         ]
+        if s["ok_runs"]:
+            out += [
+                f"The largest single process peaked at {f(s['median_max_rss_mb'], 0)} MB: `kg ingest` "
+                "keeps every built document's N-Triples in memory until all are built (so that a "
+                "bad file writes nothing), so its memory grows with the size of the corpus.",
+                "",
+            ]
     else:
         out += [f"Not recorded yet. Command: `{INGEST_1000_CMD}`", ""]
     return out

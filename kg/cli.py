@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -106,6 +107,8 @@ def ingest(
         fail(str(e))
     started = time.perf_counter()
     problem: str | None = None
+    # Built graphs wait on disk, not in memory, until every document has been read.
+    spool = tempfile.TemporaryDirectory(prefix="kg-ingest-")
     built = []
     with Progress(
         TextColumn("{task.description}"),
@@ -116,7 +119,12 @@ def ingest(
     ) as progress:
         task = progress.add_task("Reading", total=len(documents))
         try:
-            built = build_files(documents, jobs=jobs, progress=lambda _: progress.advance(task))
+            built = build_files(
+                documents,
+                jobs=jobs,
+                progress=lambda _: progress.advance(task),
+                spool_dir=spool.name,
+            )
         except IngestError as e:
             problem = f"{e}\nNothing was written; the store is unchanged."
         if problem is None:
@@ -125,10 +133,11 @@ def ingest(
             try:
                 backend.ensure_ontology()
                 for doc in built:
-                    backend.replace_graph(_doc_graph(doc.doc_id), doc.ntriples)
+                    backend.replace_graph(_doc_graph(doc.doc_id), doc.load_ntriples())
                     progress.advance(write)
             except StoreError as e:
                 problem = str(e)
+    spool.cleanup()
     if problem is not None:
         fail(problem)
     elapsed = time.perf_counter() - started

@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from rdflib import RDF, Graph
@@ -29,7 +30,12 @@ MAX_BYTES = 20 * 1024 * 1024
 
 @dataclass(frozen=True)
 class BuiltDocument:
-    """One document ready to store: its id, triples (N-Triples) and what extract found."""
+    """One document ready to store: its id, triples (N-Triples) and what extract found.
+
+    The N-Triples are in ``ntriples``, or, when built with a spool folder (large batches, so
+    a thousand documents need not sit in memory until the last one is built), in the file
+    ``ntriples_path``; :meth:`load_ntriples` reads either.
+    """
 
     doc_id: str
     path: str
@@ -37,6 +43,12 @@ class BuiltDocument:
     triples: int
     coatings: int
     warnings: tuple[str, ...]
+    ntriples_path: str | None = None
+
+    def load_ntriples(self) -> str:
+        if self.ntriples_path is None:
+            return self.ntriples
+        return Path(self.ntriples_path).read_text(encoding="utf-8")
 
 
 def find_documents(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -125,8 +137,13 @@ def build_text(text: str, *, doc_id: str, path: str) -> tuple[ExtractedDocument,
     return extracted, build_graph(resolve(extracted))
 
 
-def build_file(path: str | os.PathLike[str]) -> BuiltDocument:
-    """One file through every stage; picklable result for worker processes."""
+def build_file(
+    path: str | os.PathLike[str], spool_dir: str | os.PathLike[str] | None = None
+) -> BuiltDocument:
+    """One file through every stage; picklable result for worker processes.
+
+    With ``spool_dir`` the N-Triples go to ``spool_dir/<doc_id>.nt`` instead of the result.
+    """
     p = Path(path)
     text = read_text(p)
     doc_id = doc_id_for(str(p))
@@ -137,13 +154,20 @@ def build_file(path: str | os.PathLike[str]) -> BuiltDocument:
         raise
     except Exception as e:  # a bug or an unexpected shape: name the file, keep the cause
         raise IngestError(f"{p}: could not be read as a review ({type(e).__name__}: {e}).") from e
+    text_nt = ntriples(triples)
+    spooled = None
+    if spool_dir is not None:
+        spooled = Path(spool_dir) / f"{doc_id}.nt"
+        spooled.write_text(text_nt, encoding="utf-8")
+        text_nt = ""
     return BuiltDocument(
         doc_id=doc_id,
         path=str(p),
-        ntriples=ntriples(triples),
+        ntriples=text_nt,
         triples=len(triples),
-        coatings=sum(1 for _, p_, o in triples if p_ == RDF.type and o == AKG.Coating),
+        coatings=sum(1 for _, pred, o in triples if pred == RDF.type and o == AKG.Coating),
         warnings=extracted.warnings,
+        ntriples_path=str(spooled) if spooled else None,
     )
 
 
@@ -152,18 +176,20 @@ def build_files(
     *,
     jobs: int = 1,
     progress: Callable[[BuiltDocument], None] | None = None,
+    spool_dir: str | os.PathLike[str] | None = None,
 ) -> list[BuiltDocument]:
     """Build every file (in ``jobs`` processes); raise on the first bad one, writing nothing."""
     results: list[BuiltDocument] = []
+    build = partial(build_file, spool_dir=spool_dir)
     if jobs <= 1 or len(paths) <= 1:
         for p in paths:
-            built = build_file(p)
+            built = build(p)
             results.append(built)
             if progress:
                 progress(built)
         return results
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for built in pool.map(build_file, paths, chunksize=max(1, len(paths) // (jobs * 8))):
+        for built in pool.map(build, paths, chunksize=max(1, len(paths) // (jobs * 8))):
             results.append(built)
             if progress:
                 progress(built)

@@ -31,9 +31,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from kg.ask.answer import DOC_GRAPH, Answer, highlight, shape_rows, value_column
+from kg.ask.answer import DOC_GRAPH, Answer, highlight, merge_details, shape_rows, value_column
 from kg.ask.question import Interpretation, NumericConstraint, interpret, normalize_question
-from kg.ask.sparql import PREFIXES, build_sparql, class_materials, kind_iris, technique_iris
+from kg.ask.sparql import (
+    PREFIXES,
+    build_sparql,
+    class_materials,
+    details_sparql,
+    kind_iris,
+    technique_iris,
+)
 from kg.ask.words import ELEMENTS, HOW_PHRASES, STOPWORDS, TARGET_WORDS
 from kg.query import run_generated
 
@@ -72,8 +79,9 @@ def ask(question: str, store: Any, *, limit: int = 200) -> Answer:
     if not structured:
         return _keyword_answer(question, interp, store, limit)
     sparql = build_sparql(interp)
-    result = run_generated(store, sparql, max_rows=50_000)
-    columns, rows, evidence = shape_rows(interp, result.rows, limit)
+    core = run_generated(store, sparql, max_rows=50_000).rows
+    raw = merge_details(interp, core, _details(interp, core, store))
+    columns, rows, evidence = shape_rows(interp, raw, limit)
     interpretation = interp.describe()
     if not rows:
         interpretation += " No matching rows in the graph."
@@ -87,6 +95,24 @@ def ask(question: str, store: Any, *, limit: int = 200) -> Answer:
         mode="structured",
         understood=True,
     )
+
+
+def _details(
+    interp: Interpretation, core: list[dict[str, Any]], store: Any
+) -> list[dict[str, Any]]:
+    """Rows of the second query: labels, study, graph and evidence of the nodes found."""
+
+    def found(*names: str) -> list[str]:
+        return list(dict.fromkeys(r[n] for r in core for n in names if r.get(n) is not None))
+
+    measures = [f"m{i}" for i, n in enumerate(interp.numbers) if n.kind != "CurrentDensity"]
+    precursors = None
+    if interp.target == "precursors":
+        precursors = list(dict.fromkeys((r["proc"], r["prec"]) for r in core))
+    query = details_sparql(found("c"), found("mv", *measures), found("mat"), precursors)
+    if query is None:
+        return []
+    return run_generated(store, query, max_rows=500_000).rows
 
 
 def _keyword_answer(question: str, interp: Interpretation, store: Any, limit: int) -> Answer:

@@ -18,7 +18,7 @@ from kg.ask.question import Interpretation, kind_label
 from kg.namespaces import BASE, VOCAB
 from kg.vocab import Concept, load_vocabulary
 
-__all__ = ["DOC_GRAPH", "Answer", "highlight", "shape_rows", "value_column"]
+__all__ = ["DOC_GRAPH", "Answer", "highlight", "merge_details", "shape_rows", "value_column"]
 
 DOC_GRAPH = f"{BASE}graph/doc/"
 
@@ -109,6 +109,138 @@ def _location(row: dict[str, Any], prefix: str) -> str | None:
     )
 
 
+_SPAN_FIELDS = ("Text", "Table", "Row", "Section", "Sentence")
+_STUDY_FIELDS = ("study", "ref", "studyLabel", "refYear")
+
+
+def _span(row: dict[str, Any]) -> dict[str, Any]:
+    span = {f: row.get(f"s{f}") for f in _SPAN_FIELDS}
+    if span["Table"] is None or span["Row"] is None:  # a table location needs both
+        span["Table"] = span["Row"] = None
+    return span
+
+
+def _put_span(out: dict[str, Any], prefix: str, span: dict[str, Any] | None) -> None:
+    for f in _SPAN_FIELDS:
+        out[f"{prefix}{f}"] = span[f] if span else None
+
+
+@dataclass
+class _Details:
+    """The details query's rows, by node: first value of each fact, lists for the rest."""
+
+    first: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    lists: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
+
+    def add_first(self, part: str, key: Any, row: dict[str, Any]) -> None:
+        self.first.setdefault((part, key), row)
+
+    def add(self, part: str, key: Any, item: Any) -> None:
+        items = self.lists.setdefault((part, key), [])
+        if item not in items:
+            items.append(item)
+
+    def get(self, part: str, key: Any) -> dict[str, Any]:
+        return self.first.get((part, key), {})
+
+    def all(self, part: str, key: Any) -> list[Any]:
+        return self.lists.get((part, key), [])
+
+
+def _index_details(rows: list[dict[str, Any]]) -> _Details:
+    d = _Details()
+    for row in rows:
+        part = row.get("part")
+        if part in ("span", "mspan"):
+            d.add(part, row.get("c") or row.get("m"), _span(row))
+        elif part == "technique":
+            d.add(part, row["c"], row.get("tech"))
+        elif part == "study":
+            d.add(part, row["c"], {k: row.get(k) for k in _STUDY_FIELDS})
+        elif part == "mstudy":
+            d.add(part, row["m"], {k: row.get(k) for k in _STUDY_FIELDS})
+        elif part == "step":
+            d.add_first(part, (row["proc"], row["prec"]), row)
+        elif part in ("graph", "year", "substrate"):
+            d.add_first(part, row["c"], row)
+        elif part in ("value", "mgraph"):
+            d.add_first(part, row["m"], row)
+        elif part == "mat":
+            d.add_first(part, row["mat"], row)
+        elif part == "prec":
+            d.add_first(part, row["prec"], row)
+    return d
+
+
+def _study(studies: list[dict[str, Any]], cited_only: bool) -> dict[str, Any]:
+    for study in studies:
+        if study.get("ref") is not None or not cited_only:
+            return study
+    return {}
+
+
+def merge_details(
+    interp: Interpretation, core: list[dict[str, Any]], details: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Core rows joined with the details query's rows, as the rows :func:`shape_rows` reads.
+
+    One row per core row with the first value of each detail (graph, study, year, substrate,
+    label, the first source span of each matched measurement), then one more row per further
+    technique and source span of the coating or value, so the shaping sees all of them.
+    """
+    d = _index_details(details)
+    values = interp.target == "values"
+    if values:
+        # A value that is both a coating's and a material fact shows as the coating's.
+        core = sorted(core, key=lambda r: r.get("c") is None)
+    out: list[dict[str, Any]] = []
+    for row in core:
+        c, mv = row.get("c"), row.get("mv")
+        base = dict(row)
+        if c is not None:
+            base["g"] = d.get("graph", c).get("g")
+            base.update(_study(d.all("study", c), cited_only=not values))
+            base["tableYear"] = d.get("year", c).get("tableYear")
+            base["subst"] = d.get("substrate", c).get("subst")
+        if mv is not None:
+            value = d.get("value", mv)
+            for k in ("lo", "hi", "cmp", "vt", "after", "cd"):
+                base[k] = value.get(k)
+            if c is None:
+                base.update(_study(d.all("mstudy", mv), cited_only=False))
+                base["g"] = d.get("mgraph", mv).get("g")
+        base["matLabel"] = d.get("mat", row.get("mat")).get("matLabel")
+        for i, n in enumerate(interp.numbers):
+            m = row.get(f"m{i}")
+            if n.kind == "CurrentDensity" or m is None:
+                continue
+            value = d.get("value", m)
+            for k in ("lo", "hi", "cmp"):
+                if base.get(f"{k}{i}") is None:
+                    base[f"{k}{i}"] = value.get(k)
+            base[f"vt{i}"] = value.get("vt")
+            spans = d.all("mspan", m)
+            _put_span(base, f"ms{i}", spans[0] if spans else None)
+        if interp.target == "precursors":
+            prec = row.get("prec")
+            base["precLabel"] = d.get("prec", prec).get("precLabel")
+            base["precFull"] = d.get("prec", prec).get("precFull")
+            base["stepIndex"] = d.get("step", (row.get("proc"), prec)).get("stepIndex")
+        techs = d.all("technique", c) if c is not None else []
+        prefix = "vs" if values else "cs"
+        spans = d.all("mspan", mv) if values else d.all("span", c)
+        base["tech"] = techs[0] if techs else None
+        _put_span(base, prefix, spans[0] if spans else None)
+        out.append(base)
+        for tech in techs[1:]:
+            out.append({**base, "tech": tech})
+        for span in spans[1:]:
+            extra = dict(base)
+            _put_span(extra, prefix, span)
+            out.append(extra)
+    return out
+
+
 def _doc(graph: str | None) -> str | None:
     if graph and graph.startswith(DOC_GRAPH):
         return graph[len(DOC_GRAPH) :]
@@ -177,9 +309,19 @@ def _collect(interp: Interpretation, rows: list[dict[str, Any]], key_of: Any) ->
                 "text": row.get(f"ms{i}Text"),
                 "location": _location(row, f"ms{i}"),
                 "value_text": row.get(f"vt{i}"),
+                "table": row.get(f"ms{i}Table"),
             }
             current = group.values.get(i)
-            if current is None or _better(n.op, (low, high), (current[0], current[1])):
+            if (
+                current is None
+                or _better(n.op, (low, high), (current[0], current[1]))
+                or (
+                    # equally good: the one read from a table (as _pick_span prefers)
+                    not _better(n.op, (current[0], current[1]), (low, high))
+                    and row.get(f"ms{i}Table") is not None
+                    and current[4].get("table") is None
+                )
+            ):
                 group.values[i] = (low, high, row.get(f"cmp{i}") or "=", row.get(f"vt{i}"), span)
         for prefix in ("cs", "vs"):
             text = row.get(f"{prefix}Text")

@@ -15,7 +15,14 @@ from kg.namespaces import AKG, VOCAB
 from kg.query import DEFAULT_PREFIXES, prefix_block, sparql_iri, sparql_literal
 from kg.vocab import Concept, Vocabulary, load_vocabulary
 
-__all__ = ["PREFIXES", "build_sparql", "class_materials", "kind_iris", "technique_iris"]
+__all__ = [
+    "PREFIXES",
+    "build_sparql",
+    "class_materials",
+    "details_sparql",
+    "kind_iris",
+    "technique_iris",
+]
 
 # --------------------------------------------------------------------------- vocabulary closures
 
@@ -120,6 +127,10 @@ def _number_filter(n: NumericConstraint, i: int) -> tuple[list[str], str]:
 
 
 def _measurement_block(owner: str, n: NumericConstraint, i: int, vocab: Vocabulary) -> str:
+    """The measurement ``?m{i}`` of ``owner`` with its kind and the values the filter needs.
+
+    Its other values, value text and source spans are fetched by :func:`details_sparql`.
+    """
     m = f"?m{i}"
     needs, condition = _number_filter(n, i)
     variables = {
@@ -129,23 +140,18 @@ def _measurement_block(owner: str, n: NumericConstraint, i: int, vocab: Vocabula
     }
     props = " ; ".join(f"{p} {variables[p]}" for p in needs)
     lines = [
-        f"{owner} akg:hasMeasurement {m} . {m} akg:quantityKind ?k{i} ; {props} .",
-        _values(f"k{i}", kind_iris(vocab, n.kind)),
+        *_kind_pattern(m, kind_iris(vocab, n.kind), f"k{i}"),
+        f"{owner} akg:hasMeasurement {m} . {m} {props} .",
         condition,
-        *(f"OPTIONAL {{ {m} {p} {v} }}" for p, v in variables.items() if p not in needs),
-        f"OPTIONAL {{ {m} akg:valueText ?vt{i} }}",
-        *_span_lines(m, f"ms{i}"),
     ]
     return "\n  ".join(lines)
 
 
-def _span_lines(node: str, prefix: str) -> list[str]:
-    p = f"?{prefix}"
-    return [
-        f"OPTIONAL {{ {node} prov:wasDerivedFrom {p} . {p} akg:sourceText {p}Text .",
-        f"  OPTIONAL {{ {p} akg:tableNumber {p}Table ; akg:rowNumber {p}Row }}",
-        f"  OPTIONAL {{ {p} akg:section {p}Section }} OPTIONAL {{ {p} akg:sentenceIndex {p}Sentence }} }}",
-    ]
+def _kind_pattern(node: str, kinds: list[str], var: str) -> list[str]:
+    """``node akg:quantityKind`` one of ``kinds``: a constant when there is one."""
+    if len(kinds) == 1:
+        return [f"{node} akg:quantityKind {sparql_iri(kinds[0])} ."]
+    return [_values(var, kinds), f"{node} akg:quantityKind ?{var} ."]
 
 
 def _current_density_block(n: NumericConstraint, i: int, attach: str | None) -> str:
@@ -183,40 +189,62 @@ def _year_filter(var: str, op: str, low: int, high: int) -> str:
     return f"{var} {op.replace('≥', '>=').replace('≤', '<=')} {a}"
 
 
-def _coating_constraints(interp: Interpretation, vocab: Vocabulary) -> list[str]:
-    """Graph patterns every matching coating ``?c`` (material ``?mat``) satisfies."""
+def _coating_constraints(
+    interp: Interpretation, vocab: Vocabulary, *, coating: bool = True
+) -> list[str]:
+    """Graph patterns every matching coating ``?c`` (material ``?mat``) satisfies.
+
+    Written so that the engine, which joins largely in the order written, starts from the
+    most selective bound pattern: constants (a precursor, a substrate) first, then the
+    material, measurements and the broader constraints; ``?c a akg:Coating`` comes last.
+    """
     lines: list[str] = []
     c = interp.concepts
+    for j, p in enumerate(c.get("Precursor", [])):
+        lines.append(
+            f"?precQ{j} akg:usesPrecursor {sparql_iri(p.iri)} . ?c akg:depositedBy ?precQ{j} ."
+        )
+    if c.get("Substrate"):
+        # "on K" means on K metal or on a host that carries the K anode (akg:forAnode).
+        lines.append(
+            " UNION ".join(
+                f"{{ ?c {prop} {sparql_iri(s.iri)} }}"
+                for s in c["Substrate"]
+                for prop in ("akg:onSubstrate", "akg:forAnode")
+            )
+        )
     materials = [m.iri for m in c.get("Material", [])]
-    class_alts: list[str] = []
+    if materials:
+        lines.append(_values("mat", materials))
+    if coating:
+        lines.append("?c akg:hasMaterial ?mat .")
     for cls in c.get("MaterialClass", []):
         classes, members = class_materials(vocab, cls.iri)
-        class_alts.append(
+        lines.append(
             f"{{ {_values('mat', members or [cls.iri])} }} UNION "
             f"{{ ?mat a ?matClass . {_values('matClass', classes)} }}"
         )
-    if materials:
-        lines.append(_values("mat", materials))
-    lines.extend(class_alts)
     for j, symbol in enumerate(interp.elements):
         members = [m.iri for m in vocab.of_kind("Material") if symbol in m.elements]
         alt = f"{{ ?mat akg:containsElement ?el{j} . FILTER(STR(?el{j}) = {sparql_literal(symbol)}) }}"
         if members:
             alt = f"{{ {_values('mat', members)} }} UNION " + alt
         lines.append(alt)
-    if c.get("Substrate"):
-        # "on K" means on K metal or on a host that carries the K anode (akg:forAnode).
-        lines.append("?c akg:onSubstrate|akg:forAnode ?sub .")
-        lines.append(_values("sub", [s.iri for s in c["Substrate"]]))
-    if c.get("Technique"):
-        iris: list[str] = []
-        for t in c["Technique"]:
-            iris.extend(i for i in technique_iris(vocab, t) if i not in iris)
-        lines.append("?c akg:depositedBy/akg:technique ?techQ .")
-        lines.append(_values("techQ", iris))
-    for j, p in enumerate(c.get("Precursor", [])):
-        lines.append(f"?c akg:depositedBy/akg:usesPrecursor {sparql_iri(p.iri)} .")
-        del j
+    attach: str | None = None
+    for i, n in enumerate(interp.numbers):
+        if n.kind == "CurrentDensity":
+            continue
+        lines.append(_measurement_block("?c", n, i, vocab))
+        if attach is None and n.kind not in (
+            "Thickness",
+            "DepositionTemperature",
+            "DepositionCycles",
+            "GrowthPerCycle",
+        ):
+            attach = f"?m{i}"
+    for i, n in enumerate(interp.numbers):
+        if n.kind == "CurrentDensity":
+            lines.append(_current_density_block(n, i, attach))
     if c.get("CellType"):
         iris = []
         for ct in c["CellType"]:
@@ -248,24 +276,15 @@ def _coating_constraints(interp: Interpretation, vocab: Vocabulary) -> list[str]
                 f"{{ {ev} akg:salt|akg:solvent {sparql_iri(concept.iri)} }}"
             )
     if c.get("CharacterizationMethod"):
-        lines.append("?c akg:characterizedBy ?methodQ .")
         lines.append(_values("methodQ", [x.iri for x in c["CharacterizationMethod"]]))
+        lines.append("?c akg:characterizedBy ?methodQ .")
+    if c.get("Technique"):
+        iris: list[str] = []
+        for t in c["Technique"]:
+            iris.extend(i for i in technique_iris(vocab, t) if i not in iris)
+        lines.append("?c akg:depositedBy/akg:technique ?techQ .")
+        lines.append(_values("techQ", iris))
     lines.extend(_study_constraints(interp, "?c"))
-    attach: str | None = None
-    for i, n in enumerate(interp.numbers):
-        if n.kind == "CurrentDensity":
-            continue
-        lines.append(_measurement_block("?c", n, i, vocab))
-        if attach is None and n.kind not in (
-            "Thickness",
-            "DepositionTemperature",
-            "DepositionCycles",
-            "GrowthPerCycle",
-        ):
-            attach = f"?m{i}"
-    for i, n in enumerate(interp.numbers):
-        if n.kind == "CurrentDensity":
-            lines.append(_current_density_block(n, i, attach))
     return lines
 
 
@@ -288,45 +307,46 @@ def _study_constraints(interp: Interpretation, owner: str) -> list[str]:
     return lines
 
 
-_COMMON_OPTIONALS = """OPTIONAL { ?c akg:reportedIn ?study . ?study akg:citationNumber ?ref .
-    OPTIONAL { ?study rdfs:label ?studyLabel } OPTIONAL { ?study akg:year ?refYear } }
-  OPTIONAL { ?c akg:year ?tableYear }
-  OPTIONAL { ?mat skos:prefLabel ?matLabel }
-  OPTIONAL { ?c akg:onSubstrate ?subst }
-  OPTIONAL { ?c akg:depositedBy/akg:technique ?tech }"""
-
 #: The prefixes generated queries use (a short query is checked faster by kg.query).
 PREFIXES = ("akg", "akgv", "rdfs", "skos", "prov")
 
 
 def build_sparql(interp: Interpretation, vocab: Vocabulary | None = None) -> str:
-    """The SELECT query for an interpretation (PREFIX lines included, runnable as is)."""
+    """The core SELECT for an interpretation (PREFIX lines included, runnable as is).
+
+    It answers the question: the matching coatings (``?c``, material ``?mat``), their
+    matching measurements (``?m0``… with the values the filters used) and, for precursor
+    questions, the process and precursor; for value questions the values (``?mv``). It has no
+    OPTIONAL and no GRAPH: labels, study, year, technique, substrate, document graph and the
+    evidence spans of the found nodes come from a second query, :func:`details_sparql`, whose
+    rows :func:`kg.ask.answer.merge_details` joins in. (One query with all of that, nested
+    OPTIONALs for the spans, took > 30 s at 1M triples.)
+    """
     vocab = vocab or load_vocabulary()
     head = prefix_block({k: DEFAULT_PREFIXES[k] for k in PREFIXES})
-    constraints = "\n  ".join(_coating_constraints(interp, vocab))
     if interp.target == "values":
         return head + _value_query(interp, vocab)
-    extra = ""
-    if interp.target == "precursors":
-        extra = (
-            "\n  ?c akg:depositedBy ?proc . ?proc akg:usesPrecursor ?prec ."
-            "\n  OPTIONAL { ?prec skos:prefLabel ?precLabel } OPTIONAL { ?prec akg:fullName ?precFull }"
-            "\n  OPTIONAL { ?proc akg:hasStep ?step . ?step akg:usesPrecursor ?prec ; akg:stepIndex ?stepIndex }"
+    lines = _coating_constraints(interp, vocab)
+    variables = ["?c", "?mat"]
+    for i, n in enumerate(interp.numbers):
+        if n.kind == "CurrentDensity":
+            variables.append(f"?lo{i}")
+            continue
+        needs, _ = _number_filter(n, i)
+        variables.append(f"?m{i}")
+        variables.extend(
+            {
+                "akg:numericValue": f"?lo{i}",
+                "akg:maxValue": f"?hi{i}",
+                "akg:comparator": f"?cmp{i}",
+            }[p]
+            for p in needs
         )
-    spans = "\n  ".join(_span_lines("?c", "cs"))
-    return (
-        head
-        + "SELECT DISTINCT * WHERE {\n"
-        + "  GRAPH ?g { ?c a akg:Coating }\n"
-        + "  ?c akg:hasMaterial ?mat .\n  "
-        + constraints
-        + "\n  "
-        + _COMMON_OPTIONALS
-        + extra
-        + "\n  "
-        + spans
-        + "\n}"
-    )
+    if interp.target == "precursors":
+        lines.append("?c akg:depositedBy ?proc . ?proc akg:usesPrecursor ?prec .")
+        variables.extend(["?proc", "?prec"])
+    lines.append("?c a akg:Coating .")
+    return head + f"SELECT DISTINCT {' '.join(variables)} WHERE {{\n  " + "\n  ".join(lines) + "\n}"
 
 
 def _value_query(interp: Interpretation, vocab: Vocabulary) -> str:
@@ -334,15 +354,13 @@ def _value_query(interp: Interpretation, vocab: Vocabulary) -> str:
     kinds: list[str] = []
     for kind in interp.asked_kinds:
         kinds.extend(i for i in kind_iris(vocab, kind) if i not in kinds)
+    kind = _values("kind", kinds) + " ?mv akg:quantityKind ?kind ."
     coating = "\n    ".join(
         [
-            "GRAPH ?g { ?c a akg:Coating }",
-            "?c akg:hasMaterial ?mat ; akg:hasMeasurement ?mv .",
+            kind,
+            "?c akg:hasMeasurement ?mv .",
             *_coating_constraints(interp, vocab),
-            "OPTIONAL { ?c akg:reportedIn ?study }",
-            "OPTIONAL { ?c akg:year ?tableYear }",
-            "OPTIONAL { ?c akg:onSubstrate ?subst }",
-            "OPTIONAL { ?c akg:depositedBy/akg:technique ?tech }",
+            "?c a akg:Coating .",
         ]
     )
     branches = [f"{{\n    {coating}\n  }}"]
@@ -351,29 +369,101 @@ def _value_query(interp: Interpretation, vocab: Vocabulary) -> str:
         # author constraints apply to them.
         material = "\n    ".join(
             [
-                "GRAPH ?g { ?mv akg:ofMaterial ?mat }",
-                "OPTIONAL { ?mv akg:reportedIn ?study }",
+                kind,
+                "?mv akg:ofMaterial ?mat .",
                 *_material_constraints(interp, vocab),
                 *_study_constraints(interp, "?mv"),
             ]
         )
         branches.append(f"{{\n    {material}\n  }}")
+    return "SELECT DISTINCT ?mv ?kind ?c ?mat WHERE {\n  " + "\n  UNION\n  ".join(branches) + "\n}"
+
+
+def _values_rows(variables: list[str], rows: list[tuple[str, ...]]) -> str:
+    body = " ".join(f"({' '.join(sparql_iri(x) for x in row)})" for row in rows)
+    return f"VALUES ({' '.join('?' + v for v in variables)}) {{ {body} }}"
+
+
+def _span_branch(node: str, iris: list[str], part: str) -> str:
+    """Source spans of the given nodes; each OPTIONAL binds one variable of the bound span."""
     return (
-        "SELECT DISTINCT * WHERE {\n  "
-        + "\n  UNION\n  ".join(branches)
-        + "\n  ?mv akg:quantityKind ?kind .\n  "
-        + _values("kind", kinds)
-        + """
-  OPTIONAL { ?mv akg:numericValue ?lo } OPTIONAL { ?mv akg:maxValue ?hi }
-  OPTIONAL { ?mv akg:comparator ?cmp } OPTIONAL { ?mv akg:valueText ?vt }
-  OPTIONAL { ?mv akg:afterCycles ?after } OPTIONAL { ?mv akg:atCurrentDensity_mA_cm2 ?cd }
-  OPTIONAL { ?study akg:citationNumber ?ref } OPTIONAL { ?study rdfs:label ?studyLabel }
-  OPTIONAL { ?study akg:year ?refYear }
-  OPTIONAL { ?mat skos:prefLabel ?matLabel }
-  """
-        + "\n  ".join(_span_lines("?mv", "vs"))
-        + "\n}"
+        f"{{ {_values(node, iris)} ?{node} prov:wasDerivedFrom ?s . ?s akg:sourceText ?sText . "
+        "OPTIONAL { ?s akg:tableNumber ?sTable } OPTIONAL { ?s akg:rowNumber ?sRow } "
+        "OPTIONAL { ?s akg:section ?sSection } OPTIONAL { ?s akg:sentenceIndex ?sSentence } "
+        f"BIND({sparql_literal(part)} AS ?part) }}"
     )
+
+
+def details_sparql(
+    coatings: list[str],
+    measurements: list[str],
+    materials: list[str],
+    precursors: list[tuple[str, str]] | None = None,
+) -> str | None:
+    """What the answer shows about nodes the core query found: one flat UNION, one branch per
+    kind of fact (``?part`` names it), each starting from the nodes given in VALUES.
+
+    Coatings: document graph, study (citation number, label, year), table year, substrate,
+    technique, source spans. Measurements: values, value text, cycles, current density,
+    study and graph (material facts), source spans. Materials: label. ``precursors``:
+    (process, precursor) pairs: label, full name, step index. None when nothing was found.
+    """
+    branches: list[str] = []
+    if coatings:
+        vc = _values("c", coatings)
+
+        def branch(body: str, part: str) -> str:
+            return f"{{ {vc} {body} BIND({sparql_literal(part)} AS ?part) }}"
+
+        branches += [
+            branch("GRAPH ?g { ?c a akg:Coating }", "graph"),
+            branch(
+                "?c akg:reportedIn ?study . OPTIONAL { ?study akg:citationNumber ?ref } "
+                "OPTIONAL { ?study rdfs:label ?studyLabel } OPTIONAL { ?study akg:year ?refYear }",
+                "study",
+            ),
+            branch("?c akg:year ?tableYear .", "year"),
+            branch("?c akg:onSubstrate ?subst .", "substrate"),
+            branch("?c akg:depositedBy ?proc . ?proc akg:technique ?tech .", "technique"),
+            _span_branch("c", coatings, "span"),
+        ]
+    if measurements:
+        vm = _values("m", measurements)
+        props = {
+            "lo": "akg:numericValue",
+            "hi": "akg:maxValue",
+            "cmp": "akg:comparator",
+            "vt": "akg:valueText",
+            "after": "akg:afterCycles",
+            "cd": "akg:atCurrentDensity_mA_cm2",
+        }
+        optionals = " ".join(f"OPTIONAL {{ ?m {p} ?{v} }}" for v, p in props.items())
+        branches += [
+            f'{{ {vm} ?m akg:quantityKind ?kind . {optionals} BIND("value" AS ?part) }}',
+            f"{{ {vm} ?m akg:reportedIn ?study . OPTIONAL {{ ?study akg:citationNumber ?ref }} "
+            "OPTIONAL { ?study rdfs:label ?studyLabel } OPTIONAL { ?study akg:year ?refYear } "
+            'BIND("mstudy" AS ?part) }',
+            f'{{ {vm} GRAPH ?g {{ ?m akg:ofMaterial ?ofm }} BIND("mgraph" AS ?part) }}',
+            _span_branch("m", measurements, "mspan"),
+        ]
+    if materials:
+        branches.append(
+            f'{{ {_values("mat", materials)} ?mat skos:prefLabel ?matLabel . BIND("mat" AS ?part) }}'
+        )
+    if precursors:
+        precs = list(dict.fromkeys(p for _, p in precursors))
+        procs = list(dict.fromkeys(proc for proc, _ in precursors))
+        branches += [
+            f"{{ {_values('prec', precs)} OPTIONAL {{ ?prec skos:prefLabel ?precLabel }} "
+            'OPTIONAL { ?prec akg:fullName ?precFull } BIND("prec" AS ?part) }',
+            f"{{ {_values('proc', procs)} ?proc akg:hasStep ?step . "
+            "?step akg:usesPrecursor ?prec ; akg:stepIndex ?stepIndex . "
+            'BIND("step" AS ?part) }',
+        ]
+    if not branches:
+        return None
+    head = prefix_block({k: DEFAULT_PREFIXES[k] for k in PREFIXES})
+    return head + "SELECT * WHERE {\n  " + "\n  UNION\n  ".join(branches) + "\n}"
 
 
 def _material_constraints(interp: Interpretation, vocab: Vocabulary) -> list[str]:
@@ -381,7 +471,7 @@ def _material_constraints(interp: Interpretation, vocab: Vocabulary) -> list[str
     only.concepts["Material"] = list(interp.concepts.get("Material", []))
     only.concepts["MaterialClass"] = list(interp.concepts.get("MaterialClass", []))
     only.elements = list(interp.elements)
-    return _coating_constraints(only, vocab)
+    return _coating_constraints(only, vocab, coating=False)
 
 
 # Keep the ontology constants referenced (namespace typos fail at import, not at query time).

@@ -352,3 +352,31 @@ def test_dev_gold_questions(corpus_store: object) -> None:
     total = macro(scores)
     assert total["labels_ok"] == total["labels_total"]
     assert total["f1"] >= 0.95, "\n".join(s.line() for s in scores)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "coatings stable over 1000 h on Na",
+        "which precursors are used for TiO2",
+        "shear modulus of LiF",
+    ],
+)
+def test_core_query_is_flat(question: str) -> None:
+    """The core query has no OPTIONAL and no GRAPH (those made it slow at 1M triples)."""
+    sparql = build_sparql(interpret(question))
+    assert check_query(sparql) == "SELECT"
+    assert "OPTIONAL" not in sparql
+    assert "GRAPH" not in sparql
+    assert "|akg:forAnode" not in sparql
+
+
+def test_details_query_has_no_nested_optional() -> None:
+    from kg.ask.sparql import details_sparql
+
+    coating = "https://w3id.org/ald-kg/id/x/coating/1"
+    sparql = details_sparql([coating], [coating + "/m"], ["https://w3id.org/ald-kg/vocab/LiF"])
+    assert sparql is not None and check_query(sparql) == "SELECT"
+    for block in sparql.split("OPTIONAL {")[1:]:
+        assert "OPTIONAL" not in block.split("}", 1)[0]
+    assert details_sparql([], [], []) is None

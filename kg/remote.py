@@ -27,12 +27,12 @@ from typing import IO, Any
 import pyoxigraph as ox
 from rdflib import Graph
 
-from kg.namespaces import AKG, ONTOLOGY_GRAPH
 from kg.store import (
     DOC_GRAPH_PREFIX,
     OxigraphStore,
     StoreError,
     doc_graph_iri,
+    ensure_ontology,
     graph_to_ntriples,
     literal_to_python,
     open_store,
@@ -257,19 +257,7 @@ class RemoteStore:
         return True
 
     def ensure_ontology(self, graph: Graph | None = None) -> None:
-        """Load the ontology and vocabulary into their own named graph.
-
-        Without a graph, the files are parsed and loaded only when the store's copy is stale
-        (its digest differs), which keeps a repeated `kg ingest` from paying for it.
-        """
-        if graph is None:
-            from kg.vocab import ontology_digest, ontology_graph
-
-            stamp = f'<{ONTOLOGY_GRAPH}> <{AKG.sha256}> "{ontology_digest()}"'
-            if self.ask(f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ {stamp} }} }}"):
-                return
-            graph = ontology_graph()
-        self.replace_graph(str(ONTOLOGY_GRAPH), graph_to_ntriples(graph))
+        ensure_ontology(self, graph)
 
     # ------------------------------------------------------------------ reads
 

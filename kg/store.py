@@ -128,19 +128,7 @@ class OxigraphStore:
         return True
 
     def ensure_ontology(self, graph: Graph | None = None) -> None:
-        """Load the ontology and vocabulary into their own named graph.
-
-        Without a graph, the files are parsed and loaded only when the store's copy is stale
-        (its digest differs), which keeps a repeated `kg ingest` from paying for it.
-        """
-        if graph is None:
-            from kg.vocab import ontology_digest, ontology_graph
-
-            stamp = f'<{ONTOLOGY_GRAPH}> <{AKG.sha256}> "{ontology_digest()}"'
-            if self.ask(f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ {stamp} }} }}"):
-                return
-            graph = ontology_graph()
-        self.replace_graph(str(ONTOLOGY_GRAPH), graph_to_ntriples(graph))
+        ensure_ontology(self, graph)
 
     # ------------------------------------------------------------------ reads
 
@@ -181,6 +169,22 @@ class OxigraphStore:
 
     def count(self) -> int:
         return len(self._store)
+
+
+def ensure_ontology(store: Any, graph: Graph | None = None) -> None:
+    """Load the ontology and vocabulary into ``store``'s ontology graph (any backend).
+
+    Without a graph, the files are parsed and loaded only when the store's copy is stale
+    (its digest differs), which keeps a repeated `kg ingest` from paying for it.
+    """
+    if graph is None:
+        from kg.vocab import ontology_digest, ontology_graph
+
+        stamp = f'<{ONTOLOGY_GRAPH}> <{AKG.sha256}> "{ontology_digest()}"'
+        if store.ask(f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ {stamp} }} }}"):
+            return
+        graph = ontology_graph()
+    store.replace_graph(str(ONTOLOGY_GRAPH), graph_to_ntriples(graph))
 
 
 def open_store(

@@ -8,8 +8,6 @@ import shutil as _shutil
 import socket as _socket
 import subprocess as _subprocess
 import sys as _sys
-import time as _time
-import urllib.request as _urlrequest
 from collections.abc import Iterator as _Iterator
 from pathlib import Path as _Path
 
@@ -42,17 +40,13 @@ def oxigraph_server(tmp_path_factory: _pytest.TempPathFactory) -> _Iterator[str]
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = _time.monotonic() + 15
-        while True:
-            if process.poll() is not None:
-                _pytest.fail(f"oxigraph serve exited at start with code {process.returncode}")
-            try:
-                with _urlrequest.urlopen(url + "/query?query=ASK%7B%7D", timeout=1):
-                    break
-            except OSError:
-                if _time.monotonic() > deadline:
-                    _pytest.fail(f"oxigraph serve did not answer at {url} within 15 s")
-                _time.sleep(0.05)
+        from kg.remote import wait_until_up
+        from kg.store import StoreError
+
+        try:
+            wait_until_up(url, timeout_s=15, process=process)
+        except StoreError as e:
+            _pytest.fail(f"oxigraph serve did not start: {e}")
         yield url
     finally:
         process.terminate()

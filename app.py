@@ -395,6 +395,7 @@ def compare_tab(store: Any, data: dict[str, Any]) -> None:
     st.dataframe(appdata.display_frame(shown), hide_index=True, width="stretch")
     if shown.empty:
         return
+    colours = appdata.technique_colours(shown["technique"].dropna().unique())
     points = appdata.duration_vs_thickness(shown)
     if not points.empty:
         fig = px.scatter(
@@ -402,6 +403,7 @@ def compare_tab(store: Any, data: dict[str, Any]) -> None:
             x="thickness_value",
             y="cycling_h",
             color="technique",
+            color_discrete_map=colours,
             facet_col="substrate",
             hover_data=["material", "study"],
             log_y=True,
@@ -423,6 +425,7 @@ def compare_tab(store: Any, data: dict[str, Any]) -> None:
             x="technique",
             y="temperature_C",
             color="technique",
+            color_discrete_map=colours,
             facet_col="substrate",
             category_orders={"substrate": order},
             hover_data=["material", "study"],

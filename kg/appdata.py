@@ -879,3 +879,11 @@ def rows_csv(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> bytes:
     for row in rows:
         writer.writerow({c: cell_text(row.get(c)) for c in columns})
     return buffer.getvalue().encode("utf-8")
+
+
+def technique_colours(techniques: Iterable[str]) -> dict[str, str]:
+    """One colour per technique, the same in every plot (sorted names → a fixed palette)."""
+    import plotly.express as px
+
+    palette = px.colors.qualitative.Plotly
+    return {t: palette[i % len(palette)] for i, t in enumerate(sorted(set(techniques)))}

@@ -294,3 +294,9 @@ def test_graph_page_is_offline_and_escaped() -> None:
     assert "http://" not in page.replace("http://www.w3.org/2000/svg", "")
     assert "https://" not in page
     assert "</script><b>" not in page
+
+
+def test_technique_colours_are_stable_across_plots() -> None:
+    first = appdata.technique_colours(["MLD", "ALD", "ALD"])
+    second = appdata.technique_colours(["ALD", "MLD"])
+    assert first == second and first["ALD"] != first["MLD"]

@@ -318,34 +318,10 @@ def explore_tab(store: Any) -> None:
     left, right = st.columns([5, 4])
     with left:
         st.markdown("**Facts about it**")
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        "property": f.predicate_label,
-                        "value": f.value_label,
-                        "source": "; ".join(s["location"] for s in f.provenance),
-                    }
-                    for f in page.outgoing
-                ]
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+        st.dataframe(appdata.facts_frame(page.outgoing), hide_index=True, width="stretch")
         st.markdown("**Facts pointing to it**")
         st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        "from": f.value_label,
-                        "property": f.predicate_label,
-                        "source": "; ".join(s["location"] for s in f.provenance),
-                    }
-                    for f in page.incoming
-                ]
-            ),
-            hide_index=True,
-            width="stretch",
+            appdata.facts_frame(page.incoming, incoming=True), hide_index=True, width="stretch"
         )
         with_prov = [f for f in (*page.outgoing, *page.incoming) if f.provenance]
         if with_prov:

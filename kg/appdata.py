@@ -887,3 +887,15 @@ def technique_colours(techniques: Iterable[str]) -> dict[str, str]:
 
     palette = px.colors.qualitative.Plotly
     return {t: palette[i % len(palette)] for i, t in enumerate(sorted(set(techniques)))}
+
+
+def facts_frame(facts: Sequence[Any], *, incoming: bool = False) -> pd.DataFrame:
+    """An entity page's facts as a table; incoming facts name the entity they come from."""
+    rows = []
+    for f in facts:
+        source = "; ".join(s["location"] for s in f.provenance)
+        if incoming:
+            rows.append({"from": f.value_label, "property": f.predicate_label, "source": source})
+        else:
+            rows.append({"property": f.predicate_label, "value": f.value_label, "source": source})
+    return pd.DataFrame(rows)

@@ -341,7 +341,7 @@ def table_coatings(
     as_csv: CsvOpt = False,
 ) -> None:
     """One row per coating: doc, ref, year, material, technique, substrate, precursors, ..."""
-    from kg.table import COLUMNS, coatings_table, flat_row
+    from kg.table import COLUMNS, SUMMARY_COLUMNS, coatings_table, flat_row
 
     backend = open_any(store, endpoint, read_only=True)
     records = coatings_table(backend)
@@ -351,19 +351,13 @@ def table_coatings(
     if as_csv:
         print_rows(COLUMNS, [flat_row(r) for r in records], as_json=False, as_csv=True)
         return
-    short = [
-        "ref",
-        "year",
-        "material",
-        "technique",
-        "substrate",
-        "precursors",
-        "temperature_C",
-        "thickness_nm",
-        "deposition_cycles",
-        "cell_types",
-    ]
-    print_rows(short, [flat_row(r) for r in records], as_json=False, as_csv=False, title="Coatings")
+    print_rows(
+        SUMMARY_COLUMNS,
+        [flat_row(r) for r in records],
+        as_json=False,
+        as_csv=False,
+        title="Coatings",
+    )
 
 
 @app.command()

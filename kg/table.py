@@ -46,6 +46,12 @@ COLUMNS = [
 ]
 
 
+#: The columns `kg table coatings` shows on a terminal (the rest are in --json and --csv).
+SUMMARY_COLUMNS = [
+    c for c in COLUMNS if c not in ("doc", "electrolytes", "outcomes", "source", "coating")
+]
+
+
 class Selectable(Protocol):
     def select(self, sparql: str) -> Any: ...
 

@@ -8,11 +8,50 @@ the sentence or table row it came from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from bisect import bisect_right
+from dataclasses import dataclass, field, replace
 
 
 class IngestError(Exception):
     """A document cannot be ingested; the message names the file and the problem."""
+
+
+# --------------------------------------------------------------------------- read
+
+
+@dataclass(frozen=True)
+class DocumentMetadata:
+    """What a document says about itself: its header, ``citation_*`` meta tags, JATS front
+    matter or the export record. Empty fields mean "not stated", never a guess."""
+
+    title: str | None = None
+    authors: tuple[str, ...] = ()  # as written, in byline order ("Luo, W." or "W. Luo")
+    year: int | None = None
+    venue: str | None = None
+    volume: str | None = None
+    first_page: str | None = None
+    doi: str | None = None  # bare, lower-cased: "10.5555/devset.2"
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """One document as a reader (``ingest.readers``) hands it to normalize.
+
+    Every format is rendered to the one plain-text layout that ``ingest.structure`` reads: the
+    title on the first line, an ``Abstract`` heading, one paragraph per line, headings on lines
+    of their own, ``Table N. caption`` followed by TAB-separated rows (header first), and a
+    ``References`` heading followed by one reference per line. So no later stage knows the
+    format. Offsets of provenance are offsets into ``text``.
+    """
+
+    doc_id: str  # slug of the file stem; export records add their key or position
+    path: str  # the file name, with "#N" for the N-th record of an export file
+    format: str  # "text", "markdown", "pdf", "jats", "html", "bibtex", "ris", "csv"
+    text: str
+    metadata: DocumentMetadata = DocumentMetadata()
+    pages: tuple[int, ...] = ()  # PDF: the offset in ``text`` where each page starts
+    record: int | None = None  # export files: 1-based position of the record in the file
+    line: int | None = None  # export files: line of the file where the record starts
 
 
 # --------------------------------------------------------------------------- normalize
@@ -47,19 +86,10 @@ class Span:
     row: int | None = None
     sentence: int | None = None  # index of the sentence in the document
     rule: str = ""  # name of the extraction rule
+    page: int | None = None  # 1-based page of a PDF
 
     def with_rule(self, rule: str) -> Span:
-        return Span(
-            self.doc,
-            self.start,
-            self.end,
-            self.text,
-            self.section,
-            self.table,
-            self.row,
-            self.sentence,
-            rule,
-        )
+        return replace(self, rule=rule)
 
 
 @dataclass(frozen=True)
@@ -136,6 +166,10 @@ class StructuredDocument:
     tables: tuple[TableBlock, ...]
     glossary: tuple[GlossaryEntry, ...]
     references: tuple[Reference, ...]
+    metadata: DocumentMetadata = DocumentMetadata()
+    format: str = "text"  # the reader that produced it (SourceDocument.format)
+    kind: str = "review"  # "review" (cites the studies it reports) or "primary" (is the study)
+    pages: tuple[int, ...] = ()  # SourceDocument.pages: original offsets where pages start
 
     @property
     def text(self) -> str:
@@ -154,6 +188,7 @@ class StructuredDocument:
     ) -> Span:
         """A provenance span for clean-text offsets [start, end)."""
         o_start, o_end = self.normalized.to_original(start, end)
+        page = bisect_right(self.pages, o_start) if self.pages else None
         return Span(
             self.doc_id,
             o_start,
@@ -164,6 +199,7 @@ class StructuredDocument:
             row,
             sentence,
             rule,
+            page,
         )
 
 

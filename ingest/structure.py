@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ingest.records import (
     Caption,
+    DocumentMetadata,
     GlossaryEntry,
     IngestError,
     NormalizedText,
@@ -352,8 +353,19 @@ def _title(lines: list[_Line]) -> tuple[str, int | None]:
     return "", None
 
 
-def structure(normalized: NormalizedText, *, doc_id: str, path: str) -> StructuredDocument:
+def structure(
+    normalized: NormalizedText,
+    *,
+    doc_id: str,
+    path: str,
+    metadata: DocumentMetadata | None = None,
+    format: str = "text",
+    pages: tuple[int, ...] = (),
+) -> StructuredDocument:
     """Cut clean text into sections, sentences, captions, tables, glossary and references.
+
+    ``metadata``, ``format`` and ``pages`` come from the reader (:class:`SourceDocument`);
+    what the reader's metadata leaves empty is taken from the document's own header.
 
     Raises:
         IngestError: the text has no body sentence at all (empty or unreadable file).
@@ -501,6 +513,9 @@ def structure(normalized: NormalizedText, *, doc_id: str, path: str) -> Structur
         tables=tuple(tables),
         glossary=tuple(unique),
         references=tuple(references),
+        metadata=metadata or DocumentMetadata(title=title or None),
+        format=format,
+        pages=pages,
     )
 
 

@@ -2,43 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from ingest.prose import VocabularyMatcher, extract_prose
-from ingest.records import (
-    CoatingRecord,
-    NormalizedText,
-    Sentence,
-    Span,
-    StructuredDocument,
-)
-from kg.vocab import Concept, Vocabulary, load_vocabulary
-
-pytest.importorskip("ingest.quantities")
-
+from ingest.prose import extract_prose
+from ingest.records import CoatingRecord
+from tests.ingest.prose.docs import make_doc, table_row
 from tests.paths import REVIEW as CORPUS
-
-
-def make_doc(*paragraphs: list[str]) -> StructuredDocument:
-    """A StructuredDocument from paragraphs of sentences; citations read from `[n]`."""
-    text, sentences = "", []
-    for p, paragraph in enumerate(paragraphs):
-        for sent in paragraph:
-            start = len(text)
-            text += sent + " "
-            cites = tuple(int(n) for g in re.findall(r"\[([\d,\s]+)\]", sent) for n in g.split(","))
-            sentences.append(
-                Sentence(len(sentences), sent, start, start + len(sent), "3", p, cites)
-            )
-        text += "\n"
-    norm = NormalizedText(text, text, tuple(range(len(text) + 1)))
-    return StructuredDocument("t", "t.txt", "T", norm, (), tuple(sentences), (), (), (), ())
-
-
-def table_row(ref: int, material: str, substrate: str = "Li") -> CoatingRecord:
-    return CoatingRecord("t", ref, material, "ALD", substrate, Span("t", 0, 0, ""), "table")
 
 
 def test_study_linked_via_citation_and_paragraph() -> None:
@@ -130,16 +99,6 @@ def test_material_property_fact_has_subject() -> None:
     assert [(f.subject, f.quantity.kind, f.quantity.canonical_value) for f in facts] == [
         ("LiF", "ShearModulus", 58)
     ]
-
-
-def test_new_vocabulary_term_is_matched() -> None:
-    base = load_vocabulary()
-    new = "https://w3id.org/ald-kg/vocab/MoS2"
-    g = base.graph
-    concept = Concept(str(new), "Material", "MoS2")
-    vocab = Vocabulary(g, {**base.concepts, str(new): concept}, base.material_classes)
-    mentions = VocabularyMatcher(vocab).pipe(["A MoS2-coated Li anode."])[0]
-    assert ("Material", "MoS2") in {(m.kind, m.label) for m in mentions}
 
 
 def test_corpus_potassium_study() -> None:
@@ -264,23 +223,3 @@ def test_half_cell_of_a_named_metal() -> None:
     (rec,) = extract_prose(doc, [])[0]
     (ce,) = [m for m in rec.measurements if m.quantity.kind == "CoulombicEfficiency"]
     assert (ce.cell_type, ce.current_density) == ("K-Cu", None)
-
-
-def test_pipeline_component_sets_entities() -> None:
-    matcher = VocabularyMatcher(load_vocabulary())
-    text = "A 10 nm Al2O3-coated Li anode, PCNF@SnO2 and Na@25Al2O3 in 1 M LiPF6."
-    assert "vocabulary_entities" in matcher.nlp.pipe_names
-    doc = matcher.nlp(text)
-    expected = [(m.kind, m.concept.iri, m.start, m.end) for m in matcher.find(text)]
-    assert [(e.label_, e.kb_id_, e.start_char, e.end_char) for e in doc.ents] == expected
-    assert ("Material", "SnO2") in {(e.label_, e.text) for e in doc.ents}
-    piped = [(m.kind, m.start, m.end) for m in matcher.pipe([text])[0]]
-    assert piped == [(k, s, e) for k, _, s, e in expected]
-
-
-@pytest.mark.parametrize(
-    "text", [" leading space", "two  spaces\tand a tab\n", "Al2O3 ", "", "x\u00a0y"]
-)
-def test_boundary_tokenizer_keeps_text(text: str) -> None:
-    nlp = VocabularyMatcher(load_vocabulary()).nlp
-    assert nlp.make_doc(text).text == text

@@ -1,0 +1,178 @@
+"""Cell tests: which cell type and electrolytes a sentence names, merged into one test each.
+
+A coating is tested in a few cells (symmetric, Li-Cu, Li-S...) with named electrolytes; prose
+repeats them with more or fewer words. These rules keep one test per cell type and formulation,
+and point each outcome at the test its conditions name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from ingest.prose.attribution import _Draft
+from ingest.prose.matcher import Mention, VocabularyMatcher
+from ingest.prose.words import (
+    _ELECTROLYTE_PHRASE,
+    _GENERIC_CELLS,
+    _HALF_CELL,
+    _clean_electrolyte,
+    _contains,
+    _is_alkali,
+)
+from ingest.records import CellTest
+from kg.vocab import label_key
+
+
+class CellTests:
+    """Cell-test rules over one vocabulary (families of electrolytes are cached per text)."""
+
+    def __init__(self, matcher: VocabularyMatcher) -> None:
+        self.matcher = matcher
+        self.vocab = matcher.vocab
+        self._families = {label_key(c.label) for c in self.vocab.of_kind("ElectrolyteFamily")}
+        self._family_cache: dict[str, frozenset[str]] = {}
+
+    def cell_label(self, cells: list[Mention], metal: str | None = None) -> str | None:
+        """The most specific cell type named: ``K-Cu`` over ``asymmetric cells``.
+
+        A generic half cell on a known metal becomes that metal's ``X-Cu`` cell when the
+        vocabulary has one.
+        """
+        if not cells:
+            return None
+        labels = list(dict.fromkeys(m.label for m in cells))
+        specific = [lab for lab in labels if lab not in _GENERIC_CELLS]
+        if specific:
+            return specific[0]
+        if labels[0] == _HALF_CELL and metal:
+            concept = self.vocab.lookup("CellType", f"{metal}-Cu")
+            if concept is not None:
+                return concept.label
+        return labels[0]
+
+    @staticmethod
+    def metal_of(mentions: list[Mention], draft: _Draft) -> str | None:
+        metals = [m.label for m in mentions if m.kind == "Substrate" and _is_alkali(m.label)]
+        if metals:
+            return metals[0]
+        substrate = draft.table.substrate if draft.table is not None else draft.substrate
+        return substrate if _is_alkali(substrate) else None
+
+    def electrolytes(self, text: str, mentions: list[Mention]) -> tuple[str, ...]:
+        """Electrolytes as written plus their family from the vocabulary's salts and solvents."""
+        found: list[str] = []
+        salts = [m for m in mentions if m.kind == "Salt"]
+        if not salts and not re.search(r"electrolyte", text, re.I):
+            return ()  # a solvent alone (soaking in PC, sulfur in DME) is no cell electrolyte
+        for m in _ELECTROLYTE_PHRASE.finditer(text):
+            if any(m.start() <= s.start < m.end() for s in salts):
+                phrase = re.sub(r"\s*\([^)]*=[^)]*\)$", "", m.group(0).strip())
+                found.append(_clean_electrolyte(phrase))
+        for m in mentions:
+            if m.kind == "ElectrolyteFamily":
+                found.append(m.label)
+            elif m.kind in ("Salt", "Solvent") and m.concept.family:
+                family = self.vocab.get(m.concept.family)
+                if family is not None:
+                    found.append(family.label)
+        return tuple(dict.fromkeys(found))
+
+    def _family_keys(self, electrolyte: str) -> frozenset[str]:
+        """The families an electrolyte names or implies: ``1 M LiTFSI in DME`` → ether."""
+        key = label_key(electrolyte)
+        if key in self._families:
+            return frozenset({key})
+        if key not in self._family_cache:
+            found: set[str] = set()
+            for m in self.matcher.find(electrolyte):
+                if m.kind == "ElectrolyteFamily":
+                    found.add(label_key(m.label))
+                elif m.kind in ("Salt", "Solvent") and m.concept.family:
+                    family = self.vocab.get(m.concept.family)
+                    if family is not None:
+                        found.add(label_key(family.label))
+            self._family_cache[key] = frozenset(found)
+        return self._family_cache[key]
+
+    def _match_test(
+        self, tests: Sequence[CellTest], cell: str | None, electrolytes: Sequence[str]
+    ) -> CellTest | None:
+        """The known test of the same cell type that these electrolytes name, if exactly one.
+
+        Specific formulations must agree; a family word alone (``ether``) fits a test whose
+        formulation is of that family; no electrolyte at all fits the only test of that type.
+        """
+        same = [t for t in tests if label_key(t.cell_type or "") == label_key(cell or "")]
+        keys = {label_key(_clean_electrolyte(e)) for e in electrolytes}
+        specific = keys - self._families
+        fits: list[CellTest] = []
+        for t in same:
+            t_keys = {label_key(_clean_electrolyte(e)) for e in t.electrolytes}
+            t_specific = t_keys - self._families
+            if specific:
+                ok = specific == t_specific
+            elif keys and t_specific:
+                ok = keys <= set().union(*(self._family_keys(e) for e in t.electrolytes))
+            else:  # families only (a comparison of two families is its own test), or nothing
+                ok = not keys or keys == t_keys
+            if ok and t not in fits:
+                fits.append(t)
+        if len(fits) > 1:  # the same electrolytes as written, else the one named formulation
+            exact = [t for t in fits if {label_key(e) for e in t.electrolytes} == keys]
+            named = [t for t in fits if {label_key(e) for e in t.electrolytes} - self._families]
+            fits = exact if len(exact) == 1 else named
+        if len(fits) == 1 or (specific and fits):
+            return fits[0]
+        return None
+
+    def add_test(self, draft: _Draft, test: CellTest) -> None:
+        """Add a cell test, or merge it into the one test it repeats (one per cell/electrolyte)."""
+        table_tests = draft.table.cell_tests if draft.table is not None else ()
+        target = self._match_test(
+            [*draft.cell_tests, *table_tests], test.cell_type, test.electrolytes
+        )
+        if target is None:
+            same = [
+                t
+                for t in [*draft.cell_tests, *table_tests]
+                if label_key(t.cell_type or "") == label_key(test.cell_type or "")
+            ]
+            if same and not test.electrolytes and not test.current_densities:
+                return  # "symmetric cells" again, with nothing new
+            draft.cell_tests.append(test)
+            return
+        implied = set().union(*(self._family_keys(e) for e in target.electrolytes))
+        known = {label_key(e) for e in target.electrolytes}
+        extra = tuple(
+            e
+            for e in test.electrolytes
+            if label_key(e) not in known and label_key(e) not in implied
+        )
+        new_cds = tuple(
+            q for q in test.current_densities if not _contains(target.current_densities, q)
+        )
+        if target in draft.cell_tests:
+            merged = CellTest(
+                target.cell_type,
+                (*target.electrolytes, *extra),
+                (*target.current_densities, *new_cds),
+            )
+            draft.cell_tests[draft.cell_tests.index(target)] = merged
+        elif extra or new_cds:  # the table's test: prose adds only what it lacks
+            draft.cell_tests.append(
+                CellTest(target.cell_type, (*target.electrolytes, *extra), new_cds)
+            )
+
+    def settle_measurements(self, draft: _Draft) -> None:
+        """Point each measurement at the merged cell test its conditions name."""
+        tests = [*draft.cell_tests, *(draft.table.cell_tests if draft.table else ())]
+        for i, m in enumerate(draft.measurements):
+            if not (m.cell_type or m.electrolytes):
+                continue
+            electrolytes = tuple(dict.fromkeys(_clean_electrolyte(e) for e in m.electrolytes))
+            target = self._match_test(tests, m.cell_type, electrolytes)
+            if target is not None and m.electrolytes:
+                electrolytes = target.electrolytes
+            draft.measurements[i] = replace(m, electrolytes=electrolytes)

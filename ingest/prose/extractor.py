@@ -1,0 +1,495 @@
+"""Prose extraction: the coating facts that a document's sentences state.
+
+Tables give each study's headline numbers; the prose around them adds cell tests, electrolytes,
+characterization methods, growth per cycle and whole studies that no table lists. The rules are
+deliberately local and explainable: :mod:`ingest.prose.attribution` decides which study and
+coating a sentence is about, :mod:`ingest.prose.words` what its numbers are, and numbers in
+clauses about bare, uncoated or pristine electrodes are never attributed to the coating.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ingest.prose.attribution import Attribution, _Draft
+from ingest.prose.cells import CellTests
+from ingest.prose.matcher import Mention, VocabularyMatcher, default_matcher
+from ingest.prose.words import (
+    _AFTER_WORD,
+    _BARE,
+    _CAPTION,
+    _COATED_WORD,
+    _CONTRAST_LEAD,
+    _CYCLING_CONTEXT,
+    _DEPOSITION_VERB,
+    _NOT_CYCLING,
+    _RESPECTIVELY,
+    OUTCOME_KINDS,
+    PROPERTY_KINDS,
+    _cell_alkali,
+    _Clause,
+    _clauses,
+    _contains,
+    _is_alkali,
+    _is_coating_thickness,
+    _is_deposition_temperature,
+    _refine_kind,
+    _same_quantity,
+    _subject,
+    find_quantities_in,
+)
+from ingest.records import (
+    CellTest,
+    CoatingRecord,
+    Measurement,
+    Quantity,
+    Sentence,
+    StructuredDocument,
+)
+from kg.vocab import Vocabulary, label_key
+
+
+@dataclass(frozen=True)
+class _ClauseContext:
+    """What the rules for one clause's values need to know about it."""
+
+    sentence: Sentence
+    clause: _Clause
+    mentions: list[Mention]
+    draft: _Draft
+    state: dict[str, Any]
+    ordered: list[tuple[Quantity, int, int]]  # the clause's values in text order
+    cds: list[tuple[Quantity, int]]  # its current densities with their offsets
+    electrolytes: tuple[str, ...]
+    after_cycles: float | None
+
+
+def _add_new(values: list[Quantity], q: Quantity, known: Sequence[Quantity]) -> None:
+    """Append ``q`` unless it, or the table row's own value, is already there."""
+    if not _contains(known, q) and not _contains(values, q):
+        values.append(q)
+
+
+class _ProseExtractor:
+    """One pass over a document's sentences; holds the paragraph state the rules need."""
+
+    def __init__(
+        self,
+        doc: StructuredDocument,
+        table_records: Sequence[CoatingRecord],
+        matcher: VocabularyMatcher,
+    ) -> None:
+        self.doc = doc
+        self.matcher = matcher
+        self.vocab = matcher.vocab
+        self.studies = Attribution(doc, table_records, matcher.vocab)
+        self.cells = CellTests(matcher)
+        self.tables = self.studies.tables
+        self.drafts = self.studies.drafts
+        self.facts: list[Measurement] = []
+        self.warnings = self.studies.warnings
+        #: (sentence, offset) of growth-per-cycle values a coating took as its own measurement
+        self._claimed: set[tuple[int, int]] = set()
+
+    def run(self) -> None:
+        sentences = [s for s in self.doc.sentences if not self._skip(s)]
+        all_mentions = self.matcher.pipe(s.text for s in sentences)
+        # pass 1: studies that no table lists but whose deposition a sentence describes
+        for sentence, mentions in zip(sentences, all_mentions, strict=True):
+            draft = self.studies.deposition(sentence, mentions)
+            if draft and (draft.ref, label_key(draft.material)) not in self.drafts:
+                self.drafts[(draft.ref, label_key(draft.material))] = draft
+        studies = set(self.tables) | {r for r, _ in self.drafts if r is not None}
+        # pass 2: facts, with paragraph state
+        state: dict[str, Any] = {}
+        paragraph: tuple[str | None, int] | None = None
+        for sentence, mentions in zip(sentences, all_mentions, strict=True):
+            if (sentence.section, sentence.paragraph) != paragraph:
+                carry = state.get("ref") if paragraph and paragraph[0] == sentence.section else None
+                paragraph = (sentence.section, sentence.paragraph)
+                state = {"ref": None, "material": None, "cell": None, "electrolytes": ()}
+                state.update(cd=None, carry=carry, metal=None)
+            self._sentence(sentence, mentions, studies, state)
+
+    @staticmethod
+    def _skip(sentence: Sentence) -> bool:
+        text = sentence.text
+        return bool(_CAPTION.match(text)) or "Reproduced with permission" in text
+
+    def _sentence(
+        self,
+        sentence: Sentence,
+        mentions: list[Mention],
+        studies: set[int],
+        state: dict[str, Any],
+    ) -> None:
+        own = [c for c in sentence.citations if c in studies]
+        if len(own) > 1:
+            et_al = self.studies.et_al_ref(sentence)
+            own = [et_al] if et_al in own else own
+        if len(own) > 1:  # a summary over several studies: no single owner for its facts
+            return
+        if not own and self.studies.et_al_ref(sentence) is not None:
+            # "first grown by Dameron et al. [121]": another (background) work is now the topic
+            state.update(ref=None, material=None, cell=None, electrolytes=(), cd=None)
+        if own and own[0] != state["ref"]:
+            state.update(ref=own[0], material=None, cell=None, electrolytes=(), cd=None)
+        if state["ref"] is None and not own and state.get("carry") is not None:
+            # a paragraph that goes on about the previous paragraph's study names its film
+            carried = state["carry"]
+            films = {label_key(r.material) for r in self.tables.get(carried, [])}
+            films |= {k for r, k in self.drafts if r == carried}
+            if any(m.kind == "Material" and label_key(m.label) in films for m in mentions):
+                state["ref"] = carried
+        ref: int | None = state["ref"]
+        if ref is None:
+            self._material_facts(sentence, mentions)
+            return
+        material = self.studies.pick_material(ref, mentions, state["material"])
+        substrates = [m.label for m in mentions if m.kind == "Substrate" and _is_alkali(m.label)]
+        substrates += [a for m in mentions if m.kind == "CellType" and (a := _cell_alkali(m))]
+        if len(set(substrates)) == 1:
+            state["metal"] = substrates[0]  # the paragraph's topic until another metal is named
+        substrate = substrates[0] if substrates else state.get("metal")
+        draft = self.studies.draft_for(ref, material, substrate, sentence)
+        if draft is None and own:
+            state.update(ref=None, material=None)  # the cited study does not fit: do not carry it
+        if material:
+            state["material"] = material
+        if draft is not None:
+            if (
+                draft.table is None
+                and substrate
+                and draft.substrate
+                and not _is_alkali(draft.substrate)
+            ):
+                draft.notes.append(f"host for {substrate} metal anode")
+                draft.anode_metal = draft.anode_metal or substrate
+            self._coating_facts(sentence, mentions, draft, state)
+        self._material_facts(sentence, mentions)
+
+    # ------------------------------------------------------------------ facts
+
+    def _material_facts(self, sentence: Sentence, mentions: list[Mention]) -> None:
+        """Properties of a material (modulus, conductivity) with the material as subject.
+
+        A growth per cycle belongs to a coating's process: when the sentence's coating already
+        took it as a measurement, it is not repeated here as a fact about the material.
+        """
+        quantities = self._quantities(sentence)
+        for q, start, _end in quantities:
+            if q.kind not in PROPERTY_KINDS or (sentence.index, start) in self._claimed:
+                continue
+            subject = _subject(mentions, start)
+            if subject is None:
+                self.warnings.append(
+                    f"sentence {sentence.index}: {q.kind} {q.text!r} names no vocabulary "
+                    "material; not recorded as a material fact"
+                )
+                continue
+            self.facts.append(
+                Measurement(
+                    quantity=q,
+                    span=self.studies.span(sentence, "material-property"),
+                    subject=subject.label,
+                )
+            )
+
+    def _quantities(self, sentence: Sentence) -> list[tuple[Quantity, int, int]]:
+        cache = self.__dict__.setdefault("_qcache", {})
+        if sentence.index not in cache:
+            found = []
+            for q, start, end in find_quantities_in(sentence.text):
+                found.append((_refine_kind(q, sentence.text, start, end), start, end))
+            cache[sentence.index] = found
+        return cache[sentence.index]
+
+    def _coating_facts(
+        self,
+        sentence: Sentence,
+        mentions: list[Mention],
+        draft: _Draft,
+        state: dict[str, Any],
+    ) -> None:
+        table = draft.table
+        text = sentence.text
+        quantities = self._quantities(sentence)
+        contrast = bool(_CONTRAST_LEAD.match(text))
+        for method in (m.label for m in mentions if m.kind == "CharacterizationMethod"):
+            if table is None or method not in table.characterization:
+                draft.characterization.append(method)
+        techniques = [m.label for m in mentions if m.kind == "Technique"]
+        if table is not None and techniques:
+            known = label_key(table.technique or "")
+            specific = [
+                m.label
+                for m in mentions
+                if m.kind == "Technique" and m.concept.broader and label_key(m.label) != known
+            ]
+            if specific and draft.technique is None:
+                draft.technique = specific[0]
+        if table is not None and not table.precursors and not table.steps:
+            for p in (m.label for m in mentions if m.kind == "Precursor"):
+                known = {label_key(x) for x in table.precursors} | {
+                    label_key(s.precursor) for s in table.steps
+                }
+                if label_key(p) not in known and _DEPOSITION_VERB.search(text):
+                    draft.precursors.append(p)
+        # Sentence-wide test context, carried through the paragraph only to sentences that
+        # name none of their own, and never across a change of cell type.
+        cells = [m for m in mentions if m.kind == "CellType"]
+        own_cell = self.cells.cell_label(cells, self.cells.metal_of(mentions, draft))
+        own_electrolytes = self.cells.electrolytes(text, mentions)
+        if own_cell and state["cell"] and label_key(own_cell) != label_key(state["cell"]):
+            state.update(electrolytes=(), cd=None)
+        cell = own_cell or state["cell"]
+        electrolytes = own_electrolytes or state["electrolytes"]
+        state.update(cell=cell, electrolytes=electrolytes)
+        current_densities = [q for q, _, _ in quantities if q.kind == "CurrentDensity"]
+        if current_densities:
+            state["cd"] = current_densities[-1]
+        # an areal capacity of its own means the sentence states its protocol
+        own_protocol = any(q.kind == "ArealCapacity" for q, _, _ in quantities)
+        state["sentence_cd"] = None if own_protocol and not current_densities else state["cd"]
+        if own_cell or own_electrolytes:
+            self.cells.add_test(
+                draft, CellTest(cell, tuple(electrolytes), tuple(current_densities))
+            )
+        for clause in _clauses(text):
+            self._clause(sentence, clause, mentions, quantities, draft, state, contrast)
+
+    def _clause(
+        self,
+        sentence: Sentence,
+        clause: _Clause,
+        mentions: list[Mention],
+        quantities: list[tuple[Quantity, int, int]],
+        draft: _Draft,
+        state: dict[str, Any],
+        contrast: bool,
+    ) -> None:
+        """Give the coating the values of one clause that are about the coated electrode."""
+        inside = [(q, s, e) for q, s, e in quantities if clause.start <= s < clause.end]
+        if not inside:
+            return
+        coated = [
+            (m.start, m.end)
+            for m in mentions
+            if m.kind == "Material" and clause.start <= m.start < clause.end
+        ]
+        coated += [
+            (m.start() + clause.start, m.end() + clause.start)
+            for m in _COATED_WORD.finditer(clause.text)
+            if not clause.text[max(0, m.start() - 2) : m.start()].lower().endswith("un")
+        ]
+        bare = [
+            (m.start() + clause.start, m.end() + clause.start) for m in _BARE.finditer(clause.text)
+        ]
+        if (contrast or bare) and not coated:
+            return  # the clause is about the bare electrode
+        keep = self._respectively(clause, inside, coated, bare)
+        paired = len(keep) < len(inside)  # "respectively" already chose the coated values
+        ctx = self._clause_context(sentence, clause, mentions, inside, draft, state)
+        for index, (q, start, end) in enumerate(ctx.ordered):
+            if (q, start, end) not in keep:
+                continue
+            bare_value = bare and not paired and q.kind != "Thickness"
+            if bare_value and self._nearest_is_bare(start, coated, bare):
+                continue
+            self._place(ctx, index, q, start, end)
+
+    def _clause_context(
+        self,
+        sentence: Sentence,
+        clause: _Clause,
+        mentions: list[Mention],
+        inside: list[tuple[Quantity, int, int]],
+        draft: _Draft,
+        state: dict[str, Any],
+    ) -> _ClauseContext:
+        text = sentence.text
+        electrolytes = self.cells.electrolytes(
+            clause.text,
+            [
+                replace(m, start=m.start - clause.start, end=m.end - clause.start)
+                for m in mentions
+                if clause.start <= m.start < clause.end
+            ],
+        )
+        ordered = sorted(inside, key=lambda t: t[1])
+        after_cycles = None
+        for q, s, _ in ordered:
+            if q.kind == "CycleCount" and _AFTER_WORD.search(text[max(0, s - 12) : s]):
+                after_cycles = q.canonical_value if q.canonical_value is not None else q.value
+        return _ClauseContext(
+            sentence=sentence,
+            clause=clause,
+            mentions=mentions,
+            draft=draft,
+            state=state,
+            ordered=ordered,
+            cds=[(q, s) for q, s, _ in ordered if q.kind == "CurrentDensity"],
+            electrolytes=electrolytes,
+            after_cycles=after_cycles,
+        )
+
+    def _place(self, ctx: _ClauseContext, index: int, q: Quantity, start: int, end: int) -> None:
+        """Put one value where it belongs: the process (temperature, thickness...) or an outcome."""
+        text, draft, table = ctx.sentence.text, ctx.draft, ctx.draft.table
+        if q.kind == "DepositionTemperature" or q.canonical_unit == "degC":
+            if _is_deposition_temperature(text, start):
+                _add_new(draft.temperatures, q, table.temperatures if table else ())
+            return
+        if q.kind == "Thickness":
+            if _is_coating_thickness(text, start, end):
+                _add_new(draft.thicknesses, q, table.thicknesses if table else ())
+            return
+        if q.kind == "DepositionCycles":
+            _add_new(draft.deposition_cycles, q, table.deposition_cycles if table else ())
+            return
+        if q.kind == "CycleCount" and (
+            _AFTER_WORD.search(text[max(0, start - 12) : start]) or "cycle" not in q.text
+        ):
+            return  # "after 100 cycles" is a condition; a bare number is no count
+        if q.kind in ("CyclingDuration", "CycleCount") and (
+            not _CYCLING_CONTEXT.search(ctx.clause.text)
+            or _NOT_CYCLING.search(text[max(0, start - 50) : end + 20])
+        ):
+            return  # hours of air exposure or soaking are not cycling life
+        if q.kind == "GrowthPerCycle":
+            self._growth_per_cycle(ctx.sentence, ctx.mentions, q, start, draft)
+            return
+        if q.kind not in OUTCOME_KINDS:
+            return
+        if table and _contains((m.quantity for m in table.measurements), q):
+            return
+        self._outcome(ctx, index, q)
+
+    def _outcome(self, ctx: _ClauseContext, index: int, q: Quantity) -> None:
+        """One measurement per current density the outcome was measured at."""
+        state, draft = ctx.state, ctx.draft
+        pairs = (
+            self._current_densities_for(index, ctx.ordered, ctx.cds, draft)
+            if ctx.cds
+            else [state.get("sentence_cd", state["cd"])]
+        )
+        for cd in pairs:
+            measurement = Measurement(
+                quantity=q,
+                span=self.studies.span(ctx.sentence, "measurement"),
+                cell_type=state["cell"],
+                electrolytes=ctx.electrolytes or tuple(state["electrolytes"]),
+                current_density=cd,
+                after_cycles=ctx.after_cycles if q.kind != "CycleCount" else None,
+            )
+            if not any(
+                _same_quantity(m.quantity, q) and m.current_density == cd
+                for m in draft.measurements
+            ):
+                draft.measurements.append(measurement)
+
+    def _growth_per_cycle(
+        self, sentence: Sentence, mentions: list[Mention], q: Quantity, start: int, draft: _Draft
+    ) -> None:
+        """A GPC is the coating's (once, without cell conditions) unless it names another film."""
+        subject = _subject(mentions, start)
+        if subject is not None and label_key(subject.label) != label_key(draft.material):
+            table_forms = {label_key(draft.material)}
+            if label_key(subject.text) not in table_forms:
+                return  # about another material: a material fact, not this coating's process
+        self._claimed.add((sentence.index, start))
+        known = [m.quantity for m in draft.measurements]
+        if draft.table is not None:
+            known += [m.quantity for m in draft.table.measurements]
+        if not _contains(known, q):
+            draft.measurements.append(Measurement(q, self.studies.span(sentence, "measurement")))
+
+    @staticmethod
+    def _current_densities_for(
+        index: int,
+        ordered: list[tuple[Quantity, int, int]],
+        cds: list[tuple[Quantity, int]],
+        draft: _Draft,
+    ) -> list[Quantity | None]:
+        """Current densities after an outcome (up to the next outcome), else the last before it."""
+        if not cds:
+            return [None]
+        start = ordered[index][1]
+        nxt = next((s for q, s, _ in ordered[index + 1 :] if q.kind in OUTCOME_KINDS), float("inf"))
+        following = [q for q, s in cds if start < s < nxt]
+        if following:
+            return list(following)
+        preceding = [q for q, s in cds if s < start]
+        return [preceding[-1]] if preceding else [cds[0][0]]
+
+    @staticmethod
+    def _nearest_is_bare(
+        start: int, coated: list[tuple[int, int]], bare: list[tuple[int, int]]
+    ) -> bool:
+        last_bare = max((b for b, _ in bare if b < start), default=-1)
+        last_coated = max((c for c, _ in coated if c < start), default=-1)
+        return last_bare > last_coated
+
+    @staticmethod
+    def _respectively(
+        clause: _Clause,
+        inside: list[tuple[Quantity, int, int]],
+        coated: list[tuple[int, int]],
+        bare: list[tuple[int, int]],
+    ) -> list[tuple[Quantity, int, int]]:
+        """With ``respectively``, keep only the values that line up with the coated subject."""
+        if not _RESPECTIVELY.search(clause.text) or not bare:
+            return list(inside)
+        first_q = min(s for _, s, _ in inside)
+        subjects = sorted(
+            [(s, "coated") for s, _ in coated if s < first_q]
+            + [(s, "bare") for s, _ in bare if s < first_q]
+        )
+        # collapse "TiO2 -coated" (a material then the word coated) into one subject
+        order: list[str] = []
+        for _, what in subjects:
+            if not order or order[-1] != what:
+                order.append(what)
+        kept: list[tuple[Quantity, int, int]] = []
+        by_kind: dict[str, list[tuple[Quantity, int, int]]] = {}
+        for item in sorted(inside, key=lambda t: t[1]):
+            by_kind.setdefault(item[0].kind, []).append(item)
+        for items in by_kind.values():
+            if len(items) == len(order) and len(items) > 1:
+                kept.extend(i for i, what in zip(items, order, strict=True) if what == "coated")
+            else:
+                kept.extend(items)
+        return kept
+
+    def results(self) -> list[CoatingRecord]:
+        for draft in self.drafts.values():
+            self.cells.settle_measurements(draft)
+        return [d.record(self.doc.doc_id) for d in self.drafts.values() if d.has_facts()]
+
+
+# --------------------------------------------------------------------------- word rules
+
+
+def extract_prose(
+    doc: StructuredDocument,
+    table_records: Sequence[CoatingRecord],
+    *,
+    vocab: Vocabulary | None = None,
+) -> tuple[list[CoatingRecord], list[Measurement], list[str]]:
+    """Coating facts and material properties that the document's prose adds to its tables.
+
+    Args:
+        doc: the structured document (sentences carry section, paragraph and citations).
+        table_records: the coatings read from the document's tables; prose records for the
+            same (ref, material) carry only facts the table does not already give.
+        vocab: the vocabulary to match; the project vocabulary by default.
+
+    Returns:
+        (prose coating records, material property facts with ``subject`` set, warnings).
+    """
+    matcher = default_matcher() if vocab is None else VocabularyMatcher(vocab)
+    extractor = _ProseExtractor(doc, table_records, matcher)
+    extractor.run()
+    return extractor.results(), extractor.facts, extractor.warnings

@@ -1,0 +1,269 @@
+"""The one vocabulary matcher: a spaCy pipeline whose entities come from the ontology's labels.
+
+Every term is found through patterns generated from the vocabulary's SKOS labels, so a material
+or precursor added to ``ontology/vocab.ttl`` is recognised here without a code change. Ingest
+(prose sentences) and ``kg ask`` (questions) both use :func:`default_matcher`, so a word
+understood in a paper is understood in a question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from kg.vocab import Concept, Vocabulary, label_key, load_vocabulary
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+MATCH_KINDS: tuple[str, ...] = (
+    "Technique",
+    "Material",
+    "Substrate",
+    "CellType",
+    "Precursor",
+    "Salt",
+    "Solvent",
+    "ElectrolyteFamily",
+    "CharacterizationMethod",
+)
+
+_WORD_FORM = re.compile(r"[a-z]{4,}")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A vocabulary term found in a sentence; offsets are into the sentence text."""
+
+    kind: str
+    label: str  # the concept's preferred label
+    text: str  # as written
+    start: int
+    end: int
+    concept: Concept
+
+
+def _form_pattern(form: str) -> str:
+    """A regex for one surface form: flexible spacing and dashes; words match any case."""
+    pattern = re.escape(form)
+    pattern = pattern.replace(r"\ ", r"\s*").replace(r"\-", r"[-‐–—]")
+    if _WORD_FORM.search(form):  # a word, not a formula or acronym: case and plural are free
+        return rf"(?i:{pattern})(?:e?s)?"
+    return pattern
+
+
+_DASHES = "-‐–—"
+
+
+def _first_key(form: str) -> str:
+    """The group a surface form's first character puts it in (case-folded; dashes are one)."""
+    return "-" if form[0] in _DASHES else form[0].casefold()
+
+
+def _vocabulary_regex(ordered: Sequence[str]) -> re.Pattern[str]:
+    """One regex over every surface form, longest first, grouped by first character.
+
+    A lookahead on the (case-folded) first character skips a whole group at once, so each
+    position tries a few dozen groups instead of every form. Forms that share a first
+    character keep their longest-first order, and forms in different groups cannot match at
+    the same position, so the matches are those of the plain ordered alternation.
+    """
+    groups: dict[str, list[str]] = {}
+    for form in ordered:
+        groups.setdefault(_first_key(form), []).append(_form_pattern(form))
+    branches = []
+    for key, patterns in groups.items():
+        if key == "-":
+            guard = f"(?=[{_DASHES}])"
+        elif len(key) == 1:
+            guard = f"(?=(?i:{re.escape(key)}))"
+        else:  # a character whose case fold is longer (ß → ss): no guard, always tried
+            guard = ""
+        branches.append(f"{guard}(?:{'|'.join(patterns)})")
+    return re.compile(rf"(?<![A-Za-z])(?:{'|'.join(branches)})(?![A-Za-z0-9])")
+
+
+#: Tokens for the entity pipeline: runs of ASCII letters, or any other single character,
+#: each with the one space that follows it. Vocabulary patterns start after a non-letter and
+#: end before a non-alphanumeric, so every match falls on token boundaries.
+_TOKEN_WITH_SPACE = re.compile(r"([A-Za-z]+|\S)( ?)")
+_TOKEN_ANY = re.compile(r"[A-Za-z]+|\S|\s")
+_IRREGULAR_SPACE = re.compile(r"^ |  |[^\S ]")
+
+
+class BoundaryTokenizer:
+    """A spaCy tokenizer whose token boundaries include every vocabulary match boundary.
+
+    spaCy's rule-based English tokenizer keeps ``Al2O3-coated`` or ``PCNF@SnO2`` together, so
+    an entity inside them could only be approximated; these tokens let ``doc.ents`` hold the
+    exact matched characters.
+    """
+
+    def __init__(self, vocab: Any) -> None:
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Any:
+        from spacy.tokens import Doc
+
+        if _IRREGULAR_SPACE.search(text) is None:  # single spaces between tokens only
+            pairs = _TOKEN_WITH_SPACE.findall(text)
+            words = [w for w, _ in pairs]
+            spaces = [sp == " " for _, sp in pairs]
+        else:  # leading spaces, runs of spaces, tabs or newlines: whitespace tokens
+            words, spaces = [], []
+            for piece in _TOKEN_ANY.findall(text):
+                if piece == " " and words and not spaces[-1] and not words[-1].isspace():
+                    spaces[-1] = True
+                else:
+                    words.append(piece)
+                    spaces.append(False)
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+
+class VocabularyEntities:
+    """The spaCy pipeline component that sets ``doc.ents`` from vocabulary patterns.
+
+    Labels are vocabulary kinds (``Material``, ``Precursor``...) and ``kb_id`` the concept
+    IRI. The patterns are generated from the vocabulary's SKOS labels by
+    :class:`VocabularyMatcher` and given to the component with :meth:`add_patterns`.
+    """
+
+    def __init__(self) -> None:
+        self.regex: re.Pattern[str] | None = None
+        self.lookup: Any = None
+
+    def add_patterns(self, regex: re.Pattern[str], lookup: Any) -> None:
+        """``regex`` finds candidate surface forms; ``lookup(text)`` gives their Concept."""
+        self.regex = regex
+        self.lookup = lookup
+
+    def __call__(self, doc: Any) -> Any:
+        return self.set_entities(doc, doc.text)
+
+    def set_entities(self, doc: Any, text: str) -> Any:
+        """Set ``doc.ents``; ``text`` is ``doc.text`` (passed when known, to skip the join)."""
+        if self.regex is None:
+            raise ValueError("vocabulary_entities has no patterns: call add_patterns first")
+        spans = []
+        for m in self.regex.finditer(text):
+            concept = self.lookup(m.group(0))
+            if concept is None:
+                continue
+            span = doc.char_span(m.start(), m.end(), label=concept.kind, kb_id=concept.iri)
+            if span is None:  # cannot happen with BoundaryTokenizer; say so if it does
+                raise ValueError(f"vocabulary match {m.group(0)!r} is not on token boundaries")
+            spans.append(span)
+        doc.ents = spans
+        return doc
+
+
+@lru_cache(maxsize=1)
+def _register_component() -> str:
+    """Register the ``vocabulary_entities`` factory with spaCy (once, on first use)."""
+    from spacy.language import Language
+
+    @Language.factory("vocabulary_entities")
+    def make_vocabulary_entities(nlp: Language, name: str) -> VocabularyEntities:
+        return VocabularyEntities()
+
+    return "vocabulary_entities"
+
+
+class VocabularyMatcher:
+    """Finds vocabulary terms in sentences with a spaCy pipeline built from SKOS labels.
+
+    Patterns are matched on characters (word boundaries from the regex, not the tokenizer) so
+    formulas are found inside ``Al2O3-coated``, ``PCNF@SnO2`` and ``Na@25Al2O3``. The
+    pipeline's ``vocabulary_entities`` component turns the matches into ``doc.ents`` (label:
+    the kind, ``kb_id``: the concept IRI), and mentions are read back from those entities.
+    """
+
+    def __init__(self, vocab: Vocabulary, kinds: Sequence[str] = MATCH_KINDS) -> None:
+        self.vocab = vocab
+        self.kinds = tuple(kinds)
+        self._by_key: dict[str, Concept] = {}
+        forms: set[str] = set()
+        for kind in self.kinds:  # earlier kinds win a shared surface form
+            for concept in vocab.of_kind(kind):
+                for form in concept.surface_forms:
+                    if len(form.strip()) < 1:
+                        continue
+                    self._by_key.setdefault(label_key(form), concept)
+                    forms.add(form.strip())
+        self._by_iri = {c.iri: c for c in self._by_key.values()}
+        ordered = sorted(forms, key=lambda f: (-len(f), f))
+        self.regex = _vocabulary_regex(ordered)
+        self._nlp: Language | None = None
+
+    @property
+    def nlp(self) -> Language:
+        """A blank pipeline whose one component is the vocabulary entity recognizer.
+
+        Built on first use (importing spaCy costs about 1 s). The base ``Language`` is enough:
+        the tokenizer is :class:`BoundaryTokenizer`, so English tokenizer rules (which take
+        about 0.5 s to build) would never be used.
+        """
+        if self._nlp is None:
+            from spacy.language import Language
+
+            nlp = Language()
+            nlp.tokenizer = BoundaryTokenizer(nlp.vocab)
+            component = nlp.add_pipe(_register_component())
+            component.add_patterns(self.regex, self.concept_for)
+            self._nlp = nlp
+        return self._nlp
+
+    def concept_for(self, text: str) -> Concept | None:
+        key = label_key(text)
+        concept = self._by_key.get(key)
+        if concept is None and key.endswith("s"):
+            concept = self._by_key.get(key[:-1]) or self._by_key.get(key[:-2])
+        return concept
+
+    def find(self, text: str) -> list[Mention]:
+        """Leftmost-longest vocabulary mentions in ``text`` (regex only, no Doc)."""
+        found: list[Mention] = []
+        for m in self.regex.finditer(text):
+            concept = self.concept_for(m.group(0))
+            if concept is not None:
+                found.append(
+                    Mention(concept.kind, concept.label, m.group(0), m.start(), m.end(), concept)
+                )
+        return found
+
+    def mentions(self, doc: Any) -> list[Mention]:
+        """The mentions a processed Doc's entities record."""
+        by_iri = self._by_iri
+        found = []
+        for span in doc.ents:
+            concept = by_iri[span.kb_id_]
+            found.append(
+                Mention(
+                    span.label_, concept.label, span.text, span.start_char, span.end_char, concept
+                )
+            )
+        return found
+
+    def pipe(self, texts: Iterable[str]) -> list[list[Mention]]:
+        """Mentions for many sentences, read from the ``doc.ents`` the pipeline sets.
+
+        Equivalent to ``nlp.pipe(texts)``: each text is tokenized (``make_doc``) and given to
+        the ``vocabulary_entities`` component, which is passed the text it already has so
+        that ``doc.text`` is not rebuilt from the tokens.
+        """
+        nlp = self.nlp
+        component: VocabularyEntities = nlp.get_pipe("vocabulary_entities")
+        results: list[list[Mention]] = []
+        for text in texts:
+            doc = component.set_entities(nlp.make_doc(text), text)
+            results.append(self.mentions(doc))
+        return results
+
+
+@lru_cache(maxsize=1)
+def default_matcher() -> VocabularyMatcher:
+    """The matcher for the project vocabulary, built once per process on first use."""
+    return VocabularyMatcher(load_vocabulary())

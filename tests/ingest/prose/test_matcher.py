@@ -1,0 +1,38 @@
+"""The vocabulary matcher: the spaCy component, its tokenizer and patterns from the vocabulary."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.prose import VocabularyMatcher
+from kg.vocab import Concept, Vocabulary, load_vocabulary
+
+
+def test_new_vocabulary_term_is_matched() -> None:
+    base = load_vocabulary()
+    new = "https://w3id.org/ald-kg/vocab/MoS2"
+    g = base.graph
+    concept = Concept(str(new), "Material", "MoS2")
+    vocab = Vocabulary(g, {**base.concepts, str(new): concept}, base.material_classes)
+    mentions = VocabularyMatcher(vocab).pipe(["A MoS2-coated Li anode."])[0]
+    assert ("Material", "MoS2") in {(m.kind, m.label) for m in mentions}
+
+
+def test_pipeline_component_sets_entities() -> None:
+    matcher = VocabularyMatcher(load_vocabulary())
+    text = "A 10 nm Al2O3-coated Li anode, PCNF@SnO2 and Na@25Al2O3 in 1 M LiPF6."
+    assert "vocabulary_entities" in matcher.nlp.pipe_names
+    doc = matcher.nlp(text)
+    expected = [(m.kind, m.concept.iri, m.start, m.end) for m in matcher.find(text)]
+    assert [(e.label_, e.kb_id_, e.start_char, e.end_char) for e in doc.ents] == expected
+    assert ("Material", "SnO2") in {(e.label_, e.text) for e in doc.ents}
+    piped = [(m.kind, m.start, m.end) for m in matcher.pipe([text])[0]]
+    assert piped == [(k, s, e) for k, _, s, e in expected]
+
+
+@pytest.mark.parametrize(
+    "text", [" leading space", "two  spaces\tand a tab\n", "Al2O3 ", "", "x\u00a0y"]
+)
+def test_boundary_tokenizer_keeps_text(text: str) -> None:
+    nlp = VocabularyMatcher(load_vocabulary()).nlp
+    assert nlp.make_doc(text).text == text

@@ -169,6 +169,7 @@ class StructuredDocument:
     metadata: DocumentMetadata = DocumentMetadata()
     format: str = "text"  # the reader that produced it (SourceDocument.format)
     kind: str = "review"  # "review" (cites the studies it reports) or "primary" (is the study)
+    kind_reason: str = ""  # why structure read it as that kind, in words (for `kg ingest`)
     pages: tuple[int, ...] = ()  # SourceDocument.pages: original offsets where pages start
 
     @property

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.header import header_metadata, merge
+from ingest.kind import decide_kind
 from ingest.records import (
     Caption,
     DocumentMetadata,
@@ -398,6 +400,7 @@ def structure(
     section: str | None = None
     open_para: _Paragraph | None = None
     front_tail = False  # metadata after the abstract (Citation:, Received:, ...) until a heading
+    header: list[str] = []  # byline, venue and DOI lines under the title
 
     def close() -> None:
         nonlocal open_para
@@ -472,6 +475,8 @@ def structure(
             or _METADATA.match(line.text)
         ):
             close()
+            if section in (None, "Abstract") and i != title_idx and "\t" not in line.text:
+                header.append(line.text)
             i += 1
             continue
         if open_para is None:
@@ -495,6 +500,8 @@ def structure(
         (heading, begin, sections[k + 1][1] if k + 1 < len(sections) else len(text))
         for k, (heading, begin) in enumerate(sections)
     )
+    metadata = merge(metadata, header_metadata(header, title=title or None))
+    kind = decide_kind(sentences, title=metadata.title or title, format=format)
     seen: set[tuple[str, str, int]] = set()
     unique: list[GlossaryEntry] = []
     for entry in sorted(glossary, key=lambda g: (g.start, g.end)):
@@ -505,7 +512,7 @@ def structure(
     return StructuredDocument(
         doc_id=doc_id,
         path=path,
-        title=title,
+        title=metadata.title or title,
         normalized=normalized,
         sections=section_spans,
         sentences=tuple(sentences),
@@ -513,8 +520,10 @@ def structure(
         tables=tuple(tables),
         glossary=tuple(unique),
         references=tuple(references),
-        metadata=metadata or DocumentMetadata(title=title or None),
+        metadata=metadata,
         format=format,
+        kind=kind.kind,
+        kind_reason=kind.reason,
         pages=pages,
     )
 

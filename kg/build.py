@@ -358,7 +358,9 @@ class _Builder:
             self.derived(m_node, record.span)
         tests: dict[tuple[str | None, tuple[str, ...]], URIRef] = {}
         for test in record.cell_tests:
-            tests[(test.cell_type, test.electrolytes)] = self._test_with_densities(node, key, test)
+            found = self._test_with_densities(node, key, test)
+            self.derived(found, record.span)  # so a reader can tell a table's tests from prose
+            tests[(test.cell_type, test.electrolytes)] = found
         for m in record.measurements:
             if not m.quantity.kind:  # a number whose kind could not be told: not a fact
                 continue

@@ -400,24 +400,90 @@ def serve(
 
 @app.command("eval-extract")
 def eval_extract(
-    gold: Annotated[Path | None, typer.Option(help="Gold rows JSON.")] = None,
+    gold: Annotated[
+        Path | None,
+        typer.Option(
+            help="Gold JSON: the review's table rows (default) or the devset's gold_coatings.json."
+        ),
+    ] = None,
+    corpus: Annotated[
+        Path | None,
+        typer.Option(
+            help="Ingest these documents (a file or folder) into a fresh in-memory store and "
+            "score that, instead of reading --store."
+        ),
+    ] = None,
     store: StoreOpt = None,
     endpoint: EndpointOpt = None,
+    as_json: JsonOpt = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Only the per-document and overall figures.")
+    ] = False,
 ) -> None:
-    """Field-level precision, recall and F1 of `kg table coatings` against gold table rows."""
+    """Strict field-level precision, recall and F1 of the extracted coatings against gold.
+
+    Extracted values that match no gold value count against precision; outcomes are compared on
+    kind, value, unit and comparator; coatings that match no gold coating are listed and their
+    values count as false positives. Lines: `ok` all right, `!!` matched with errors, `--` not
+    extracted, `++` extracted but not in the gold.
+
+    Examples: `kg eval-extract --corpus ../shared/corpus`,
+    `kg eval-extract --gold ../shared/devset/gold_coatings.json --corpus ../shared/devset/docs`.
+    """
     from kg.evaluate import evaluate_table
 
     gold_path = gold or GOLD_DIR / "table_rows_dev.json"
     if not gold_path.exists():
         fail(f"No gold file at {gold_path}. Pass --gold PATH.")
-    backend = open_any(store, endpoint, read_only=True)
-    report = evaluate_table(backend, json.loads(gold_path.read_text()))
-    for line in report["lines"]:
-        out.print(line, highlight=False)
-    out.print(
-        f"precision {report['precision']:.3f}  recall {report['recall']:.3f}  F1 {report['f1']:.3f}",
-        highlight=False,
+    try:
+        gold_data = json.loads(gold_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        fail(f"{gold_path}: not readable JSON ({e}). Pass a gold file such as gold_coatings.json.")
+    backend = (
+        _scratch_store(corpus) if corpus is not None else open_any(store, endpoint, read_only=True)
     )
+    try:
+        report = evaluate_table(backend, gold_data)
+    except ValueError as e:
+        fail(f"{gold_path}: {e}")
+    if as_json:
+        out.print_json(data=report)
+        return
+    if not quiet:
+        for line in report["lines"]:
+            out.print(line, highlight=False, soft_wrap=True)
+    for doc, figures in report["documents"].items():
+        out.print(f"{doc}: {_figures(figures)}", highlight=False, soft_wrap=True)
+    out.print(_figures(report), highlight=False, soft_wrap=True)
+
+
+def _figures(report: dict[str, Any]) -> str:
+    return (
+        f"tp {report['tp']}  fp {report['fp']}  fn {report['fn']}  precision "
+        f"{report['precision']:.3f}  recall {report['recall']:.3f}  F1 {report['f1']:.3f}"
+    )
+
+
+def _scratch_store(corpus: Path) -> Any:
+    """An in-memory store holding ``corpus``; a document that cannot be read is named, skipped."""
+    from ingest.records import IngestError
+    from kg.pipeline import build_file, find_documents
+    from kg.store import open_store
+
+    try:
+        documents = find_documents([corpus])
+    except IngestError as e:
+        fail(str(e))
+    backend = open_store(memory=True)
+    backend.ensure_ontology()
+    for path in documents:
+        try:
+            built = build_file(path)
+        except IngestError as e:
+            console.print(f"[yellow]skipped:[/yellow] {e}", highlight=False, soft_wrap=True)
+            continue
+        backend.replace_graph(_doc_graph(built.doc_id), built.load_ntriples())
+    return backend
 
 
 # ---------------------------------------------------------------------------- ask, search, eval

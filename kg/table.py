@@ -123,10 +123,11 @@ WHERE {
 CELL_QUERY = (
     PREFIXES
     + f"""
-SELECT ?coating ?cellType ?electrolyte WHERE {{
+SELECT ?coating ?cellType ?electrolyte ?fromTable WHERE {{
   ?coating a akg:Coating ; akg:testedIn ?t .
   OPTIONAL {{ ?t akg:cellType ?ct . {_label("cellType", "?ct")} }}
   OPTIONAL {{ ?t akg:usesElectrolyte ?e . {_label("electrolyte", "?e")} }}
+  BIND(EXISTS {{ ?t prov:wasDerivedFrom/akg:tableNumber ?tableNumber }} AS ?fromTable)
 }}"""
 )
 
@@ -198,6 +199,7 @@ def coatings_table(store: Selectable) -> list[dict[str, Any]]:
             "electrolytes": [],
             "outcomes": [],
             "source": [],
+            "cell_tests": [],  # {cell_type, electrolyte, from_table}: where each test was read
             "coating": c,
             "label": row["label"],
         }
@@ -241,6 +243,7 @@ def coatings_table(store: Selectable) -> list[dict[str, Any]]:
                 "comparator": row["comparator"] or "=",
                 "text": row["text"],
                 "conditions": conditions,
+                "from_table": bool(row["fromTable"]),
             }
         )
     for (c, column), by_source in setup.items():
@@ -253,6 +256,13 @@ def coatings_table(store: Selectable) -> list[dict[str, Any]]:
             r["cell_types"].append(row["cellType"])
         if row["electrolyte"] and row["electrolyte"] not in r["electrolytes"]:
             r["electrolytes"].append(row["electrolyte"])
+        r["cell_tests"].append(
+            {
+                "cell_type": row["cellType"],
+                "electrolyte": row["electrolyte"],
+                "from_table": bool(row["fromTable"]),
+            }
+        )
     for row in store.select(SOURCE_QUERY):
         r = records.get(row["coating"])
         if r is not None:

@@ -163,3 +163,20 @@ def test_review_meets_the_extraction_bar(store: Path) -> None:
     f1 = float(result.stdout.rsplit("F1", 1)[1])
     assert f1 >= 0.98
     assert run("validate", "--store", str(store)).exit_code == 0
+
+
+def test_eval_extract_scores_a_corpus_strictly_without_a_store(tmp_path: Path) -> None:
+    result = run("eval-extract", "--corpus", str(REVIEW), "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["f1"] >= 0.95
+    assert set(report["documents"]) == {REVIEW.stem}
+    assert {"tp", "fp", "fn", "unmatched", "lines"} <= set(report)
+
+
+def test_eval_extract_names_a_gold_file_it_cannot_read(tmp_path: Path) -> None:
+    bad = tmp_path / "gold.json"
+    bad.write_text('{"rows": []}')
+    result = run("eval-extract", "--gold", str(bad), "--corpus", str(REVIEW))
+    assert result.exit_code == 1
+    assert "gold.json" in result.output and "gold format" in result.output

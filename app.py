@@ -19,6 +19,7 @@ import streamlit as st
 
 from ingest.records import IngestError
 from kg import appdata
+from kg.app.safe import md, md_inline
 from kg.graphview import render_html
 from kg.pipeline import default_corpus
 from kg.query import (
@@ -112,7 +113,7 @@ def open_or_stop() -> Any:
     try:
         return get_store(str(store_location()), os.environ.get("KG_ENDPOINT") or None)
     except StoreError as e:
-        st.error(str(e))
+        st.error(md(e))
         st.stop()
 
 
@@ -178,7 +179,7 @@ def ask_tab(store: Any) -> None:
     try:
         answer = answer_for(question, str(store_location()), tuple(store.documents()), store)
     except QueryError as e:
-        st.error(f"Could not answer: {e}")
+        st.error(f"Could not answer: {md(e)}")
         return
     elapsed = (time.perf_counter() - started) * 1000
     if getattr(answer, "mode", "structured") == "keyword":
@@ -186,7 +187,7 @@ def ask_tab(store: Any) -> None:
             "The question was not understood as a structured query: these rows come from "
             "keyword search over the source text."
         )
-    st.info(f"**Understood:** {answer.interpretation}")
+    st.info(f"**Understood:** {md(answer.interpretation)}")
     frame = appdata.answer_frame(answer.columns, answer.rows)
     st.markdown(f"**{len(frame)} row(s)** · {elapsed:.0f} ms")
     st.dataframe(frame, hide_index=True, width="stretch")
@@ -230,17 +231,17 @@ def sparql_tab(store: Any) -> None:
             )
         except QueryRefused as e:
             st.session_state.pop("sparql_result", None)
-            st.error(str(e))
+            st.error(md(e))
         except QuerySyntaxError as e:
             st.session_state.pop("sparql_result", None)
             where = f" (line {e.line}, column {e.column})" if e.line else ""
-            st.error(f"Syntax error{where}: {e}")
+            st.error(f"Syntax error{where}: {md(e)}")
         except QueryTimeout as e:
             st.session_state.pop("sparql_result", None)
-            st.error(str(e))
+            st.error(md(e))
         except QueryError as e:
             st.session_state.pop("sparql_result", None)
-            st.error(f"The query failed: {e}")
+            st.error(f"The query failed: {md(e)}")
     result = st.session_state.get("sparql_result")
     if result is None:
         return
@@ -288,7 +289,7 @@ def explore_tab(store: Any) -> None:
     matches = appdata.find_entities(store, found) if found.strip() else []
     if found.strip() and not matches:
         st.info(
-            f"Nothing is labelled like '{found}'. Try a formula (Al2O3), a precursor (TMA) or an author."
+            f"Nothing is labelled like '{md(found)}'. Try a formula (Al2O3), a precursor (TMA) or an author."
         )
     if matches:
         st.selectbox(
@@ -309,9 +310,10 @@ def explore_tab(store: Any) -> None:
     try:
         page = appdata.entity_page(store, iri)
     except ValueError as e:
-        st.error(f"Not an entity IRI: {e}")
+        st.error(f"Not an entity IRI: {md(e)}")
         return
-    st.markdown(f"### {page.entity.label}  \n`{page.entity.kind}` · `{page.entity.iri}`")
+    st.markdown(f"### {md_inline(page.entity.label)}")
+    st.caption(f"{md(page.entity.kind)} · {md(page.entity.iri)}")
     if page.provenance:
         with st.expander(f"Where it comes from ({len(page.provenance)})", expanded=True):
             st.html("".join(appdata.evidence_html(span) for span in page.provenance))
@@ -342,7 +344,7 @@ def explore_tab(store: Any) -> None:
         st.markdown("**Neighbours**")
         for i, other in enumerate(appdata.neighbours(page, limit=30)):
             st.button(
-                f"{other.kind} → {other.label}",
+                f"{md_inline(other.kind)} → {md_inline(other.label)}",
                 key=f"nb_{i}_{other.iri}",
                 on_click=_goto_entity,
                 args=(other.iri,),
@@ -488,32 +490,32 @@ def ingest_tab(store: Any) -> None:
         with st.spinner("Reading…"):
             preview = appdata.preview_upload(upload.name, data)
     except IngestError as e:
-        st.error(f"{e} Nothing was added; the graph is unchanged.")
+        st.error(f"{md(e)} Nothing was added; the graph is unchanged.")
         return
     counts = preview.counts
     cols = st.columns(len(counts))
     for col, (name, value) in zip(cols, counts.items(), strict=True):
         col.metric(name, value)
     for warning in preview.warnings:
-        st.warning(warning)
+        st.warning(md(warning))
     st.dataframe(
         pd.DataFrame([flat_row(r) for r in preview.records]), hide_index=True, width="stretch"
     )
     exists = preview.doc_id in store.documents()
     label = (
-        f"Replace '{preview.doc_id}' in the graph"
+        f"Replace '{md_inline(preview.doc_id)}' in the graph"
         if exists
-        else f"Add '{preview.doc_id}' to the graph"
+        else f"Add '{md_inline(preview.doc_id)}' to the graph"
     )
     if st.button(label, key="ingest_add", type="primary"):
         try:
             appdata.add_upload(store, preview)
         except StoreError as e:
-            st.error(str(e))
+            st.error(md(e))
             return
         refresh_after_write()
         st.success(
-            f"Added {preview.doc_id}: {counts['coatings']} coatings, {counts['triples']} triples."
+            f"Added {md(preview.doc_id)}: {counts['coatings']} coatings, {counts['triples']} triples."
         )
 
 
@@ -521,14 +523,14 @@ def empty_store_notice(store: Any) -> None:
     corpus = default_corpus()
     st.warning(
         "The graph is empty. Fill it from the command line with `make run` (or `kg ingest`), "
-        f"or ingest the default corpus ({corpus}) here."
+        f"or ingest the default corpus ({md(corpus)}) here."
     )
     if st.button("Ingest the default corpus", key="ingest_default", type="primary"):
         try:
             with st.spinner("Reading the corpus…"):
                 built = appdata.ingest_paths(store, [corpus])
         except (IngestError, StoreError) as e:
-            st.error(f"{e} The graph is unchanged.")
+            st.error(f"{md(e)} The graph is unchanged.")
             return
         refresh_after_write()
         st.success(f"Ingested {len(built)} document(s).")
@@ -551,7 +553,7 @@ def main() -> None:
             st.session_state["tab"] = "Explore"
     documents = tuple(store.documents())
     st.title("ALD/MLD coatings on alkali-metal anodes")
-    st.caption(f"{store.description} · {len(documents)} document(s)")
+    st.caption(f"{md(store.description)} · {len(documents)} document(s)")
     if not documents:
         empty_store_notice(store)
     data = coatings_data(str(store_location()), documents, store)

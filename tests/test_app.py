@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,9 @@ from streamlit.testing.v1 import AppTest
 
 from ingest.records import IngestError
 from kg import appdata
+from kg.app.safe import md, md_inline
 from kg.graphview import graph_payload, render_html
+from tests.hostile import DOC_ID, write_hostile_store
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -114,9 +117,10 @@ def test_explore_finds_an_entity_and_its_facts(app: AppTest) -> None:
 def test_neighbour_button_opens_its_page(app: AppTest) -> None:
     open_tab(app, "Explore")
     app.text_input(key="entity_find").input("NaAlOx").run()
-    button = next(b for b in app.button if "NaAlOx on Na [96]" in b.label)
+    button = next(b for b in app.button if md_inline("NaAlOx on Na [96]") in b.label)
     button.click().run()
-    assert any("NaAlOx on Na [96]" in m.value for m in app.markdown if m.value.startswith("###"))
+    heading = "### " + md_inline("NaAlOx on Na [96]")
+    assert any(m.value == heading for m in app.markdown)
     assert "cycling duration" in table_text(app)
 
 
@@ -300,3 +304,80 @@ def test_technique_colours_are_stable_across_plots() -> None:
     first = appdata.technique_colours(["MLD", "ALD", "ALD"])
     second = appdata.technique_colours(["ALD", "MLD"])
     assert first == second and first["ALD"] != first["MLD"]
+
+
+# --------------------------------------------------------------------------- hostile text
+
+HOSTILE_URL = "http://127.0.0.1:9"
+
+
+@pytest.fixture(scope="module")
+def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_hostile_store(tmp_path_factory.mktemp("hostile") / "store", HOSTILE_URL)
+
+
+def rendered_markdown(at: AppTest) -> list[str]:
+    """Every string the app hands Streamlit to render as Markdown."""
+    texts = [e.value for kind in ("markdown", "caption", "error", "info", "warning", "success")
+             for e in getattr(at, kind)]  # fmt: skip
+    return texts + [b.label for b in at.button] + [e.label for e in at.expander]
+
+
+def assert_no_live_markdown(at: AppTest) -> None:
+    """No image, link or raw tag from a document survives unescaped into rendered Markdown."""
+    for text in rendered_markdown(at):
+        assert "](" not in text, text
+        assert not re.search(r"(?<!\\)<[A-Za-z/!]", text), text
+        assert "://" not in text, text  # autolinks are broken by a word joiner
+
+
+def hostile_app(hostile_store: Path, monkeypatch: pytest.MonkeyPatch, **params: str) -> AppTest:
+    monkeypatch.setenv("KG_STORE", str(hostile_store))
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_md_escapes_markdown_and_breaks_autolinks() -> None:
+    assert md("![t](http://h/x)") == "\\!\\[t\\]\\(http\\:\u2060\\/\\/h\\/x\\)"
+    assert md(":red[x] $x$ <b>") == "\\:red\\[x\\] \\$x\\$ \\<b\\>"
+    assert md_inline("a\n\n# b") == "a \\# b"
+
+
+def test_hostile_study_label_is_escaped_in_explore(
+    hostile_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    study = f"https://w3id.org/ald-kg/id/{DOC_ID}/ref/7"
+    at = hostile_app(hostile_store, monkeypatch, entity=study)
+    assert any(m.value == "### " + md_inline(f"[7] ![t]({HOSTILE_URL}/author) 2019")
+               for m in at.markdown)  # fmt: skip
+    assert_no_live_markdown(at)
+
+
+def test_hostile_neighbour_buttons_are_escaped(
+    hostile_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    coating = f"https://w3id.org/ald-kg/id/{DOC_ID}/coating/7-al2o3"
+    at = hostile_app(hostile_store, monkeypatch, entity=coating)
+    assert any(md_inline(f"![t]({HOSTILE_URL}/author)") in b.label for b in at.button)
+    assert_no_live_markdown(at)
+
+
+def test_hostile_question_is_escaped(hostile_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = hostile_app(hostile_store, monkeypatch, q=f"![q]({HOSTILE_URL}/q) coatings on Li")
+    assert at.info
+    assert_no_live_markdown(at)
+
+
+def test_sparql_error_echoing_the_query_is_escaped(
+    hostile_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = hostile_app(hostile_store, monkeypatch)
+    open_tab(at, "SPARQL")
+    at.text_area(key="sparql_text").input(f"SELECT * WHERE {{ ![s]({HOSTILE_URL}/s) <img src=x>")
+    at.button(key="sparql_run").click().run()
+    assert at.error
+    assert_no_live_markdown(at)

@@ -5,16 +5,23 @@ Saves screenshots to artifacts/ (gitignored) so a person can look at what a firs
 
 from __future__ import annotations
 
+import contextlib
+import http.server
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
+from urllib.parse import quote
 
 import pytest
+
+from tests.hostile import DOC_ID, write_hostile_store
 
 pytestmark = pytest.mark.browser
 
@@ -37,16 +44,16 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def app_url(browser_store: Path) -> Iterator[str]:
-    """`streamlit run app.py` on a free localhost port, serving the fixture store."""
+@contextlib.contextmanager
+def serve_app(store: Path, log_name: str) -> Iterator[str]:
+    """`streamlit run app.py` on a free localhost port serving ``store``; yields its URL."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
     port = _free_port()
-    env = {**os.environ, "KG_STORE": str(browser_store)}
+    env = {**os.environ, "KG_STORE": str(store)}
     env.pop("KG_ENDPOINT", None)
     ARTIFACTS.mkdir(exist_ok=True)
-    log = (ARTIFACTS / "streamlit.log").open("wb")
+    log = (ARTIFACTS / log_name).open("wb")
     process = subprocess.Popen(
         [
             sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
@@ -62,19 +69,7 @@ def app_url(browser_store: Path) -> Iterator[str]:
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(
-                    f"streamlit exited with code {process.returncode}; see artifacts/streamlit.log"
-                )
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"streamlit did not answer at {url} within 60 s")
-                time.sleep(0.2)
+        _wait_until_up(process, url, log_name)
         yield url
     finally:
         process.terminate()
@@ -84,6 +79,29 @@ def app_url(browser_store: Path) -> Iterator[str]:
             process.kill()
             process.wait()
         log.close()
+
+
+def _wait_until_up(process: subprocess.Popen, url: str, log_name: str) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None:
+            pytest.fail(
+                f"streamlit exited with code {process.returncode}; see artifacts/{log_name}"
+            )
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=1):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not answer at {url} within 60 s")
+            time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def app_url(browser_store: Path) -> Iterator[str]:
+    """The app serving the fixture store of the real corpus."""
+    with serve_app(browser_store, "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -153,3 +171,122 @@ def test_sparql_tab_runs_an_example(page: object, app_url: str) -> None:
     page.get_by_role("button", name="Run").click()
     page.locator("[data-testid='stDataFrame']").first.wait_for()
     page.screenshot(path=str(ARTIFACTS / "05-sparql.png"), full_page=True)
+
+
+# --------------------------------------------------------------------------- hostile labels
+
+
+class _Canary(http.server.BaseHTTPRequestHandler):
+    """Records every request: a rendered image or script from a document would land here."""
+
+    seen: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        self.seen.append(self.path)
+        self.send_response(204)
+        self.end_headers()
+
+    do_POST = do_GET
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def canary() -> Iterator[tuple[str, list[str]]]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Canary)
+    _Canary.seen = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", _Canary.seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def hostile_url(
+    canary: tuple[str, list[str]], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The app serving only the hostile review, whose labels point images at the canary."""
+    store = write_hostile_store(tmp_path_factory.mktemp("hostile") / "store", canary[0])
+    with serve_app(store, "streamlit-hostile.log") as url:
+        yield url
+
+
+def _no_injection(page: object, canary_url: str) -> None:
+    """No element from a document's text: no image or script at the canary, no script ran.
+
+    The graph's ``<script type="application/json">`` holds labels as data, never run.
+    """
+    for frame in page.frames:
+        found = frame.evaluate(
+            """(u) => Array.from(document.querySelectorAll(
+                   'img,iframe,a,script:not([type="application/json"])'))
+                 .filter(e => (e.src || e.href || e.textContent || '').includes(u)
+                              || (e.textContent || '').includes('pwned'))
+                 .map(e => e.outerHTML)""",
+            canary_url,
+        )
+        assert found == [], found
+    assert page.evaluate("window.pwned") is None
+
+
+def _wait_settled(page: object) -> None:
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
+    time.sleep(0.5)
+
+
+def test_hostile_labels_render_as_text(
+    page: object, hostile_url: str, canary: tuple[str, list[str]]
+) -> None:
+    url, seen = canary
+    study = quote(f"https://w3id.org/ald-kg/id/{DOC_ID}/ref/7", safe="")
+    page.goto(f"{hostile_url}/?entity={study}")
+    # The heading shows the author's Markdown as the characters it is (a URL in it carries an
+    # invisible word joiner so it is not made a link).
+    heading = page.get_by_role("heading", name="[7] ![t](")
+    heading.wait_for()
+    assert heading.inner_text().replace("\u2060", "") == f"[7] ![t]({url}/author) 2019"
+    _wait_settled(page)
+    _no_injection(page, url)
+    page.screenshot(path=str(ARTIFACTS / "90-hostile-study.png"), full_page=True)
+
+    coating = quote(f"https://w3id.org/ald-kg/id/{DOC_ID}/coating/7-al2o3", safe="")
+    page.goto(f"{hostile_url}/?entity={coating}")
+    page.get_by_role("button", name="![t](").first.wait_for()
+    _wait_settled(page)
+    _no_injection(page, url)
+
+    document = quote(f"https://w3id.org/ald-kg/id/{DOC_ID}", safe="")
+    page.goto(f"{hostile_url}/?entity={document}")
+    page.get_by_role("heading", name=DOC_ID).first.wait_for()
+    _wait_settled(page)
+    _no_injection(page, url)
+    page.screenshot(path=str(ARTIFACTS / "91-hostile-document.png"), full_page=True)
+    assert seen == []
+
+
+def test_hostile_question_and_query_error_render_as_text(
+    page: object, hostile_url: str, canary: tuple[str, list[str]]
+) -> None:
+    url, seen = canary
+    question = f"![q]({url}/question) coatings on Li"
+    page.goto(f"{hostile_url}/?q={quote(question)}")
+    page.get_by_text("Understood:").wait_for()
+    _wait_settled(page)
+    _no_injection(page, url)
+
+    page.get_by_role("tab", name="SPARQL").click()
+    editor = page.get_by_label("Query", exact=False)
+    editor.wait_for()
+    editor.fill(f"SELECT * WHERE {{ ![s]({url}/sparql) <img src='{url}/sparql-img'>")
+    page.get_by_role("button", name="Run").click()
+    page.locator("[data-testid='stAlert']").first.wait_for()
+    _wait_settled(page)
+    alert = page.locator("[data-testid='stAlert']").first.inner_text()
+    assert f"![s]({url}/sparql)" in alert.replace("\u2060", "")
+    _no_injection(page, url)
+    page.screenshot(path=str(ARTIFACTS / "92-hostile-sparql-error.png"), full_page=True)
+    assert seen == []

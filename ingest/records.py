@@ -87,6 +87,7 @@ class Span:
     sentence: int | None = None  # index of the sentence in the document
     rule: str = ""  # name of the extraction rule
     page: int | None = None  # 1-based page of a PDF
+    attribution: str = ""  # why its facts belong to their study (ingest.prose.attribution)
 
     def with_rule(self, rule: str) -> Span:
         return replace(self, rule=rule)
@@ -251,6 +252,7 @@ class Measurement:
     current_density: Quantity | None = None
     after_cycles: float | None = None
     subject: str | None = None  # material label when the fact is about a material property
+    ref: int | None = None  # material facts: the citation of the study reporting it
 
 
 @dataclass(frozen=True)

@@ -115,7 +115,8 @@ class _Builder:
     # ------------------------------------------------------------------ provenance
 
     def span(self, span: Span) -> URIRef:
-        digest = hashlib.sha1(f"{span.rule}|{span.table}|{span.row}".encode()).hexdigest()[:8]
+        key = f"{span.rule}|{span.table}|{span.row}|{span.attribution}"
+        digest = hashlib.sha1(key.encode()).hexdigest()[:8]
         node = self.iri(f"span/{span.start}-{span.end}-{digest}")
         g = self.g
         if node in self._spans:
@@ -127,6 +128,8 @@ class _Builder:
         g.add((node, AKG.endOffset, _int(span.end)))
         g.add((node, AKG.sourceText, Literal(span.text)))
         g.add((node, AKG.extractionRule, Literal(span.rule or "unknown")))
+        if span.attribution:
+            g.add((node, AKG.attributionRule, Literal(span.attribution)))
         if span.section:
             g.add((node, AKG.section, Literal(span.section)))
         if span.table is not None:
@@ -386,54 +389,20 @@ class _Builder:
         return node
 
     def material_fact(self, index: int, m: Measurement, coatings: dict) -> None:
+        """A material property, reported in the study that ingest attributed it to (``m.ref``)."""
         if not m.subject or not m.quantity.kind:
             return
         material = self.term("Material", m.subject)
-        ref = self._study_of_fact(m, str(material), coatings)
         node = self.iri(f"fact/{m.span.start}-{m.quantity.kind}-{index}")
         self.quantity(node, m.quantity)
         self.g.add((node, AKG.ofMaterial, material))
         self.g.add((material, AKG.hasMeasurement, node))
-        if ref is not None:
-            self.g.add((node, AKG.reportedIn, self.study(ref)))
-            coating_key = coatings.get((ref, str(material)))
-            if coating_key:
-                self.g.add((self.iri(f"coating/{coating_key}"), AKG.hasMeasurement, node))
+        if m.ref is not None:
+            self.g.add((node, AKG.reportedIn, self.study(m.ref)))
+        coating_key = coatings.get((m.ref, str(material)))  # ref None: a primary study's own
+        if coating_key:
+            self.g.add((self.iri(f"coating/{coating_key}"), AKG.hasMeasurement, node))
         self.derived(node, m.span)
-
-    def _study_of_fact(
-        self, m: Measurement, material: str, coatings: dict[tuple[int | None, str], str]
-    ) -> int | None:
-        """The study a material property comes from.
-
-        A sentence often ends with a background citation ("... seven times the modulus needed
-        to suppress dendrites [104]") while the value belongs to the study the paragraph is
-        about. So: the first nearby citation (the sentence's, then the paragraph's, nearest
-        first) whose study has a coating of this material; else the sentence's own citation.
-        """
-        candidates = self._citations_near(m)
-        for ref in candidates:
-            if (ref, material) in coatings:
-                return ref
-        return candidates[0] if candidates else None
-
-    def _citations_near(self, m: Measurement) -> list[int]:
-        if m.span.sentence is None:
-            return []
-        by_index = {s.index: s for s in self.doc.sentences}
-        sentence = by_index.get(m.span.sentence)
-        if sentence is None:
-            return []
-        found = list(sentence.citations)
-        for s in reversed(self.doc.sentences):
-            if s.index >= sentence.index:
-                continue
-            if s.paragraph != sentence.paragraph:
-                if s.index < sentence.index - 50:
-                    break
-                continue
-            found.extend(c for c in s.citations if c not in found)
-        return found
 
     def disagreements(self, coatings: dict[str, list[CoatingRecord]]) -> None:
         """A table year that differs from the reference list's year is kept, and flagged."""

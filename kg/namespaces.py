@@ -63,6 +63,7 @@ class AKG(DefinedNamespace):
     about: URIRef
     afterCycles: URIRef
     atCurrentDensity_mA_cm2: URIRef
+    attributionRule: URIRef
     authorsText: URIRef
     canonicalUnit: URIRef
     canonicalUnitSymbol: URIRef

@@ -256,7 +256,7 @@ def _ask_records() -> object:
     fact_span = doc.span(
         fact_at, fact_at + len(sentence.text), section="Properties", sentence=0, rule="fixture-fact"
     )
-    facts = (Measurement(q("58 GPa", context="shear modulus"), fact_span, subject="LiF"),)
+    facts = (Measurement(q("58 GPa", context="shear modulus"), fact_span, subject="LiF", ref=4),)
     return ExtractedDocument(doc, coatings, facts)
 
 

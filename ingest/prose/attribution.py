@@ -8,11 +8,22 @@ to it. The rule that decided is recorded on the fact's span as provenance.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ingest.prose.matcher import Mention
-from ingest.prose.words import _DEPOSITION_VERB, _ET_AL, _is_alkali, _is_host
+from ingest.prose.words import (
+    _DEPOSITION_VERB,
+    _ET_AL,
+    _NOT_OBJECT_BEFORE,
+    _OBJECT_BEFORE,
+    CATHODE,
+    COMPARED_WITH,
+    FIRST_PERSON,
+    OTHER_ROUTE,
+    _is_alkali,
+)
 from ingest.records import (
     CellTest,
     CoatingRecord,
@@ -23,6 +34,18 @@ from ingest.records import (
     StructuredDocument,
 )
 from kg.vocab import Vocabulary, label_key
+
+#: Attribution rules, recorded on each span as ``akg:attributionRule``.
+OWN_STUDY = "own-study"  # a primary study's uncited sentence: the document itself
+CITED = "cited-in-sentence"  # the one study the sentence cites
+ET_AL = "et-al-citation"  # the study named "X et al. [n]" in a sentence citing several
+PARAGRAPH = "paragraph-study"  # an uncited sentence continuing its paragraph's study
+CARRIED = "previous-paragraph-study"  # a paragraph going on about the previous one's study
+SEGMENT = "citation-segment"  # the part of a sentence before one of its citations
+
+_FILM_WORD = (
+    r"\s+(?:[\w-]+\s+){0,2}?(?:films?|layers?|coatings?|overlayers?|interlayers?|nanofilms?)\b"
+)
 
 
 @dataclass
@@ -100,14 +123,16 @@ class Attribution:
         self.drafts: dict[tuple[int | None, str], _Draft] = {}
         self.warnings: list[str] = []
 
-    def span(self, sentence: Sentence, rule: str) -> Span:
-        return self.doc.span(
+    def span(self, sentence: Sentence, rule: str, attribution: str = "") -> Span:
+        """The sentence's provenance span, with the extraction and the attribution rule."""
+        span = self.doc.span(
             sentence.start,
             sentence.end,
             section=sentence.section,
             sentence=sentence.index,
             rule=f"prose-{rule}",
         )
+        return replace(span, attribution=attribution) if attribution else span
 
     @staticmethod
     def et_al_ref(sentence: Sentence) -> int | None:
@@ -132,18 +157,104 @@ class Attribution:
             return None
         if ref in self.tables and not self._new_study_under_table_ref(ref, materials, substrates):
             return None
-        hosts = [m for m in substrates if _is_host(m.concept)]
-        substrate = (hosts or substrates)[0]
+        target = coated_object(sentence.text, mentions)
+        if target is None or target.label is None:
+            return None  # no coated anode-side object (or a cathode): not an anode coating
+        if not techniques and OTHER_ROUTE.search(sentence.text):
+            return None  # made by another route (solution, sputtering, CVD...)
         technique = techniques[0].label if techniques else None
+        several = len(sentence.citations) > 1
+        rule = ET_AL if several and self.et_al_ref(sentence) == ref else CITED
         draft = _Draft(
             ref=ref,
             material=materials[0].label,
-            substrate=substrate.label,
+            substrate=target.label,
             technique=technique,
-            span=self.span(sentence, "deposition"),
+            span=self.span(sentence, "deposition", rule),
         )
         draft.precursors.extend(m.label for m in mentions if m.kind == "Precursor")
         return draft
+
+    # ------------------------------------------------------------------ primary studies
+
+    def own_coatings(
+        self, sentences: Sequence[Sentence], mentions: Sequence[list[Mention]]
+    ) -> None:
+        """A primary study's own coatings: the films its uncited sentences say it deposited.
+
+        A paragraph (an abstract) spreads one deposition over its sentences: "We coat sodium
+        foil at 75 °C by PE-ALD ... The 2.8 nm alumina film ...". Each film material named in
+        it becomes a coating of the document itself (ref None) when the paragraph also says how
+        it was made and what it coats. Made by another route, or on a cathode, it is noted and
+        left out; so is a material the paragraph names before its own work begins ("we...").
+        """
+        paragraphs: dict[tuple[str | None, int], list[tuple[Sentence, list[Mention]]]] = {}
+        for sentence, found in zip(sentences, mentions, strict=True):
+            if not sentence.citations:
+                key = (sentence.section, sentence.paragraph)
+                paragraphs.setdefault(key, []).append((sentence, found))
+        for group in paragraphs.values():
+            self._own_in_paragraph(group)
+
+    def _own_in_paragraph(self, group: list[tuple[Sentence, list[Mention]]]) -> None:
+        process = [(s, m) for s, m in group if _process_sentence(s.text, m)]
+        if not process:
+            return
+        own_start = next((s.index for s, _ in process if FIRST_PERSON.search(s.text)), None)
+        seen: set[str] = set()
+        for sentence, found in group:
+            if own_start is not None and sentence.index < own_start:
+                continue  # background before "we ...": another work's films
+            for material in film_materials(sentence.text, found):
+                key = label_key(material.label)
+                if key in seen or (None, key) in self.drafts:
+                    continue
+                seen.add(key)
+                self._own_coating(material, sentence, found, process)
+
+    def _own_coating(
+        self,
+        material: Mention,
+        home: Sentence,
+        found: list[Mention],
+        process: list[tuple[Sentence, list[Mention]]],
+    ) -> None:
+        """Make the document's coating of ``material`` when its route and object are known."""
+        nearby = sorted(process, key=lambda p: abs(p[0].index - home.index))
+        others = [(s, m) for s, m in nearby if s.index != home.index]
+        technique, route = _technique_or_route(home.text, found, material)
+        if technique is None and route is None:
+            ranked = sorted(others, key=lambda p: FIRST_PERSON.search(p[0].text) is None)
+            for s, m in ranked:
+                technique, route = _technique_or_route(s.text, m, None)
+                if technique or route:
+                    break
+        target = coated_object(home.text, found)
+        for s, m in others:
+            target = target or coated_object(s.text, m)
+        name = f"sentence {home.index}: {material.label}"
+        if route is not None:
+            self.warnings.append(f"{name} is made by {route!r}, not ALD/MLD: not recorded")
+        elif target is None:
+            self.warnings.append(f"{name} names no coated anode, host or electrolyte: not recorded")
+        elif target.label is None:
+            self.warnings.append(f"{name} coats a cathode ({target.text}): not an anode coating")
+        elif technique is None:
+            self.warnings.append(f"{name} on {target.label}: no ALD/MLD named, not recorded")
+        else:
+            draft = _Draft(
+                ref=None,
+                material=material.label,
+                substrate=target.label,
+                technique=technique,
+                span=self.span(home, "deposition", OWN_STUDY),
+            )
+            mine = label_key(material.label)
+            for s, m in [(home, found), *others]:
+                films = {label_key(f.label) for f in film_materials(s.text, m)}
+                if films <= {mine}:  # not about another film
+                    draft.precursors.extend(_precursors(s.text, m))
+            self.drafts[(None, label_key(material.label))] = draft
 
     def _substrate_label(self, text: str | None) -> str | None:
         if text is None:
@@ -187,7 +298,12 @@ class Attribution:
         return current
 
     def draft_for(
-        self, ref: int, material: str | None, substrate: str | None, sentence: Sentence
+        self,
+        ref: int,
+        material: str | None,
+        substrate: str | None,
+        sentence: Sentence,
+        rule: str = "",
     ) -> _Draft | None:
         """The coating a fact about (ref, material) belongs to, or None when unsure.
 
@@ -218,7 +334,7 @@ class Attribution:
                     material=match.material,
                     substrate=None,
                     technique=None,
-                    span=self.span(sentence, "study"),
+                    span=self.span(sentence, "study", rule),
                     table=match,
                 )
             return self.drafts[key]
@@ -247,3 +363,101 @@ class Attribution:
         return candidates[0] if len(candidates) == 1 else None
 
     # ------------------------------------------------------------------ main loop
+
+
+# --------------------------------------------------------------------------- coated objects
+
+
+@dataclass(frozen=True)
+class CoatedObject:
+    """What a deposition sentence coats: a vocabulary substrate, or a cathode (``label`` None)."""
+
+    label: str | None
+    text: str
+
+
+def coated_object(text: str, mentions: Sequence[Mention]) -> CoatedObject | None:
+    """The object a sentence's film is deposited on, or None when it names none.
+
+    The words before each candidate decide: ``on``/``onto``/``coat``/``surface of`` make it the
+    coated object, ``against``/``counter``/``bare`` make it another electrode ("Al2O3 on
+    garnet ... against Li" coats the garnet). Without such words a host, current collector or
+    solid electrolyte is preferred to a metal named in passing; a cathode only counts when the
+    words say it is coated.
+    """
+    candidates = [(m.start, m.label, m.text, m.concept) for m in mentions if m.kind == "Substrate"]
+    candidates += [(c.start(), None, c.group(0), None) for c in CATHODE.finditer(text)]
+    objects, others = [], []
+    for start, label, written, concept in sorted(candidates, key=lambda c: c[0]):
+        before = text[max(0, start - 50) : start]
+        if _NOT_OBJECT_BEFORE.search(before):
+            continue
+        if _OBJECT_BEFORE.search(before):
+            objects.append(CoatedObject(label, written))
+        elif label is not None:
+            others.append((concept, CoatedObject(label, written)))
+    if objects:
+        return objects[0]
+    if not others:
+        return None
+    non_metal = [o for concept, o in others if not _is_alkali(o.label)]
+    return (non_metal or [o for _, o in others])[0]
+
+
+def film_materials(text: str, mentions: Sequence[Mention]) -> list[Mention]:
+    """Materials the sentence presents as a film: in a deposition sentence, or "X film/layer"."""
+    materials = [
+        m
+        for m in mentions
+        if m.kind == "Material" and not COMPARED_WITH.search(text[max(0, m.start - 40) : m.start])
+    ]
+    if not materials:
+        return []
+    if _process_sentence(text, mentions):
+        return materials
+    return [m for m in materials if re.match(_FILM_WORD, text[m.end : m.end + 40], re.I)]
+
+
+def _process_sentence(text: str, mentions: Sequence[Mention]) -> bool:
+    """A sentence about making a film: a technique, a deposition verb or another route."""
+    return bool(
+        any(m.kind == "Technique" for m in mentions)
+        or _DEPOSITION_VERB.search(text)
+        or OTHER_ROUTE.search(text)
+    )
+
+
+def _technique_or_route(
+    text: str, mentions: Sequence[Mention], material: Mention | None
+) -> tuple[str | None, str | None]:
+    """The ALD/MLD technique or the other route a sentence names (the one nearer the film)."""
+    techniques = [m for m in mentions if m.kind == "Technique"]
+    route = OTHER_ROUTE.search(text)
+    if not techniques or route is None:
+        return (techniques[0].label if techniques else None), (route.group(0) if route else None)
+    at = material.start if material is not None else 0
+    technique = min(techniques, key=lambda m: abs(m.start - at))
+    if abs(route.start() - at) < abs(technique.start - at):
+        return None, route.group(0)
+    return technique.label, None
+
+
+#: Words that make a sentence's precursor names a dose of the process ("alternating TMA with
+#: water", "from TMA and EG"), not air or solvent named in passing ("against O2 and H2O").
+_DOSE_WORDS = re.compile(r"alternat\w*|pulse[sd]?\b|precursors?\b|\bfrom\b|\bexpos\w* to\b", re.I)
+_NOT_DOSE_BEFORE = re.compile(r"\b(?:against|to|of|in)\s+(?:[\w,]+\s+){0,3}$", re.I)
+
+
+def _precursors(text: str, mentions: Sequence[Mention]) -> list[str]:
+    """The precursors a process sentence doses, in order."""
+    if not _DOSE_WORDS.search(text) and not any(m.kind == "Technique" for m in mentions):
+        return []
+    found = []
+    for m in mentions:
+        if m.kind != "Precursor":
+            continue
+        before = text[max(0, m.start - 30) : m.start]
+        if _NOT_DOSE_BEFORE.search(before) and not _DOSE_WORDS.search(before):
+            continue
+        found.append(m.label)
+    return found

@@ -9,11 +9,20 @@ clauses about bare, uncoated or pristine electrodes are never attributed to the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ingest.prose.attribution import Attribution, _Draft
+from ingest.prose.attribution import (
+    CARRIED,
+    CITED,
+    ET_AL,
+    OWN_STUDY,
+    PARAGRAPH,
+    Attribution,
+    _Draft,
+)
 from ingest.prose.cells import CellTests
 from ingest.prose.matcher import Mention, VocabularyMatcher, default_matcher
 from ingest.prose.words import (
@@ -39,6 +48,7 @@ from ingest.prose.words import (
     _same_quantity,
     _subject,
     find_quantities_in,
+    is_not_an_outcome,
 )
 from ingest.records import (
     CellTest,
@@ -72,6 +82,21 @@ def _add_new(values: list[Quantity], q: Quantity, known: Sequence[Quantity]) -> 
         values.append(q)
 
 
+#: A sentence that refers back to the paragraph's film instead of naming it.
+_REFERS_TO_FILM = re.compile(
+    r"\b(?:the|this|these|such|our)\s+(?:[\w-]+\s+){0,2}?(?:films?|layers?|coatings?|overlayers?)\b"
+    r"|\b(?:coated|protected)\s+(?:[\w-]+\s+)?(?:electrodes?|anodes?|foils?|samples?)\b",
+    re.I,
+)
+
+
+#: "than bare sodium", "over uncoated Li": the bare electrode as the comparison, not the subject.
+_COMPARED_WITH = re.compile(
+    r"\b(?:than|over|versus|vs\.?|compared (?:to|with)|relative to)\s+(?:the\s+|that of\s+)?$",
+    re.I,
+)
+
+
 class _ProseExtractor:
     """One pass over a document's sentences; holds the paragraph state the rules need."""
 
@@ -101,6 +126,8 @@ class _ProseExtractor:
             draft = self.studies.deposition(sentence, mentions)
             if draft and (draft.ref, label_key(draft.material)) not in self.drafts:
                 self.drafts[(draft.ref, label_key(draft.material))] = draft
+        if self.doc.kind == "primary":
+            self.studies.own_coatings(sentences, all_mentions)
         studies = set(self.tables) | {r for r, _ in self.drafts if r is not None}
         # pass 2: facts, with paragraph state
         state: dict[str, Any] = {}
@@ -110,7 +137,7 @@ class _ProseExtractor:
                 carry = state.get("ref") if paragraph and paragraph[0] == sentence.section else None
                 paragraph = (sentence.section, sentence.paragraph)
                 state = {"ref": None, "material": None, "cell": None, "electrolytes": ()}
-                state.update(cd=None, carry=carry, metal=None)
+                state.update(cd=None, carry=carry, metal=None, draft=None, rule="")
             self._sentence(sentence, mentions, studies, state)
 
     @staticmethod
@@ -125,27 +152,15 @@ class _ProseExtractor:
         studies: set[int],
         state: dict[str, Any],
     ) -> None:
-        own = [c for c in sentence.citations if c in studies]
-        if len(own) > 1:
-            et_al = self.studies.et_al_ref(sentence)
-            own = [et_al] if et_al in own else own
-        if len(own) > 1:  # a summary over several studies: no single owner for its facts
+        if self.doc.kind == "primary" and not sentence.citations:
+            self._own_sentence(sentence, mentions, state)
             return
-        if not own and self.studies.et_al_ref(sentence) is not None:
-            # "first grown by Dameron et al. [121]": another (background) work is now the topic
-            state.update(ref=None, material=None, cell=None, electrolytes=(), cd=None)
-        if own and own[0] != state["ref"]:
-            state.update(ref=own[0], material=None, cell=None, electrolytes=(), cd=None)
-        if state["ref"] is None and not own and state.get("carry") is not None:
-            # a paragraph that goes on about the previous paragraph's study names its film
-            carried = state["carry"]
-            films = {label_key(r.material) for r in self.tables.get(carried, [])}
-            films |= {k for r, k in self.drafts if r == carried}
-            if any(m.kind == "Material" and label_key(m.label) in films for m in mentions):
-                state["ref"] = carried
+        own = self._owner(sentence, mentions, studies, state)
+        if own is None:
+            return  # a summary over several studies: no single owner for its facts
         ref: int | None = state["ref"]
         if ref is None:
-            self._material_facts(sentence, mentions)
+            self._material_facts(sentence, mentions, state)
             return
         material = self.studies.pick_material(ref, mentions, state["material"])
         substrates = [m.label for m in mentions if m.kind == "Substrate" and _is_alkali(m.label)]
@@ -153,7 +168,7 @@ class _ProseExtractor:
         if len(set(substrates)) == 1:
             state["metal"] = substrates[0]  # the paragraph's topic until another metal is named
         substrate = substrates[0] if substrates else state.get("metal")
-        draft = self.studies.draft_for(ref, material, substrate, sentence)
+        draft = self.studies.draft_for(ref, material, substrate, sentence, state.get("rule", ""))
         if draft is None and own:
             state.update(ref=None, material=None)  # the cited study does not fit: do not carry it
         if material:
@@ -167,35 +182,153 @@ class _ProseExtractor:
             ):
                 draft.notes.append(f"host for {substrate} metal anode")
                 draft.anode_metal = draft.anode_metal or substrate
+            state["draft"] = draft
             self._coating_facts(sentence, mentions, draft, state)
-        self._material_facts(sentence, mentions)
+        self._material_facts(sentence, mentions, state)
+
+    def _owner(
+        self,
+        sentence: Sentence,
+        mentions: list[Mention],
+        studies: set[int],
+        state: dict[str, Any],
+    ) -> list[int] | None:
+        """Update the paragraph's study from the sentence's citations; None: several own it.
+
+        The study and the rule that chose it are kept in ``state`` (``ref``, ``rule``): the
+        sentence's one citation, the "X et al. [n]" of several, the paragraph's study for an
+        uncited sentence, or the previous paragraph's study when its film is named again.
+        """
+        own = [c for c in sentence.citations if c in studies]
+        et_al = self.studies.et_al_ref(sentence)
+        if len(own) > 1:
+            own = [et_al] if et_al in own else own
+        if len(own) > 1:
+            return None
+        if not own and et_al is not None:
+            # "first grown by Dameron et al. [121]": another (background) work is now the topic
+            state.update(ref=None, material=None, cell=None, electrolytes=(), cd=None, draft=None)
+        if own and own[0] != state["ref"]:
+            state.update(ref=own[0], material=None, cell=None, electrolytes=(), cd=None)
+            state["draft"] = None
+        if own:
+            state["rule"] = ET_AL if et_al == own[0] and len(sentence.citations) > 1 else CITED
+        elif state["ref"] is not None:
+            state["rule"] = PARAGRAPH
+        if state["ref"] is None and not own and state.get("carry") is not None:
+            # a paragraph that goes on about the previous paragraph's study names its film
+            carried = state["carry"]
+            films = {label_key(r.material) for r in self.tables.get(carried, [])}
+            films |= {k for r, k in self.drafts if r == carried}
+            if any(m.kind == "Material" and label_key(m.label) in films for m in mentions):
+                state.update(ref=carried, rule=CARRIED)
+        return own
+
+    def _own_sentence(
+        self, sentence: Sentence, mentions: list[Mention], state: dict[str, Any]
+    ) -> None:
+        """An uncited sentence of a primary study is about its own coating: the one it names,
+        else the one the paragraph is about ("the film", "the coated Na")."""
+        own = {k: d for (r, k), d in self.drafts.items() if r is None}
+        named = [
+            own[label_key(m.label)]
+            for m in mentions
+            if m.kind == "Material" and label_key(m.label) in own
+        ]
+        draft = named[0] if named else state.get("draft")
+        if draft is None and len(own) == 1:
+            draft = next(iter(own.values()))
+        state.update(ref=None, rule=OWN_STUDY, draft=draft)
+        if len({id(d) for d in named}) > 1:  # "the Al2O3 film was 4 nm, while the TiO2 ..."
+            for start, end, part in self._parts_by_material(sentence, mentions, own):
+                state["draft"] = part
+                self._coating_facts(sentence, mentions, part, state, within=(start, end))
+        elif draft is not None:
+            self._coating_facts(sentence, mentions, draft, state)
+        self._material_facts(sentence, mentions, state)
+
+    @staticmethod
+    def _parts_by_material(
+        sentence: Sentence, mentions: list[Mention], drafts: dict[str, _Draft]
+    ) -> list[tuple[int, int, _Draft]]:
+        """Split a sentence about several own films at its clauses: each part goes to the film
+        it names (a part naming none continues the one before)."""
+        parts: list[tuple[int, int, _Draft]] = []
+        for clause in _clauses(sentence.text):
+            named = [
+                drafts[label_key(m.label)]
+                for m in mentions
+                if m.kind == "Material"
+                and label_key(m.label) in drafts
+                and clause.start <= m.start < clause.end
+            ]
+            if named:
+                parts.append((clause.start, clause.end, named[0]))
+            elif parts:
+                parts[-1] = (parts[-1][0], clause.end, parts[-1][2])
+        return parts
 
     # ------------------------------------------------------------------ facts
 
-    def _material_facts(self, sentence: Sentence, mentions: list[Mention]) -> None:
+    def _material_facts(
+        self, sentence: Sentence, mentions: list[Mention], state: dict[str, Any]
+    ) -> None:
         """Properties of a material (modulus, conductivity) with the material as subject.
 
-        A growth per cycle belongs to a coating's process: when the sentence's coating already
-        took it as a measurement, it is not repeated here as a fact about the material.
+        The material is the one named nearest before the value (else after it), or the
+        paragraph's film when the sentence refers to it ("the film", "the coating"). A growth
+        per cycle a coating took as its own measurement is not repeated as a material fact.
         """
         quantities = self._quantities(sentence)
         for q, start, _end in quantities:
             if q.kind not in PROPERTY_KINDS or (sentence.index, start) in self._claimed:
                 continue
             subject = _subject(mentions, start)
-            if subject is None:
+            label = subject.label if subject is not None else None
+            draft = state.get("draft")
+            if label is None and draft is not None and _REFERS_TO_FILM.search(sentence.text):
+                label = draft.material
+            if label is None:
                 self.warnings.append(
                     f"sentence {sentence.index}: {q.kind} {q.text!r} names no vocabulary "
                     "material; not recorded as a material fact"
                 )
                 continue
+            ref, rule = self._study_of_fact(sentence, label, state)
             self.facts.append(
                 Measurement(
                     quantity=q,
-                    span=self.studies.span(sentence, "material-property"),
-                    subject=subject.label,
+                    span=self.studies.span(sentence, "material-property", rule),
+                    subject=label,
+                    ref=ref,
                 )
             )
+
+    def _study_of_fact(
+        self, sentence: Sentence, material: str, state: dict[str, Any]
+    ) -> tuple[int | None, str]:
+        """The study a material property is reported in, and the rule that says so.
+
+        A sentence often ends with a background citation ("... seven times the modulus needed
+        to suppress dendrites [104]") while the value belongs to the study its paragraph is
+        about: the paragraph's study wins when it has a coating of this material; otherwise
+        the sentence's "X et al. [n]", its one citation, or the paragraph's study.
+        """
+        if state.get("rule") == OWN_STUDY:
+            return None, OWN_STUDY
+        ref = state.get("ref")
+        et_al = self.studies.et_al_ref(sentence)
+        if et_al is not None:
+            return et_al, ET_AL
+        if ref is not None and (ref, label_key(material)) in self.drafts:
+            return ref, state.get("rule") or PARAGRAPH
+        if ref is not None and any(
+            label_key(r.material) == label_key(material) for r in self.tables.get(ref, [])
+        ):
+            return ref, state.get("rule") or PARAGRAPH
+        if len(sentence.citations) == 1:
+            return sentence.citations[0], CITED
+        return (ref, PARAGRAPH) if ref is not None else (None, "")
 
     def _quantities(self, sentence: Sentence) -> list[tuple[Quantity, int, int]]:
         cache = self.__dict__.setdefault("_qcache", {})
@@ -212,10 +345,15 @@ class _ProseExtractor:
         mentions: list[Mention],
         draft: _Draft,
         state: dict[str, Any],
+        within: tuple[int, int] | None = None,
     ) -> None:
+        """Give ``draft`` the sentence's facts (only those in ``within``, a part of the text
+        about this coating, when the sentence is about several)."""
         table = draft.table
         text = sentence.text
         quantities = self._quantities(sentence)
+        if within is not None:
+            quantities = [(q, a, b) for q, a, b in quantities if within[0] <= a < within[1]]
         contrast = bool(_CONTRAST_LEAD.match(text))
         for method in (m.label for m in mentions if m.kind == "CharacterizationMethod"):
             if table is None or method not in table.characterization:
@@ -287,6 +425,10 @@ class _ProseExtractor:
         bare = [
             (m.start() + clause.start, m.end() + clause.start) for m in _BARE.finditer(clause.text)
         ]
+        # "than bare sodium": the comparison, not the subject of the values after it
+        subjects = [
+            (a, b) for a, b in bare if not _COMPARED_WITH.search(sentence.text[max(0, a - 25) : a])
+        ]
         if (contrast or bare) and not coated:
             return  # the clause is about the bare electrode
         keep = self._respectively(clause, inside, coated, bare)
@@ -296,7 +438,7 @@ class _ProseExtractor:
             if (q, start, end) not in keep:
                 continue
             bare_value = bare and not paired and q.kind != "Thickness"
-            if bare_value and self._nearest_is_bare(start, coated, bare):
+            if bare_value and self._nearest_is_bare(start, coated, subjects):
                 continue
             self._place(ctx, index, q, start, end)
 
@@ -339,7 +481,7 @@ class _ProseExtractor:
         """Put one value where it belongs: the process (temperature, thickness...) or an outcome."""
         text, draft, table = ctx.sentence.text, ctx.draft, ctx.draft.table
         if q.kind == "DepositionTemperature" or q.canonical_unit == "degC":
-            if _is_deposition_temperature(text, start):
+            if _is_deposition_temperature(text, start, end):
                 _add_new(draft.temperatures, q, table.temperatures if table else ())
             return
         if q.kind == "Thickness":
@@ -361,7 +503,7 @@ class _ProseExtractor:
         if q.kind == "GrowthPerCycle":
             self._growth_per_cycle(ctx.sentence, ctx.mentions, q, start, draft)
             return
-        if q.kind not in OUTCOME_KINDS:
+        if q.kind not in OUTCOME_KINDS or is_not_an_outcome(q, text, start, end):
             return
         if table and _contains((m.quantity for m in table.measurements), q):
             return
@@ -378,7 +520,7 @@ class _ProseExtractor:
         for cd in pairs:
             measurement = Measurement(
                 quantity=q,
-                span=self.studies.span(ctx.sentence, "measurement"),
+                span=self.studies.span(ctx.sentence, "measurement", state.get("rule", "")),
                 cell_type=state["cell"],
                 electrolytes=ctx.electrolytes or tuple(state["electrolytes"]),
                 current_density=cd,

@@ -45,33 +45,116 @@ _CONTRAST_LEAD = re.compile(r"^\s*(?:Comparatively|In contrast|By contrast|Conve
 _CLAUSE_BREAK = re.compile(
     r",\s*(?=(?:while|whereas|but|compared (?:to|with)|in contrast)\b)|;\s+|\s(?=whereas\b)", re.I
 )
+#: Verbs and nouns of making a film; ``deposit\w*`` also takes the typos of real text
+#: ("deposite", "depostion" is the matcher's job).
 _DEPOSITION_VERB = re.compile(
-    r"(?<![\w-])(?:deposited|deposit|deposition|coated|coating|grown|grew|fabricated|applied)\b",
+    r"(?<![\w-])(?:deposit\w*|coat(?:s|ed|ing)?|grown|grew|grow|fabricated|applied)\b",
     re.I,
 )
+#: Routes to a film other than ALD/MLD: a coating made this way is not an ALD/MLD coating,
+#: even when the text names ALD as the alternative.
+OTHER_ROUTE = re.compile(
+    r"wet[- ]chemi\w*|from (?:a |the )?solutions?\b|solution[- ](?:based|processed|process\w*"
+    r"|cast\w*|deposit\w*|route|method|coat\w*)|sol[- ]gel|(?:spin|dip|spray|blade|drop)[- ]"
+    r"(?:coat\w*|cast\w*)|(?:solution|tape) casting|sputter\w*|chemical vapou?r deposition"
+    r"|\bCVD\b|physical vapou?r deposition|\bPVD\b|pulsed laser deposition|electrodeposit\w*"
+    r"|electroplat\w*|thermal(?:ly)? evaporat\w*|hydrothermal\w*|solvothermal\w*",
+    re.I,
+)
+#: A cathode as the coated object: an ALD film on it is no anode coating.
+CATHODE = re.compile(
+    r"\bcathodes?\b|positive electrodes?|\b(?:NMC|NCM|NCA|LCO|LFP|LMO|LNMO)\d*\b"
+    r"|\bLi(?:Ni|Co|Mn|Fe)[A-Za-z0-9.]*O[24]\b"
+)
+#: Words just before a substrate that make it the coated object ("on", "coat", "surface of").
+_OBJECT_BEFORE = re.compile(
+    r"(?:\b(?:on|onto|over|upon|to)\s+|\bcoat(?:s|ed|ing)?\s+|\bprotect(?:s|ed|ing)?\s+"
+    r"|\bsurface\s+of\s+)(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,3}$",
+    re.I,
+)
+#: Words just before a substrate that make it another electrode ("against Li", "counter").
+_NOT_OBJECT_BEFORE = re.compile(
+    r"\b(?:against|versus|vs\.?|paired with|than|without|counter)\s+(?:[\w-]+\s+){0,3}$"
+    r"|\b(?:bare|uncoated|pristine|untreated|unprotected)\s+$",
+    re.I,
+)
+#: "compared it with ALD Al2O3", "than TiO2", "unlike LiF": a material named as a comparison.
+COMPARED_WITH = re.compile(
+    r"\b(?:compared (?:it |them )?(?:to|with)|than|versus|vs\.?|unlike|instead of|rather than)"
+    r"\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
+    re.I,
+)
+#: First person or "this work": the sentence reports the document's own work.
+FIRST_PERSON = re.compile(r"\b(?:we|our|us|here(?:in)?|this (?:work|study|paper))\b", re.I)
 _ET_AL = re.compile(r"et al\.?[^\[\].;]{0,60}?\[(\d+)")
 _DEP_TEMP_WORDS = re.compile(
-    r"deposit\w*|coated|coating|grown|growth|chamber temperature|fabricated|\bALD\b|\bMLD\b",
+    r"deposit\w*|\bcoat(?:s|ed|ing)?\b|grown|\bgrew\b|growth|chamber temperature|fabricated"
+    r"|\bALD\b|\bMLD\b|alternat\w*|pulsed|precursors?\b",
+    re.I,
+)
+_TECHNIQUE_AFTER = re.compile(
+    r"^[^.;]{0,15}?\b(?:by|via|using|with)\s+(?:[\w-]+\s+){0,3}?(?:ALD|MLD|PE-?ALD|atomic layer"
+    r"|molecular layer)",
     re.I,
 )
 _NON_DEP_TEMP_WORDS = re.compile(
     r"anneal\w*|heat\w*|infus\w*|melt\w*|exposure|humidity|tested|cycled|cycling|room temperature"
-    r"|sinter\w*|vapou?r|calcin\w*|dried|drying|storage|stored|\bair\b|atmospher\w*|sustained",
+    r"|sinter\w*|vapou?r|calcin\w*|dried|drying|storage|stored|\bair\b|atmospher\w*|sustained"
+    r"|activat\w*|operat\w*|\bat (?:a )?test",
     re.I,
 )
 _THICKNESS_AFTER = re.compile(
     r"^\s*(?:-|‐)?\s*thick\b|^[^.;]{0,40}?(?:coatings?|films?|layers?|nanofilms?|-?\s*coated)\b",
     re.I,
 )
+#: "layers of about 3 and 6 nm", "a film of 5 nm": the length is the film's thickness.
+_FILM_OF_BEFORE = re.compile(
+    r"\b(?:films?|layers?|coatings?)\s+of\s+(?:about|around|approximately|roughly|ca\.|~|∼)?\s*"
+    r"(?:[\d.]+\s*(?:,|and|or|to)\s*)*$",
+    re.I,
+)
 _NOT_THICKNESS = re.compile(r"foils?\b|above|below|diameter|depth|\bsize\b|particles?", re.I)
 _AFTER_WORD = re.compile(r"\bafter\s*$", re.I)
 _DEP_CYCLES = re.compile(r"^\s*(?:\(\s*)?(?:ALD|MLD|deposition|total)\b", re.I)
+#: "... cycles yield a conformal film", "cycles produced a dense layer": cycles that make a film.
+_CYCLES_MAKE_FILM = re.compile(
+    r"^[^.;]{0,12}?\b(?:yield\w*|produc\w*|gave|give[sn]?|form\w*|result\w* in|grew|grow\w*)"
+    r"\s+(?:[\w,-]+\s+){0,4}?(?:films?|layers?|coatings?)\b",
+    re.I,
+)
+#: "the film obtained after 25 cycles", "a layer grown with 50 cycles".
+_FILM_AFTER_CYCLES = re.compile(
+    r"\b(?:films?|layers?|coatings?)\b[^.;,]{0,25}\b(?:after|with|from|using|of)\s*$", re.I
+)
+#: "Each cycle adds 0.85 Å": a growth per cycle, not a thickness.
+_PER_CYCLE_BEFORE = re.compile(
+    r"\b(?:each|every|per|one)\s+(?:ALD\s+|MLD\s+)?cycle\s+(?:adds?|gives?|deposits?|grows?)"
+    r"\s+(?:about\s+|around\s+|roughly\s+)?$",
+    re.I,
+)
+_PER_CYCLE_AFTER = re.compile(r"^\s*(?:per\s+cycle|/\s*cycle)", re.I)
+#: "a 400% longer life", "raised the capacity by 39.5%": a relative gain, not a measured value.
+_RELATIVE_AFTER = re.compile(
+    r"^\s*(?:longer|shorter|higher|lower|more|less|larger|smaller|greater|increase\w*"
+    r"|improve\w*|gain|enhance\w*|reduc\w*)",
+    re.I,
+)
+_RELATIVE_BEFORE = re.compile(r"\bby\s+(?:about\s+|up to\s+|nearly\s+)?$", re.I)
+#: A voltage window or limit ("between 3.0 and 4.6 V", "up to 6 V vs. Li+/Li"): no overpotential.
+_VOLTAGE_LIMIT_BEFORE = re.compile(
+    r"\b(?:between|from|to|up to|window|range|cut-?off|limit|stable (?:up )?to)\s+"
+    r"(?:about\s+|around\s+|~\s*)?(?:[\d.]+\s*(?:V\s*)?(?:and|to|-|–)\s*)?$",
+    re.I,
+)
+_VOLTAGE_LIMIT_AFTER = re.compile(r"^\s*(?:and|to|–|-)\s*[\d.]+\s*V\b|^\s*vs\.?\b", re.I)
+_ORDINAL = re.compile(r"\d(?:st|nd|rd|th)\b")
 _ELECTROCHEM_GAP = re.compile(r"charge|discharge|plating|stripping", re.I)
 _ELECTROLYTE_PHRASE = re.compile(
     r"\b\d+(?:\.\d+)?\s*M\s+[A-Za-z0-9()]+(?:\s+in\s+[^,;.]+?(?:\([^)]*\))?)?(?=[,;.)]|\s+(?:with|at|and|electrolyte|solution)\b|$)"
 )
 _CYCLING_CONTEXT = re.compile(
-    r"cycl\w*|stabl[ey]\w*|hysteresis|overpotential|lifespan|\blife\b|plating|stripping|fail",
+    r"cycl\w*|stabl[ey]\w*|hysteresis|overpotential|lifespan|\blife\b|plating|stripping|fail"
+    r"|\bran\b|\bruns?\b|running|lasted|symmetric",
     re.I,
 )
 _NOT_CYCLING = re.compile(r"exposure|soak\w*|immers\w*|anneal\w*|sputter\w*|\bair\b", re.I)
@@ -150,12 +233,14 @@ def _refine_kind(q: Quantity, text: str, start: int, end: int) -> Quantity:
     unit = q.canonical_unit
     if unit == "degC" and q.kind != "DepositionTemperature":
         return replace(q, kind="DepositionTemperature")
-    if (
-        unit in ("cycle", "cycles")
-        and _DEP_CYCLES.search(after)
-        and not _ELECTROCHEM_GAP.search(q.text)
-    ):
-        return replace(q, kind="DepositionCycles")
+    if unit in ("cycle", "cycles") and not _ELECTROCHEM_GAP.search(q.text):
+        wide_after = text[end : end + 60]
+        if (
+            _DEP_CYCLES.search(after)
+            or _CYCLES_MAKE_FILM.search(wide_after)
+            or _FILM_AFTER_CYCLES.search(text[max(0, start - 45) : start])
+        ):
+            return replace(q, kind="DepositionCycles")
     if unit == "%":
         if re.search(r"retention|retain", before + after, re.I):
             return replace(q, kind="CapacityRetention")
@@ -166,17 +251,46 @@ def _refine_kind(q: Quantity, text: str, start: int, end: int) -> Quantity:
             return replace(q, kind="ShearModulus")
         if "elastic" in before or "young" in before:
             return replace(q, kind="ElasticModulus")
+    if unit == "nm" and (_PER_CYCLE_BEFORE.search(before) or _PER_CYCLE_AFTER.search(after)):
+        return replace(q, kind="GrowthPerCycle", canonical_unit="nm/cycle")
     if unit == "nm" and q.kind not in ("Thickness",):
         return replace(q, kind="Thickness")
     return q
 
 
-def _is_deposition_temperature(text: str, start: int) -> bool:
-    """The last process word before a temperature decides: `deposited at` yes, `anneal at` no."""
+def is_not_an_outcome(q: Quantity, text: str, start: int, end: int) -> bool:
+    """Values that look like outcomes but are not: relative gains, voltage limits, ordinals.
+
+    "a 400% longer cycle life" and "by 39.5%" compare two cells; "between 3.0 and 4.6 V",
+    "stable up to 6 V vs. Li+/Li" are a window and a limit, and no overpotential is measured
+    in volts; "the 1st, 100th and 200th cycles" are checkpoints, not a count.
+    """
+    before = text[max(0, start - 40) : start]
+    after = text[end : end + 25]
+    relative = _RELATIVE_AFTER.search(after) or _RELATIVE_BEFORE.search(before)
+    if q.canonical_unit == "%" and q.kind != "CapacityRetention" and relative:
+        return True
+    if q.kind == "Overpotential":
+        volts = (q.canonical_value or q.high or 0) > 1000  # mV: a cell voltage, not a loss
+        if volts or _VOLTAGE_LIMIT_BEFORE.search(before) or _VOLTAGE_LIMIT_AFTER.search(after):
+            return True
+    return q.kind == "CycleCount" and bool(_ORDINAL.search(q.text))
+
+
+def _is_deposition_temperature(text: str, start: int, end: int | None = None) -> bool:
+    """The last process word before a temperature decides: `deposited at` yes, `anneal at` no.
+
+    With no process word before it, a technique right after it does ("treated at 80 °C by
+    plasma ALD"), unless an anneal, test or melting word precedes the value.
+    """
     window = text[max(0, start - 90) : start]
     dep = [m.end() for m in _DEP_TEMP_WORDS.finditer(window)]
     non = [m.end() for m in _NON_DEP_TEMP_WORDS.finditer(window)]
-    return bool(dep) and max(dep) > max(non, default=-1)
+    if dep:
+        return max(dep) > max(non, default=-1)
+    if end is None or non:
+        return False
+    return bool(_TECHNIQUE_AFTER.search(text[end : end + 60]))
 
 
 def _is_coating_thickness(text: str, start: int, end: int) -> bool:
@@ -185,4 +299,8 @@ def _is_coating_thickness(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 30) : start]
     if _NOT_THICKNESS.search(text[end : end + 12]) or re.search(r"foils?\b", before[-30:]):
         return False
-    return bool(_THICKNESS_AFTER.search(after) or re.search(r"thickness (?:of|was|is)\s*$", before))
+    return bool(
+        _THICKNESS_AFTER.search(after)
+        or re.search(r"thickness (?:of|was|is)\s*$", before)
+        or _FILM_OF_BEFORE.search(before)
+    )

@@ -113,7 +113,7 @@ def extracted() -> ExtractedDocument:
         span=sentence,
         source="prose",
     )
-    fact = Measurement(q("ShearModulus", 58, "GPa"), sentence, subject="Al2O3")
+    fact = Measurement(q("ShearModulus", 58, "GPa"), sentence, subject="Al2O3", ref=7)
     return ExtractedDocument(doc, (table_record, prose_record, new_material), (fact,))
 
 

@@ -1,0 +1,167 @@
+"""Primary studies: an abstract's own coating, its facts spread over the paragraph (ref None)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.prose import extract_prose
+from ingest.records import CoatingRecord
+from tests.ingest.prose.docs import make_doc
+
+
+def own(*sentences: str) -> list[CoatingRecord]:
+    """The coatings extract_prose finds in a one-paragraph primary abstract."""
+    records, _facts, _warnings = extract_prose(make_doc(list(sentences), kind="primary"), [])
+    return records
+
+
+def values(quantities) -> list[float | None]:
+    return [q.canonical_value if q.value is not None else (q.low, q.high) for q in quantities]
+
+
+def outcomes(rec: CoatingRecord) -> set[tuple[str, float | None, str]]:
+    return {
+        (m.quantity.kind, m.quantity.canonical_value, m.quantity.comparator)
+        for m in rec.measurements
+        if m.quantity.kind != "GrowthPerCycle"
+    }
+
+
+# Each abstract: sentences written for these tests → the one coating it reports.
+ABSTRACTS = [
+    pytest.param(
+        [
+            "Here we protect lithium foil with zinc oxide grown by atomic layer deposition at 120 °C "
+            "from diethylzinc (DEZ) and water.",
+            "Forty cycles gave a conformal film 6 nm thick.",
+            "In symmetric cells at 2 mA cm-2 the coated electrodes cycled for more than 600 h, "
+            "whereas bare lithium failed after 150 h.",
+        ],
+        dict(
+            material="ZnO",
+            technique="ALD",
+            substrate="Li",
+            precursors=["DEZ", "H2O"],
+            temperatures=[120.0],
+            thicknesses=[6.0],
+            outcomes={("CyclingDuration", 600.0, ">")},
+        ),
+        id="one-sentence-deposition",
+    ),
+    pytest.param(
+        [
+            "Sodium metal reacts with most liquid electrolytes.",
+            "We treat sodium foil at 80 °C by plasma-enhanced ALD, alternating TMA and an O2 plasma.",
+            "The 3 nm alumina overlayer obtained after 30 cycles keeps the solvent away.",
+            "Symmetric Na-Na cells with the coated sodium ran for over 400 h at 0.5 mA cm-2, "
+            "with an overpotential below 50 mV.",
+        ],
+        dict(
+            material="Al2O3",
+            technique="plasma-enhanced ALD",
+            substrate="Na",
+            precursors=["TMA", "O2 plasma"],
+            temperatures=[80.0],
+            thicknesses=[3.0],
+            outcomes={("CyclingDuration", 400.0, ">"), ("Overpotential", 50.0, "<")},
+        ),
+        id="material-two-sentences-after-the-process",
+    ),
+    pytest.param(
+        [
+            "Oxide films grown by atomic layer deposition are brittle on a swelling metal.",
+            "We therefore grew an alucone film on lithium foil by MLD at 140 °C from TMA and EG.",
+            "The protected lithium kept a Coulombic efficiency of 98.5% in Li-Cu cells.",
+        ],
+        dict(
+            material="AlEG",
+            technique="MLD",
+            substrate="Li",
+            precursors=["TMA", "EG"],
+            temperatures=[140.0],
+            thicknesses=[],
+            outcomes={("CoulombicEfficiency", 98.5, "=")},
+        ),
+        id="background-ald-before-own-mld",
+    ),
+    pytest.param(
+        [
+            "A LiF film was deposited by ALD onto a garnet LLZO pellet, which was then paired "
+            "with lithium metal in symmetric cells.",
+            "The coated garnet cycled for 300 h at 0.2 mA cm-2.",
+        ],
+        dict(
+            material="LiF",
+            technique="ALD",
+            substrate="garnet solid electrolyte",
+            precursors=[],
+            temperatures=[],
+            thicknesses=[],
+            outcomes={("CyclingDuration", 300.0, "=")},
+        ),
+        id="solid-electrolyte-not-the-paired-metal",
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentences", "expected"), ABSTRACTS)
+def test_primary_abstract_gives_its_own_coating(sentences: list[str], expected: dict) -> None:
+    (rec,) = own(*sentences)
+    assert rec.ref is None
+    assert (rec.material, rec.technique, rec.substrate) == (
+        expected["material"],
+        expected["technique"],
+        expected["substrate"],
+    )
+    assert list(rec.precursors) == expected["precursors"]
+    assert values(rec.temperatures) == expected["temperatures"]
+    assert values(rec.thicknesses) == expected["thicknesses"]
+    assert outcomes(rec) == expected["outcomes"]
+
+
+def test_own_coating_span_records_the_attribution_rule() -> None:
+    (rec,) = own("We coated Li foil with Al2O3 by ALD at 100 °C.")
+    assert rec.span.attribution == "own-study"
+
+
+def test_deposition_cycles_are_not_cycle_counts() -> None:
+    (rec,) = own(
+        "We deposited TiO2 on lithium by ALD.",
+        "About 50 cycles yield a smooth film 5 nm thick.",
+        "Symmetric cells cycled for 800 cycles at 1 mA cm-2.",
+    )
+    assert values(rec.deposition_cycles) == [50.0]
+    assert outcomes(rec) == {("CycleCount", 800.0, "=")}
+
+
+def test_growth_per_cycle_is_no_thickness() -> None:
+    (rec,) = own("We grew LiF on Li by ALD; each cycle adds 0.85 Å, and 100 cycles yield a film.")
+    assert rec.thicknesses == ()
+
+
+def test_modulus_of_the_film_is_a_material_fact_of_the_study() -> None:
+    doc = make_doc(
+        [
+            "We grew Li3PO4 on lithium foil by ALD at 170 °C.",
+            "Nanoindentation gives the film an elastic modulus of 11 GPa.",
+        ],
+        kind="primary",
+    )
+    (rec,), facts, _ = extract_prose(doc, [])
+    (fact,) = facts
+    assert (fact.subject, fact.ref, fact.span.attribution) == ("Li3PO4", None, "own-study")
+    assert not [m for m in rec.measurements if m.quantity.kind == "ElasticModulus"]
+
+
+def test_two_own_coatings_keep_their_own_facts() -> None:
+    records = own(
+        "We coated Li foil with Al2O3 and, separately, with TiO2 by ALD.",
+        "The Al2O3 film was 4 nm thick, while the TiO2 film was 7 nm thick.",
+    )
+    by_material = {r.material: values(r.thicknesses) for r in records}
+    assert by_material == {"Al2O3": [4.0], "TiO2": [7.0]}
+
+
+def test_a_review_sentence_without_citation_makes_no_coating() -> None:
+    doc = make_doc(["We coated Li foil with Al2O3 by ALD at 100 °C."])  # kind review
+    assert extract_prose(doc, [])[0] == []

@@ -187,6 +187,81 @@ def _group(n: int, before: str = "", after: str = "") -> Callable[[re.Match[str]
     return repl
 
 
+# A superscript that is a citation ("…on Na.¹²", "cells,<sup>3,5</sup>", "shown^{4–6}"): digits
+# with commas or dashes, not after a digit, a unit or a formula (``cm²``, ``10⁵``, ``O²``),
+# and without a sign (``cm⁻²``, ``Sn⁴⁺`` are exponents and charges). It becomes ``[12]``, the
+# form structure reads; every other superscript stays one.
+_SUP_DIGIT = "[\ue130-\ue139]"
+_SUP_CITATION = re.compile(
+    f"(?<![\ue100-\ue17f0-9])({_SUP_DIGIT}+(?:[,\ue12c\u2013\ue12d]{_SUP_DIGIT}+)*)"
+    "(?![\ue100-\ue17f])"
+)
+_UNITS = frozenset(
+    [
+        "m",
+        "cm",
+        "mm",
+        "μm",
+        "um",
+        "nm",
+        "pm",
+        "km",
+        "Å",
+        "A",
+        "mA",
+        "μA",
+        "V",
+        "mV",
+        "W",
+        "mW",
+        "kW",
+        "J",
+        "kJ",
+        "Pa",
+        "kPa",
+        "MPa",
+        "GPa",
+        "s",
+        "ms",
+        "h",
+        "g",
+        "kg",
+        "mg",
+        "μg",
+        "L",
+        "mL",
+        "μL",
+        "M",
+        "mM",
+        "K",
+        "Ω",
+        "S",
+        "F",
+        "C",
+        "eV",
+        "Hz",
+        "kHz",
+        "MHz",
+        "mol",
+        "in",
+        "ft",
+    ]
+)
+_FORMULA = re.compile(rf"(?:{_ELEMENT}\d*)+")
+
+
+def _sup_citation(m: re.Match[str]) -> str:
+    """``[n]`` for a superscript that reads as a citation, else the superscript unchanged."""
+    before = m.string[max(0, m.start() - 40) : m.start()]
+    word = re.search(r"([^\W\d_]+)$", before)
+    if word is not None and (word.group(1) in _UNITS or _FORMULA.fullmatch(word.group(1))):
+        return m.group(0)
+    if word is None and not re.search(r"[.,;:)\]”’\"]$", before):
+        return m.group(0)
+    numbers = m.group(1).translate(_FROM_MARKS).replace("-", "–")
+    return f"[{numbers}]"
+
+
 _SUBS = f"[{_UNICODE_SUB}]"
 _SUPS = f"[{_UNICODE_SUP}]"
 
@@ -203,8 +278,9 @@ def _first(chars: str, pattern: str) -> str:
 # (pattern, replacement, trigger) in order; a rule runs only when its trigger is in the text.
 # Each rule is general: none is keyed to a sentence.
 def _pipe_row(m: re.Match[str]) -> str:
-    """One Markdown table row as TAB-separated cells."""
-    return "\t".join(cell.strip() for cell in m.group(1).split("|"))
+    """One Markdown table row as TAB-separated cells (an escaped ``\\|`` stays in its cell)."""
+    cells = re.split(r"(?<!\\)\|", m.group(1))
+    return "\t".join(cell.replace("\\|", "|").strip() for cell in cells)
 
 
 _RULES: tuple[tuple[str, Replacement, str], ...] = (
@@ -213,7 +289,7 @@ _RULES: tuple[tuple[str, Replacement, str], ...] = (
     # Markdown: pipe tables become the TAB tables structure reads (the |---| rule line goes);
     # "## 3.1. Heading" and "**Table 1.** caption" lose their markup.
     (r"(?m)^[ \t]*\|[ \t:|-]*-{3,}[ \t:|-]*\n", "", "|"),
-    (r"(?m)^[ \t]*\|(.+?)\|?[ \t]*$", _pipe_row, "|"),
+    (r"(?m)^[ \t]*\|(.+?)(?<!\\)\|?[ \t]*$", _pipe_row, "|"),
     (r"(?m)^#{1,6}[ \t]+", "", "#"),
     (r"(?m)^\*\*((?:Table|Figure|Scheme)\s+\d+[.:]?)\*\*", _group(1), "**"),
     ("[\u00a0\u2000-\u200a\u202f\u205f\u3000]", " ", ""),
@@ -236,6 +312,8 @@ _RULES: tuple[tuple[str, Replacement, str], ...] = (
     (r"\\(?:text|mathrm|textrm|mathit|rm)\s*\{([^{}]*)\}", _group(1), "\\"),
     (r"\$", "", "$"),
     # sub/superscripts → markers (dropping the spaces before them), then spacing, then ASCII
+    (r"(?i)<sup>\s*([^<>]{1,40}?)\s*</sup>", _marks(_SUP_BASE), "<"),
+    (r"(?i)<sub>\s*([^<>]{1,40}?)\s*</sub>", _marks(_SUB_BASE), "<"),
     (_first("[ _]", r" *_\s*\{([^{}]*)\}"), _marks(_SUB_BASE), "_"),
     (_first("[ _]", r" *_([A-Za-z0-9])"), _marks(_SUB_BASE), "_"),
     (_first("[ ^]", r" *\^\s*\{([^{}]*)\}"), _marks(_SUP_BASE), "^"),
@@ -243,6 +321,7 @@ _RULES: tuple[tuple[str, Replacement, str], ...] = (
     (_first(f"[ {_UNICODE_SUB}]", f" *({_SUBS}+)"), _marks_from(_TO_SUB_MARK), ""),
     (_first(f"[ {_UNICODE_SUP}]", f" *({_SUPS}+)"), _marks_from(_TO_SUP_MARK), ""),
     (_first(" ", f"(?<={_SUB}) +{_FORMULA_GOES_ON}"), "", ""),
+    (_first(_SUP_DIGIT, _SUP_CITATION.pattern), _sup_citation, ""),
     # 10⁻⁸ → 10^-8; cm⁻² → cm-2
     (_first(_SUP, f"(?<=[0-9])({_SUP}+)"), _group(1, before="^"), ""),
     (_first("[\ue000-\ue07f\ue100-\ue17f]", f"{_SUB}+|{_SUP}+"), _translate(_FROM_MARKS), ""),

@@ -133,6 +133,8 @@ class Reference:
     doi: str | None
     start: int
     end: int
+    volume: str | None = None
+    first_page: str | None = None
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,11 @@ per line, separates blocks by blank lines and cells by TABs.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ingest.citations import Citations, cites_in_parentheses
 from ingest.header import header_metadata, merge
 from ingest.kind import decide_kind
 from ingest.records import (
@@ -29,6 +31,8 @@ from ingest.records import (
     TableBlock,
     TableRow,
 )
+from ingest.references import parse_reference as parse_reference  # re-exported
+from ingest.references import reference_list
 
 # --------------------------------------------------------------------------- line kinds
 
@@ -42,8 +46,6 @@ _ABBR = r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*"
 _GLOSSARY_LINE = re.compile(rf"{_ABBR} ?= ?\S")
 _GLOSSARY_PAIR = re.compile(rf"(?<![\w\-/])({_ABBR}) ?= ?(?=\S)")
 _INLINE_ABBR = re.compile(r"\(([A-Za-z][A-Za-z0-9\-]*[A-Z0-9][A-Za-z0-9\-]*)\)")
-_CITATION = re.compile(r"\[(\d+(?:\s*[,–\-]\s*\d+)*)\]")
-_REF_ENTRY = re.compile(r"\[?(\d{1,4})[.\]]\s+(?=\S)")
 
 _MAX_HEADING_CHARS = 150
 _MAX_HEADING_WORDS = 20
@@ -88,7 +90,9 @@ _NO_SPLIT_AFTER = frozenset(
         "ext.",
     ]
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)\]]*(?=\s+[“\"(]?[A-Z0-9])")
+# A sentence ends at . ! or ?, after closing quotes or brackets and a citation written after
+# the stop (a superscript: "…cells.³ In" is "…cells.[3] In" here).
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)\]]*(?:\[\d[\d,–\-\s]*\])?(?=\s+[“\"(]?[A-Z0-9])")
 _TERMINAL = re.compile(r"[.!?][\"”’)\]]*$")
 
 
@@ -133,26 +137,13 @@ def doc_id_for(path: str | Path) -> str:
 # --------------------------------------------------------------------------- small parsers
 
 
-def citations_in(text: str) -> tuple[int, ...]:
-    """Citation numbers in brackets, ranges expanded, in order of appearance, no repeats.
+def citations_in(text: str, references: Sequence[Reference] = ()) -> tuple[int, ...]:
+    """Citation numbers of ``text`` in order of appearance, no repeats (see ingest.citations).
 
     >>> citations_in("as shown [94], [97,98] and [113–115]; see [107] /K [50].")
     (94, 97, 98, 113, 114, 115, 107, 50)
     """
-    found: dict[int, None] = {}
-    for m in _CITATION.finditer(text):
-        for part in m.group(1).split(","):
-            bounds = re.split(r"\s*[–\-]\s*", part.strip())
-            if len(bounds) == 2 and bounds[0] and bounds[1]:
-                low, high = int(bounds[0]), int(bounds[1])
-                if low <= high <= low + 200:  # a range, not a typo'd pair
-                    for n in range(low, high + 1):
-                        found.setdefault(n)
-                    continue
-            for b in bounds:
-                if b:
-                    found.setdefault(int(b))
-    return tuple(found)
+    return Citations(tuple(references)).numbers(text)
 
 
 def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -259,67 +250,6 @@ def _inline_definitions(line: _Line) -> list[GlossaryEntry]:
                 continue
         begin = line.start + before.rfind(long)
         out.append(GlossaryEntry(short, long, begin, line.start + m.end()))
-    return out
-
-
-_AUTHOR = r"[^\s;,*][^;,*]*?, (?:[A-Z][a-z]?\.)(?:[ \-]?[A-Z][a-z]?\.)*"
-_AUTHORS = re.compile(rf"((?:{_AUTHOR}; )*{_AUTHOR})(?:;? et al\.)?\s+")
-_VENUE = re.compile(r"(?<!\*)\*(?!\*)([^*]+?)\*(?!\*)")
-_BOLD_YEAR = re.compile(r"\*\*((?:1[89]|20)\d{2})[a-z]?\*\*")
-_YEAR = re.compile(r"(?<![\d/.])((?:1[89]|20)\d{2})(?![\d/])")
-_DOI = re.compile(r"(?:doi\.org/|doi:\s*|\b)(10\.\d{4,9}/[^\s\]\)>\"]+)", re.I)
-_LINK_NOISE = re.compile(r"\[\[[^\]]*\]\([^)]*\)\]")
-
-
-def parse_reference(number: int, text: str, start: int, end: int) -> Reference:
-    """Split one reference-list entry into authors, title, venue, year and DOI.
-
-    >>> r = parse_reference(85, "Kazyak, E.; Wood, K.N.; Dasgupta, N.P. Improved cycle life."
-    ...     " *Chem. Mater.* **2015**, *27*, 6457–6462. [[CrossRef](#)]", 0, 0)
-    >>> r.authors, r.title, r.venue, r.year
-    (('Kazyak, E.', 'Wood, K.N.', 'Dasgupta, N.P.'), 'Improved cycle life', 'Chem. Mater.', 2015)
-    """
-    clean = " ".join(_LINK_NOISE.sub("", text).split())
-    authors: tuple[str, ...] = ()
-    rest = clean
-    m = _AUTHORS.match(clean)
-    if m:
-        authors = tuple(a.strip() for a in m.group(1).split("; "))
-        rest = clean[m.end() :]
-    venue_m = _VENUE.search(rest)
-    venue = venue_m.group(1).strip() if venue_m else None
-    title_part = rest[: venue_m.start()] if venue_m else rest.split(". ")[0]
-    title = re.sub(r"(?:\.\s*)?\bIn\s*$", "", title_part.strip()).strip().rstrip(".").strip()
-    doi_m = _DOI.search(clean)
-    doi = doi_m.group(1).rstrip(".,;") if doi_m else None
-    no_doi = clean.replace(doi, "") if doi else clean
-    bold = _BOLD_YEAR.search(no_doi)
-    years = _YEAR.findall(no_doi)
-    year = int(bold.group(1)) if bold else (int(years[-1]) if years else None)
-    return Reference(number, clean, authors, title or None, venue, year, doi, start, end)
-
-
-def _references(lines: list[_Line]) -> list[Reference]:
-    """Numbered entries; a line that does not continue the numbering continues the entry."""
-    entries: list[tuple[int, list[_Line], int]] = []  # number, lines, content start
-    for line in lines:
-        if line.blank:
-            continue
-        m = _REF_ENTRY.match(line.text)
-        if m:
-            n = int(m.group(1))
-            prev = entries[-1][0] if entries else None
-            if prev is None or prev < n <= prev + 3:
-                entries.append((n, [line], line.start + m.end()))
-                continue
-        if entries:
-            entries[-1][1].append(line)
-    out: list[Reference] = []
-    for n, ls, begin in entries:
-        text = " ".join(ln.text.strip() for ln in ls)
-        head = _REF_ENTRY.match(text)
-        body = text[head.end() :] if head else text
-        out.append(parse_reference(n, body, begin, ls[-1].end))
     return out
 
 
@@ -436,9 +366,11 @@ def structure(
             i += 1
             continue
         m_tab = _TABLE_CAPTION.match(line.text)
-        if m_tab:
+        bare = not m_tab and i >= body_from and _starts_bare_table(lines, i, stop)
+        if m_tab or bare:
             close()
-            table, i = _table(lines, i, stop, int(m_tab.group(1)), section)
+            number = int(m_tab.group(1)) if m_tab else len(tables) + 1
+            table, i = _table(lines, i, stop, number, section, captioned=not bare)
             tables.append(table)
             for entry in table.glossary:
                 if entry not in glossary:
@@ -488,9 +420,12 @@ def structure(
 
     if ref_idx is not None:
         sections.append((lines[ref_idx].text.strip(), lines[ref_idx].start))
-    references = _references(lines[ref_idx + 1 :]) if ref_idx is not None else []
+    references = reference_list(lines[ref_idx + 1 :]) if ref_idx is not None else []
 
-    sentences = _sentences(text, lines, paragraphs)
+    body = text[: lines[ref_idx].start] if ref_idx is not None else text
+    cites = Citations(tuple(references), parens=cites_in_parentheses(body, references))
+    captions = [replace(c, citations=cites.numbers(c.text)) for c in captions]
+    sentences = _sentences(text, lines, paragraphs, cites)
     if not sentences:
         raise IngestError(
             f"No sentences found in {path!r}: the file is empty or holds no body text. "
@@ -528,7 +463,9 @@ def structure(
     )
 
 
-def _sentences(text: str, lines: list[_Line], paragraphs: list[_Paragraph]) -> list[Sentence]:
+def _sentences(
+    text: str, lines: list[_Line], paragraphs: list[_Paragraph], cites: Citations
+) -> list[Sentence]:
     """Join paragraphs broken mid-sentence, then split each into sentences."""
     joined: list[_Paragraph] = []
     for p in paragraphs:
@@ -546,7 +483,7 @@ def _sentences(text: str, lines: list[_Line], paragraphs: list[_Paragraph]) -> l
     for k, p in enumerate(joined):
         for s, e in _split_sentences(text, p.start, p.end):
             piece = text[s:e].replace("\n", " ").replace("\t", " ")
-            out.append(Sentence(len(out), piece, s, e, p.section, k, citations_in(piece)))
+            out.append(Sentence(len(out), piece, s, e, p.section, k, cites.numbers(piece)))
     return out
 
 
@@ -561,16 +498,32 @@ def _line_at(lines: list[_Line], offset: int) -> int:
     return lo
 
 
+def _starts_bare_table(lines: list[_Line], i: int, stop: int) -> bool:
+    """A block of at least two TAB lines with the same number of cells and no caption above."""
+    line = lines[i]
+    if "\t" not in line.text or (i > 0 and "\t" in lines[i - 1].text):
+        return False
+    nxt = lines[i + 1] if i + 1 < stop else None
+    return nxt is not None and nxt.text.count("\t") == line.text.count("\t") >= 1
+
+
 def _table(
-    lines: list[_Line], i: int, stop: int, number: int, section: str | None
+    lines: list[_Line],
+    i: int,
+    stop: int,
+    number: int,
+    section: str | None,
+    *,
+    captioned: bool = True,
 ) -> tuple[TableBlock, int]:
-    """A ``Table N.`` caption, its TAB header and rows, and the glossary line(s) under it.
+    """A ``Table N.`` caption (or, ``captioned=False``, none: a Markdown summary table), its
+    TAB header and rows, and the glossary line(s) under it.
 
     Returns the table and the index of the first line after it.
     """
     cap_line = lines[i]
-    caption = " ".join(cap_line.text.split())
-    j = i + 1
+    caption = " ".join(cap_line.text.split()) if captioned else ""
+    j = i + 1 if captioned else i
     while j < stop and lines[j].blank:
         j += 1
     header: tuple[str, ...] = ()

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from ingest.citations import table_ref
 from ingest.quantities import find_quantities, parse_quantity
 from ingest.records import (
     CellTest,
@@ -154,11 +155,6 @@ def _material(text: str) -> str:
 def _year(text: str) -> tuple[int | None, tuple[int, ...]]:
     years = [int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", text)]
     return (years[0] if years else None), tuple(years[1:])
-
-
-def _ref(text: str) -> int | None:
-    m = re.search(r"\[\s*(\d+)", text) or re.search(r"\b(\d+)\b", text)
-    return int(m.group(1)) if m else None
 
 
 # --------------------------------------------------------------------------- process cells
@@ -693,8 +689,10 @@ def _read_table(
             row_technique = concept.label if concept else "plasma-enhanced ALD"
         th_cell = _cell(fixed, roles, "thickness")
         if "cycles" in roles:  # separate columns: "Thickness (nm)" and "ALD cycles"
-            thicknesses = _column_values(
-                th_cell, _length_unit(table.header[roles["thickness"]]), "Thickness"
+            thicknesses = (
+                _column_values(th_cell, _length_unit(table.header[roles["thickness"]]), "Thickness")
+                if "thickness" in roles
+                else ()
             )
             cycles = _column_values(_cell(fixed, roles, "cycles"), "cycles", "DepositionCycles")
         else:
@@ -710,7 +708,7 @@ def _read_table(
         records.append(
             CoatingRecord(
                 doc=doc.doc_id,
-                ref=_ref(_cell(fixed, roles, "ref")),
+                ref=table_ref(_cell(fixed, roles, "ref"), doc.references),
                 material=material,
                 technique=row_technique,
                 substrate=_row_substrate(_cell(fixed, roles, "substrate")) or substrate,

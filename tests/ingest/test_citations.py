@@ -1,0 +1,148 @@
+"""Tests for ingest.citations: every citation style of the field, resolved to list numbers."""
+
+from __future__ import annotations
+
+import doctest
+
+import pytest
+
+import ingest.citations
+from ingest.citations import Citations, cites_in_parentheses, table_ref
+from ingest.normalize import normalize
+from ingest.references import parse_reference
+from ingest.structure import structure
+
+# An author–year list of our own, sorted as such lists are; positions 1..6.
+AUTHOR_YEAR = [
+    "Abe, K., & Lind, M. (2019). A first film. Journal of Tests, 4, 10–12.",
+    "Chen, L., Huang, Z., & Elam, J. (2018). Soft films on lithium. Test Letters.",
+    "Chen, L., Ortiz, P., & Wu, T. (2018). Hard films on lithium. Test Letters.",
+    "Chen, R., & Li, Q. (2019). A pair of authors. Journal of Tests.",
+    "Sun, Y., Zhao, C., & Adair, K. (2020a). Graded films. Test Energy.",
+    "Sun, Y., Zhao, C., & Liang, J. (2020b). More graded films. Test Energy.",
+]
+
+
+@pytest.fixture(scope="module")
+def author_year() -> Citations:
+    refs = tuple(parse_reference(i, t, 0, 0) for i, t in enumerate(AUTHOR_YEAR, start=1))
+    return Citations(refs)
+
+
+@pytest.fixture(scope="module")
+def numbered() -> Citations:
+    refs = tuple(
+        parse_reference(i, f"Doe, J. Title {i}. *J. Test.* **2010**.", 0, 0) for i in range(1, 13)
+    )
+    return Citations(refs, parens=True)
+
+
+def test_doctests() -> None:
+    assert doctest.testmod(ingest.citations).failed == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("films grew on Li [4].", (4,)),
+        ("as before [4,5] and [7–9].", (4, 5, 7, 8, 9)),
+        ("as before [2, 4–6].", (2, 4, 5, 6)),
+        ("films grew (7).", (7,)),
+        ("films grew (7–9) and (11, 12).", (7, 8, 9, 11, 12)),
+        # not citations
+        ("as Equation (1) and (2) show.", ()),
+        ("see Figure (3) and Table (4).", ()),
+        ("a 1:1 mix (1:1) of solvents.", ()),
+        ("a film of (40) cycles (99).", ()),
+    ],
+)
+def test_numeric_forms(numbered: Citations, text: str, expected: tuple[int, ...]) -> None:
+    assert numbered.numbers(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("grew on Li (Abe and Lind, 2019).", (1,)),
+        ("grew on Li (Abe & Lind, 2019).", (1,)),
+        ("Abe and Lind (2019) grew it.", (1,)),
+        ("Chen and Li (2019) grew it.", (4,)),
+        ("(Chen and Li, 2019; Sun et al., 2020a)", (4, 5)),
+        ("(Sun et al., 2020a, 2020b)", (5, 6)),
+        ("Sun et al. [2020b] grew it.", (6,)),
+        ("(e.g., Abe and Lind, 2019)", (1,)),
+        # not citations: unknown authors, years without names, ambiguous look-alikes
+        ("in 2019 the film (2019) grew.", ()),
+        ("(Nobody et al., 2019)", ()),
+        ("(Chen et al., 2018)", ()),
+        ("(May 2019)", ()),
+    ],
+)
+def test_author_year_forms(author_year: Citations, text: str, expected: tuple[int, ...]) -> None:
+    assert author_year.numbers(text) == expected
+
+
+def test_year_in_brackets_is_not_a_number(author_year: Citations) -> None:
+    assert author_year.numbers("Nobody et al. [2019] grew it.") == ()
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("Abe and Lind, 2019", 1),
+        ("Chen and Li (2019)", 4),
+        ("[3]", 3),
+        ("2", 2),
+        ("2019", None),
+        ("", None),
+    ],
+)
+def test_table_ref(cell: str, expected: int | None) -> None:
+    refs = [parse_reference(i, t, 0, 0) for i, t in enumerate(AUTHOR_YEAR, start=1)]
+    assert table_ref(cell, refs) == expected
+
+
+def test_parentheses_only_where_the_document_cites_so() -> None:
+    refs = [parse_reference(i, f"Doe, J. T{i}. *J.* **2010**.", 0, 0) for i in range(1, 5)]
+    assert cites_in_parentheses("Films grew (1). They lasted (2, 3). See (4).", refs)
+    assert not cites_in_parentheses("Films grew [1]. They lasted (2).", refs)
+    assert not cites_in_parentheses("Films grew (1). They lasted (2).", [])
+
+
+@pytest.mark.parametrize(
+    ("written", "clean"),
+    [
+        ("grown on Na.¹² Then", "grown on Na.[12] Then"),
+        ("by co-workers,¹ and", "by co-workers,[1] and"),
+        ("in liquid<sup>3,5</sup> cells", "in liquid[3,5] cells"),
+        ("as shown^{4-6} here", "as shown[4–6] here"),
+        ("as shown^12 here", "as shown[12] here"),
+        ("as shown¹⁻³ here", "as shown[1–3] here"),
+        # exponents and charges stay what they are
+        ("5 mA cm⁻² and 2 m² g⁻¹", "5 mA cm-2 and 2 m2 g-1"),
+        ("Sn⁴⁺ to Sn²⁺ and Li⁺", "Sn4+ to Sn2+ and Li+"),
+        ("1 mA cm^{-2}, 10^{5} S", "1 mA cm-2, 10^5 S"),
+        ("cm<sup>-2</sup> and Al<sub>2</sub>O<sub>3</sub>", "cm-2 and Al2O3"),
+        ("O² and 3 cm²", "O2 and 3 cm2"),
+    ],
+)
+def test_superscripts_after_normalize(written: str, clean: str) -> None:
+    assert normalize(written).text == clean
+
+
+def test_superscript_citation_after_the_stop_stays_with_its_sentence() -> None:
+    text = "A title of a review\n\n1. Films\nZnO grew on Li.³ It lasted 200 h.⁴\n\nReferences\n"
+    text += "".join(f"{n}. Doe, J. T{n}. *J.* **2010**.\n" for n in range(1, 5))
+    doc = structure(normalize(text), doc_id="r", path="r.md")
+    assert [(s.text, s.citations) for s in doc.sentences] == [
+        ("ZnO grew on Li.[3]", (3,)),
+        ("It lasted 200 h.[4]", (4,)),
+    ]
+
+
+def test_author_year_sentence_citations_are_positions() -> None:
+    refs = "\n".join(AUTHOR_YEAR)
+    text = f"A title of a review\n\n1. Films\nZnO grew on Li (Chen and Li, 2019).\n\nReferences\n\n{refs}\n"
+    doc = structure(normalize(text), doc_id="r", path="r.txt")
+    assert [r.number for r in doc.references] == [1, 2, 3, 4, 5, 6]
+    assert doc.sentences[0].citations == (4,)

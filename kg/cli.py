@@ -497,15 +497,29 @@ def ask(
     store: StoreOpt = None,
     endpoint: EndpointOpt = None,
     as_json: JsonOpt = False,
-    limit: Annotated[int, typer.Option(help="Most rows shown.")] = 200,
+    limit: Annotated[int, typer.Option(help="Most rows shown.", min=1)] = 200,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds before the question is stopped.", min=0.1, max=600)
+    ] = 10.0,
 ) -> None:
-    """Answer a question in words: the interpretation, the SPARQL it ran, rows and evidence."""
-    from kg.ask import ask as do_ask
+    """Answer a question in words: the interpretation, the SPARQL it ran, rows and evidence.
+
+    Runs in a worker process with a time limit (--timeout) and a memory budget, like kg query.
+    """
+    from kg.ask import QuestionError, ask_bounded
     from kg.query import QueryError
 
+    try:
+        from kg.ask import interpret
+
+        interpret(question)  # refuse an unreadable question before opening the store
+    except QuestionError as e:
+        fail(str(e), code=2)
     backend = open_any(store, endpoint, read_only=True)
     try:
-        answer = do_ask(question, backend, limit=limit)
+        answer = ask_bounded(question, backend, limit=limit, timeout_s=timeout)
+    except QuestionError as e:
+        fail(str(e), code=2)
     except QueryError as e:
         fail(str(e))
     if as_json:

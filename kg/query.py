@@ -11,6 +11,7 @@ Values are inserted into SPARQL text only through :func:`sparql_literal` and :fu
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import multiprocessing as mp
@@ -27,7 +28,7 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from kg.namespaces import BASE
-from kg.store import OxigraphStore, term_to_python
+from kg.store import OxigraphStore, StoreError, term_to_python
 
 if TYPE_CHECKING:
     from kg.remote import RemoteStore
@@ -40,6 +41,8 @@ __all__ = [
     "QueryResult",
     "QuerySyntaxError",
     "QueryTimeout",
+    "WorkerMemoryError",
+    "call_in_worker",
     "check_query",
     "prefix_block",
     "result_to_json",
@@ -412,28 +415,104 @@ def _execute_read_only(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _worker(
-    conn: Any,
-    store: ox.Store | None,
-    path: str | None,
-    sparql: str,
-    form: str,
-    union: bool,
-    max_rows: int,
-) -> None:
-    """Child process body: answer one query on ``conn`` and exit."""
+#: Memory a worker may allocate beyond what it inherited, unless the caller says otherwise.
+WORKER_MEMORY_MB = 1024
+
+
+class WorkerMemoryError(QueryError):
+    """The worker needed more memory than its budget and was stopped."""
+
+
+def _limit_memory(budget_mb: int) -> None:
+    """Cap this process's address space at what it maps now plus ``budget_mb``."""
+    import os
+    import resource
+
+    with open("/proc/self/statm") as f:
+        mapped = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    limit = mapped + budget_mb * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _call_worker(conn: Any, func: Any, args: tuple[Any, ...], memory_mb: int | None) -> None:
+    """Child process body: call ``func(*args)``, send the outcome on ``conn`` and exit."""
     try:
-        if store is not None:
-            payload = _execute(store, sparql, form, union, max_rows)
-        else:
-            payload = _execute_read_only(path or "", sparql, form, union, max_rows)
-        conn.send(("ok", payload))
+        if memory_mb is not None:
+            with contextlib.suppress(OSError, ValueError):  # no /proc or no rlimit: no budget
+                _limit_memory(memory_mb)
+        conn.send(("ok", func(*args)))
+    except MemoryError:
+        conn.send(("memory", ""))
     except SyntaxError as e:
         conn.send(("syntax", str(e)))
     except BaseException as e:
-        conn.send(("error", f"{type(e).__name__}: {e}"))
+        try:
+            conn.send(("raise", e))
+        except Exception:  # an exception that does not pickle: its text is enough
+            conn.send(("error", f"{type(e).__name__}: {e}"))
     finally:
         conn.close()
+
+
+def call_in_worker(
+    func: Any, *args: Any, timeout_s: float, memory_mb: int | None = WORKER_MEMORY_MB
+) -> Any:
+    """``func(*args)`` in a forked child killed after ``timeout_s`` or beyond ``memory_mb``.
+
+    The one time-and-memory limit of the package: user SPARQL (:func:`run_query`) and whole
+    ``kg ask`` questions run through it. Fork: the child inherits the imported modules and any
+    in-memory store (copy-on-write), so starting costs milliseconds; an on-disk store must be
+    reopened inside ``func`` (RocksDB handles are not meant to cross a fork). An exception
+    ``func`` raises is raised here as it was when it pickles, else as :class:`QueryError`.
+
+    Raises:
+        QueryTimeout: the time was up. WorkerMemoryError: the memory budget was exceeded.
+    """
+    if "fork" not in mp.get_all_start_methods():  # pragma: no cover - Windows
+        return func(*args)
+    ctx = mp.get_context("fork")
+    receiver, sender = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_call_worker, args=(sender, func, args, memory_mb), daemon=True)
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout_s):
+            process.kill()
+            raise QueryTimeout(timeout_s)
+        try:
+            kind, payload = receiver.recv()
+        except EOFError:
+            process.join(1)
+            raise WorkerMemoryError(
+                f"The worker stopped unexpectedly (exit code {process.exitcode}), most likely "
+                f"out of its {memory_mb} MB memory budget. Ask a narrower question or add LIMIT."
+            ) from None
+    finally:
+        receiver.close()
+        process.join(5)
+    if kind == "memory":
+        raise WorkerMemoryError(
+            f"The work needed more than its {memory_mb} MB memory budget and was stopped. "
+            "Ask a narrower question or add LIMIT."
+        )
+    if kind == "syntax":
+        raise _syntax_from_engine(payload)
+    if kind == "raise":
+        raise payload
+    if kind == "error":
+        raise QueryError(f"The query failed: {payload}")
+    return payload
+
+
+def _execute_in_child(
+    store: ox.Store | None, path: str | None, sparql: str, form: str, union: bool, max_rows: int
+) -> dict[str, Any]:
+    if store is not None:
+        return _execute(store, sparql, form, union, max_rows)
+    return _execute_read_only(path or "", sparql, form, union, max_rows)
 
 
 def _syntax_from_engine(message: str) -> QuerySyntaxError:
@@ -445,49 +524,23 @@ def _syntax_from_engine(message: str) -> QuerySyntaxError:
 def _run_in_worker(
     store: OxigraphStore, sparql: str, form: str, union: bool, timeout_s: float, max_rows: int
 ) -> dict[str, Any]:
-    # Fork: the child inherits the in-memory store (a snapshot, copy-on-write) and the imported
-    # modules, so the start costs milliseconds. An on-disk store is reopened read-only in the
-    # child rather than shared, since RocksDB handles are not meant to cross a fork.
-    if "fork" not in mp.get_all_start_methods():  # pragma: no cover - Windows
-        return _execute(store.raw, sparql, form, union, max_rows)
-    ctx = mp.get_context("fork")
-    receiver, sender = ctx.Pipe(duplex=False)
     in_memory = store.path is None
-    process = ctx.Process(
-        target=_worker,
-        args=(
-            sender,
+    try:
+        return call_in_worker(
+            _execute_in_child,
             store.raw if in_memory else None,
             None if in_memory else str(store.path),
             sparql,
             form,
             union,
             max_rows,
-        ),
-        daemon=True,
-    )
-    process.start()
-    sender.close()
-    try:
-        if not receiver.poll(timeout_s):
-            process.kill()
-            raise QueryTimeout(timeout_s)
-        try:
-            kind, payload = receiver.recv()
-        except EOFError:
-            process.join(1)
-            raise QueryError(
-                f"The query worker stopped unexpectedly (exit code {process.exitcode}). "
-                "Try a smaller query or add LIMIT."
-            ) from None
-    finally:
-        receiver.close()
-        process.join(5)
-    if kind == "syntax":
-        raise _syntax_from_engine(payload)
-    if kind == "error":
-        raise QueryError(f"The query failed: {payload}")
-    return payload
+            timeout_s=timeout_s,
+            memory_mb=None,
+        )
+    except (QueryError, StoreError):
+        raise
+    except Exception as e:  # the engine's own errors (OSError, RuntimeError, ValueError)
+        raise QueryError(f"The query failed: {type(e).__name__}: {e}") from None
 
 
 def run_query(

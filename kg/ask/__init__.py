@@ -32,7 +32,16 @@ from __future__ import annotations
 from typing import Any
 
 from kg.ask.answer import DOC_GRAPH, Answer, highlight, merge_details, shape_rows, value_column
-from kg.ask.question import Interpretation, NumericConstraint, interpret, normalize_question
+from kg.ask.question import (
+    EXAMPLE_QUESTIONS,
+    MAX_QUESTION_CHARS,
+    Interpretation,
+    NumericConstraint,
+    QuestionError,
+    check_question,
+    interpret,
+    normalize_question,
+)
 from kg.ask.sparql import (
     PREFIXES,
     build_sparql,
@@ -42,21 +51,29 @@ from kg.ask.sparql import (
     technique_iris,
 )
 from kg.ask.words import ELEMENTS, HOW_PHRASES, STOPWORDS, TARGET_WORDS
-from kg.query import run_generated
+from kg.query import call_in_worker, run_generated
+from kg.store import OxigraphStore
 
 __all__ = [
+    "ASK_MEMORY_MB",
+    "ASK_TIMEOUT_S",
     "DOC_GRAPH",
     "ELEMENTS",
+    "EXAMPLE_QUESTIONS",
     "HOW_PHRASES",
     "KEYWORD_PREFIX",
+    "MAX_QUESTION_CHARS",
     "PREFIXES",
     "STOPWORDS",
     "TARGET_WORDS",
     "Answer",
     "Interpretation",
     "NumericConstraint",
+    "QuestionError",
     "ask",
+    "ask_bounded",
     "build_sparql",
+    "check_question",
     "class_materials",
     "interpret",
     "kind_iris",
@@ -68,11 +85,53 @@ __all__ = [
 KEYWORD_PREFIX = "Not understood as a structured question; showing keyword matches"
 
 
-def ask(question: str, store: Any, *, limit: int = 200) -> Answer:
-    """Answer a question from the graph; keyword search when it names nothing we know.
+#: Limits of :func:`ask_bounded` (the ones ``kg query`` uses by default).
+ASK_TIMEOUT_S = 10.0
+ASK_MEMORY_MB = 1024
+
+
+def ask_bounded(
+    question: str,
+    store: Any,
+    *,
+    limit: int = 200,
+    timeout_s: float = ASK_TIMEOUT_S,
+    memory_mb: int = ASK_MEMORY_MB,
+) -> Answer:
+    """:func:`ask` in a worker process stopped after ``timeout_s`` or beyond ``memory_mb``.
+
+    What the CLI and the app call with text from outside. The question is checked here first
+    (an empty or overlong one is refused without starting a worker), and the vocabulary
+    matcher is built here so that the forked worker inherits it and the next question in
+    this process does not build it again.
 
     Raises:
-        kg.query.QueryError: the generated query failed or timed out.
+        QuestionError: the question is empty, too long or has a number out of range.
+        kg.query.QueryError: the time or memory was exceeded or the engine failed.
+    """
+    check_question(question)
+    interpret(question)  # bounded by the checks; warms the matcher before the fork
+    path = store.path if isinstance(store, OxigraphStore) else None
+    target = None if path is not None else store
+    return call_in_worker(
+        _ask_in_worker, question, target, path, limit, timeout_s=timeout_s, memory_mb=memory_mb
+    )
+
+
+def _ask_in_worker(question: str, store: Any, path: Any, limit: int) -> Answer:
+    """Worker body: an on-disk store is reopened read-only (handles do not cross a fork)."""
+    if store is None:
+        store = OxigraphStore(path, read_only=True)
+    return ask(question, store, limit=limit)
+
+
+def ask(question: str, store: Any, *, limit: int = 200) -> Answer:
+    """Answer a question from the graph, in this process (no time limit: callers with text
+    from outside use :func:`ask_bounded`); keyword search when it names nothing we know.
+
+    Raises:
+        QuestionError: the question is empty, too long or has a number out of range.
+        kg.query.QueryError: the generated query failed.
     """
     interp = interpret(question)
     structured = interp.has_constraint or (interp.target_named and not interp.ignored)

@@ -34,7 +34,63 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.matcher import Matcher, PhraseMatcher
 
-__all__ = ["Interpretation", "NumericConstraint", "interpret", "kind_label", "normalize_question"]
+__all__ = [
+    "EXAMPLE_QUESTIONS",
+    "MAX_NUMBER_DIGITS",
+    "MAX_QUESTION_CHARS",
+    "Interpretation",
+    "NumericConstraint",
+    "QuestionError",
+    "check_question",
+    "interpret",
+    "kind_label",
+    "normalize_question",
+]
+
+#: Longest question read. Real questions are under 200 characters; the bound keeps every pass
+#: over the text (spaCy's tokenizer is quadratic on a run of punctuation) well under a second.
+MAX_QUESTION_CHARS = 500
+#: Most digits in one number: more than a float holds exactly is not a measurement.
+MAX_NUMBER_DIGITS = 15
+EXAMPLE_QUESTIONS = (
+    "coatings stable over 1000 h on Na",
+    "Which precursors are used for TiO2?",
+    "thinnest coating on Li",
+    "how many MLD coatings on lithium?",
+)
+
+
+class QuestionError(Exception):
+    """A question that cannot be read (empty, too long, a number out of range).
+
+    The message says what to type instead; the CLI and the app turn it into a usage error.
+    """
+
+
+def check_question(question: str) -> str:
+    """The question normalized, or :class:`QuestionError` when it is empty or too long."""
+    examples = "; ".join(f'"{q}"' for q in EXAMPLE_QUESTIONS)
+    if not question or not question.strip():
+        raise QuestionError(f"The question is empty. Ask, for example: {examples}.")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"The question has {len(question):,} characters; at most {MAX_QUESTION_CHARS} are "
+            "read. Ask one thing at a time, e.g. " + examples + "."
+        )
+    return normalize_question(question)
+
+
+def _number(text: str) -> float:
+    """A number as written in a question, refused when it has more digits than a float holds."""
+    digits = sum(ch.isdigit() for ch in text)
+    if digits > MAX_NUMBER_DIGITS:
+        shown = text if len(text) <= 20 else text[:12] + "…"
+        raise QuestionError(
+            f"The number {shown} has {digits} digits; numbers in questions have at most "
+            f"{MAX_NUMBER_DIGITS}. Write it with a unit prefix instead (e.g. 2 µm, not 2000 nm)."
+        )
+    return float(text.replace(",", ""))
+
 
 # --------------------------------------------------------------------------- interpretation
 
@@ -69,6 +125,17 @@ class Interpretation:
         bucket = self.concepts[concept.kind]
         if concept not in bucket:
             bucket.append(concept)
+
+    def add_number(self, n: NumericConstraint) -> None:
+        """Add a numeric constraint once: a repeated one ("over 1000 h … over 1000 h") is the
+        same constraint, and each extra copy would multiply the core query's rows."""
+        same = (n.kind, n.op, n.low, n.high)
+        if all((m.kind, m.op, m.low, m.high) != same for m in self.numbers):
+            self.numbers.append(n)
+
+    def add_year(self, year: tuple[str, int, int]) -> None:
+        if year not in self.years:
+            self.years.append(year)
 
     @property
     def has_constraint(self) -> bool:
@@ -309,8 +376,8 @@ def _find_numbers(text: str, hinted: list[str], interp: Interpretation) -> list[
         if end < len(text) and text[end].isalpha() and not text[end].isupper():
             # "1000h": a unit glued to the number is read below; a formula is not a number.
             pass
-        low = float(n1.replace(",", ""))
-        high = float(n2.replace(",", "")) if n2 else None
+        low = _number(n1)
+        high = _number(n2) if n2 else None
         op = "between" if (is_between or high is not None) else "="
         if not is_between and m.group("cmp"):
             op = _comparator_symbol(m) or "="
@@ -332,11 +399,11 @@ def _find_numbers(text: str, hinted: list[str], interp: Interpretation) -> list[
         # Years: four digits, no unit.
         if unit is None and high is None and 1900 <= low <= 2099 and low.is_integer():
             yop = _year_op(text[:start], cmp_text, op)
-            interp.years.append((yop, int(low), int(low)))
+            interp.add_year((yop, int(low), int(low)))
             consumed.append(_Found(start, unit_end, text[start:unit_end]))
             continue
         if unit is None and is_between and 1900 <= low <= 2099 and high and 1900 <= high <= 2099:
-            interp.years.append(("between", int(low), int(high)))
+            interp.add_year(("between", int(low), int(high)))
             consumed.append(_Found(start, unit_end, text[start:unit_end]))
             continue
         # Deposition cycles written "50 ALD cycles".
@@ -362,7 +429,7 @@ def _find_numbers(text: str, hinted: list[str], interp: Interpretation) -> list[
             continue
         if op == "=" and not cmp_text and kind != "CurrentDensity":
             op = "="
-        interp.numbers.append(
+        interp.add_number(
             NumericConstraint(kind, op, c_low, c_high, c_unit, text[start:unit_end].strip())
         )
         consumed.append(_Found(start, unit_end, text[start:unit_end]))
@@ -417,8 +484,8 @@ def interpret(question: str) -> Interpretation:
     """Read a question into constraints (no store needed)."""
     from spacy.util import filter_spans
 
+    text = check_question(question)
     pipe = _pipeline()
-    text = normalize_question(question)
     interp = Interpretation()
     doc = pipe.nlp.make_doc(text)
 

@@ -282,10 +282,11 @@ CMP_BEFORE: tuple[tuple[str, str], ...] = (
     ("~", r"about|around|approximately|approx\.?|roughly|nearly|circa|ca\.|~|≈|∼"),
 )
 #: Comparator phrases after a number ("1000 h or more", "50 nm+").
+#: Not followed by "than": "1000 h and thinner than 5 nm" starts a second constraint.
 TAIL_RE = (
     r"(?P<tail_ge>\s*(?:or|and)\s+(?:more|higher|greater|above|longer|thicker|larger|over|later)"
-    r"|\s*\+)|(?P<tail_le>\s*(?:or|and)\s+(?:less|lower|fewer|below|shorter|thinner|smaller"
-    r"|under|earlier))"
+    r"(?!\s+than)|\s*\+)|(?P<tail_le>\s*(?:or|and)\s+(?:less|lower|fewer|below|shorter|thinner"
+    r"|smaller|under|earlier)(?!\s+than))"
 )
 #: Phrases before a year → comparator ("since 2019", "before 2020").
 YEAR_BEFORE: tuple[tuple[str, str], ...] = (

@@ -479,10 +479,13 @@ def _exporter(store: Any, fmt: str) -> Any:
 def ingest_tab(store: Any) -> None:
     st.subheader("Add a document")
     st.caption(
-        f"A review as plain text (.txt or .md, UTF-8, up to {appdata.UPLOAD_MAX_BYTES // 2**20} MB). "
+        f"A paper, abstract or export ({', '.join(appdata.UPLOAD_SUFFIXES)}; up to "
+        f"{appdata.UPLOAD_MAX_BYTES // 2**20} MB). "
         "You see what was extracted before anything is written."
     )
-    upload = st.file_uploader("Review text", type=["txt", "md"], key="upload")
+    upload = st.file_uploader(
+        "Document", type=[s.lstrip(".") for s in appdata.UPLOAD_SUFFIXES], key="upload"
+    )
     if upload is None:
         return
     data = upload.getvalue()

@@ -52,6 +52,7 @@ class SourceDocument:
     pages: tuple[int, ...] = ()  # PDF: the offset in ``text`` where each page starts
     record: int | None = None  # export files: 1-based position of the record in the file
     line: int | None = None  # export files: line of the file where the record starts
+    notes: tuple[str, ...] = ()  # what the reader left out (e.g. export records without abstract)
 
 
 # --------------------------------------------------------------------------- normalize

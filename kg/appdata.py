@@ -9,22 +9,22 @@ from __future__ import annotations
 
 import html
 import os
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import pandas as pd
 
+from ingest.readers import SUFFIXES, reader_for_suffix
 from ingest.records import IngestError
 from kg.namespaces import BASE
-from kg.pipeline import decode_text
+from kg.pipeline import BuiltDocument, build_upload, decode_text
 from kg.query import DEFAULT_PREFIXES, prefix_block, sparql_iri, sparql_literal
 from kg.table import PREFIXES, describe_source
 
 #: The upload limit of the Ingest tab (the command line allows more: kg.pipeline.MAX_BYTES).
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
-UPLOAD_SUFFIXES = (".txt", ".md")
+UPLOAD_SUFFIXES = SUFFIXES  # every format `kg ingest` reads
 
 AKG_NS = BASE + "ontology#"
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
@@ -748,20 +748,20 @@ def neighbourhood(
 
 
 def check_upload(name: str, data: bytes) -> str:
-    """The uploaded file's text, or an IngestError (same checks and words as `kg ingest`)."""
+    """The uploaded file's text ("" for a PDF), or an IngestError (same checks and words as
+    `kg ingest`)."""
     if not name.lower().endswith(UPLOAD_SUFFIXES):
         raise IngestError(
-            f"{name}: only .txt and .md files can be read. Save the review as plain text."
+            f"{name}: only {', '.join(UPLOAD_SUFFIXES)} files can be read. "
+            "Save the paper as one of these."
         )
     if len(data) > UPLOAD_MAX_BYTES:
         raise IngestError(
             f"{name}: {len(data) / 2**20:.1f} MB is over the {UPLOAD_MAX_BYTES // 2**20} MB limit. "
             "Use `kg ingest FILE` for larger files."
         )
-    return decode_text(name, data)
-
-
-_WORDS = re.compile(r"[A-Za-z]{2,}\W+[A-Za-z]{2,}")
+    reader = reader_for_suffix(name)
+    return "" if reader is not None and reader.name == "pdf" else decode_text(name, data)
 
 
 @dataclass(frozen=True)
@@ -774,6 +774,7 @@ class UploadPreview:
     records: list[dict[str, Any]]
     counts: dict[str, int]
     warnings: tuple[str, ...]
+    documents: tuple[BuiltDocument, ...] = ()  # an export gives one per record
 
 
 def preview_upload(name: str, data: bytes) -> UploadPreview:
@@ -783,47 +784,34 @@ def preview_upload(name: str, data: bytes) -> UploadPreview:
         IngestError: the file is unreadable, has no sentences, or the pipeline failed on it.
     """
     from ingest.structure import doc_id_for
-    from kg.pipeline import build_text
-    from kg.store import doc_graph_iri, open_store
+    from kg.pipeline import write
+    from kg.store import open_store
     from kg.table import coatings_table
-    from kg.vocab import ontology_graph
 
-    text = check_upload(name, data)
-    doc_id = doc_id_for(name)
-    try:
-        extracted, graph = build_text(text, doc_id=doc_id, path=name)
-    except IngestError:
-        raise
-    except Exception as e:  # an unexpected shape: say which file, keep the cause
-        raise IngestError(
-            f"{name}: could not be read as a review ({type(e).__name__}: {e})."
-        ) from e
-    document = extracted.document
+    check_upload(name, data)
+    built = build_upload(name, data)
+    counts: dict[str, int] = {}
+    for doc in built:
+        for key, value in doc.counts:
+            counts[key] = counts.get(key, 0) + value
     # A "sentence" of bare numbers or symbols is not prose: such a file has nothing to extract.
-    prose = [s for s in document.sentences if _WORDS.search(s.text)]
-    if not prose and not document.tables:
+    if not counts.pop("prose sentences", 0) and not counts.get("tables"):
         raise IngestError(
-            f"{name}: no sentences or tables found. Upload a review's text (prose with citations)."
+            f"{name}: no sentences or tables found. Upload a paper's text (prose or tables)."
         )
-    ntriples = graph.serialize(format="nt")
     scratch = open_store(memory=True)
-    scratch.ensure_ontology(ontology_graph())
-    scratch.replace_graph(doc_graph_iri(doc_id), ntriples)
+    write(built, store=scratch)
     records = coatings_table(scratch)
-    counts = {
-        "sentences": len(document.sentences),
-        "tables": len(document.tables),
-        "references": len(document.references),
-        "coatings": len(records),
-        "triples": len(graph),
-    }
+    counts["coatings"] = len(records)
+    counts["triples"] = sum(doc.triples for doc in built)
     return UploadPreview(
-        doc_id=doc_id,
+        doc_id=built[0].doc_id if len(built) == 1 else doc_id_for(name),
         name=name,
-        ntriples=ntriples,
+        ntriples="".join(doc.ntriples for doc in built),
         records=records,
         counts=counts,
-        warnings=tuple(extracted.warnings),
+        warnings=tuple(w for doc in built for w in doc.warnings),
+        documents=tuple(built),
     )
 
 
@@ -833,24 +821,16 @@ def ingest_paths(store: Any, paths: Sequence[str | os.PathLike[str]]) -> list[An
     Raises:
         IngestError: a file is unreadable; nothing is written.
     """
-    from kg.pipeline import build_files, find_documents
-    from kg.store import doc_graph_iri
-    from kg.vocab import ontology_graph
+    from kg.pipeline import ingest
 
-    built = build_files(find_documents(paths))
-    store.ensure_ontology(ontology_graph())
-    for doc in built:
-        store.replace_graph(doc_graph_iri(doc.doc_id), doc.ntriples)
-    return built
+    return list(ingest(paths, store=store).documents)
 
 
 def add_upload(store: Any, preview: UploadPreview) -> None:
-    """Write an upload's graph (replacing any earlier version of the same document)."""
-    from kg.store import doc_graph_iri
-    from kg.vocab import ontology_graph
+    """Write an upload's graphs (replacing any earlier version of the same documents)."""
+    from kg.pipeline import write
 
-    store.ensure_ontology(ontology_graph())
-    store.replace_graph(doc_graph_iri(preview.doc_id), preview.ntriples)
+    write(preview.documents, store=store)
 
 
 def coatings_csv(records: Iterable[dict[str, Any]]) -> bytes:

@@ -9,8 +9,6 @@ from __future__ import annotations
 import csv
 import json
 import sys
-import tempfile
-import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -78,7 +76,9 @@ def ingest(
     files: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Text files or folders (default: ../shared/corpus).", show_default=False
+            help="Files or folders: .txt, .md, .pdf, JATS .xml, .html, .bib, .ris, Scopus/WoS "
+            ".csv (default: ../shared/corpus).",
+            show_default=False,
         ),
     ] = None,
     store: StoreOpt = None,
@@ -88,80 +88,75 @@ def ingest(
         bool, typer.Option("--verbose", "-v", help="List every extraction note.")
     ] = False,
 ) -> None:
-    """Read review text files into the graph, one named graph per document.
+    """Read papers, abstracts and exports into the graph, one named graph per document.
+
+    The format is recognised from the content (else the suffix); an export (BibTeX, RIS, CSV)
+    gives one document per record. Each document is reported with what it was read as (format,
+    review or primary study) and what was found in it, or why nothing was.
 
     Idempotent: ingesting a document again replaces its graph. Every file is checked and built before anything is written, so a bad file leaves the store as it was.
 
-    Examples: `kg ingest` (the default corpus), `kg ingest reviews/ --jobs 2`, `kg ingest new.txt --store /data/kg`.
+    Examples: `kg ingest` (the default corpus), `kg ingest papers/ --jobs 2`, `kg ingest refs.bib --store /data/kg`.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from ingest.records import IngestError
-    from kg.pipeline import build_files, default_corpus, find_documents
+    from kg.pipeline import default_corpus
+    from kg.pipeline import ingest as run_ingest
     from kg.store import StoreError
 
     paths = files or [default_corpus()]
-    try:
-        documents = find_documents(paths)
-    except IngestError as e:
-        fail(str(e))
-    started = time.perf_counter()
-    problem: str | None = None
-    # Built graphs wait on disk, not in memory, until every document has been read.
-    spool = tempfile.TemporaryDirectory(prefix="kg-ingest-")
-    built = []
+    backend = open_any(store, endpoint)
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         console=console,
         transient=True,
-    ) as progress:
-        task = progress.add_task("Reading", total=len(documents))
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def advance(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(
+                    "Reading" if stage == "read" else "Writing", total=total
+                )
+            bar.update(tasks[stage], completed=done, total=total)
+
         try:
-            built = build_files(
-                documents,
-                jobs=jobs,
-                progress=lambda _: progress.advance(task),
-                spool_dir=spool.name,
-            )
+            result = run_ingest(paths, store=backend, jobs=jobs, progress=advance)
         except IngestError as e:
-            problem = f"{e}\nNothing was written; the store is unchanged."
-        if problem is None:
-            backend = open_any(store, endpoint)
-            write = progress.add_task("Writing", total=len(built))
-            try:
-                backend.ensure_ontology()
-                for doc in built:
-                    backend.replace_graph(_doc_graph(doc.doc_id), doc.load_ntriples())
-                    progress.advance(write)
-            except StoreError as e:
-                problem = str(e)
-    spool.cleanup()
-    if problem is not None:
-        fail(problem)
-    elapsed = time.perf_counter() - started
-    for doc in built:
-        console.print(
-            f"[green]✓[/green] {doc.doc_id}: {doc.coatings} coatings, {doc.triples} triples"
-        )
-        if verbose:
-            for warning in doc.warnings:
-                console.print(f"  [yellow]warning:[/yellow] {warning}", soft_wrap=True)
-        elif doc.warnings:
-            console.print(
-                f"  {len(doc.warnings)} note(s) on facts left out (--verbose lists them)",
-                style="dim",
-            )
+            fail(f"{e}\nNothing was written; the store is unchanged.")
+        except StoreError as e:
+            fail(str(e))
+    for doc in result.documents:
+        _print_document(doc, verbose=verbose)
     console.print(
-        f"Ingested {len(built)} document(s) in {elapsed:.1f} s into {backend.description}."
+        f"Ingested {len(result.documents)} document(s) in {result.seconds:.1f} s "
+        f"into {result.store}."
     )
 
 
-def _doc_graph(doc_id: str) -> str:
-    from kg.store import doc_graph_iri
-
-    return doc_graph_iri(doc_id)
+def _print_document(doc: Any, *, verbose: bool) -> None:
+    """One line per document: what it was read as and what was found, or why nothing was."""
+    what = f"{doc.format}, {doc.kind}"
+    if doc.coatings:
+        console.print(
+            f"[green]✓[/green] {doc.doc_id} ({what}): {doc.coatings} coatings, "
+            f"{doc.triples} triples",
+            soft_wrap=True,
+        )
+    else:
+        console.print(
+            f"[yellow]✓[/yellow] {doc.doc_id} ({what}): no coating: {doc.reason}", soft_wrap=True
+        )
+    if verbose:
+        for warning in doc.warnings:
+            console.print(f"  [yellow]warning:[/yellow] {warning}", soft_wrap=True)
+    elif doc.warnings:
+        console.print(
+            f"  {len(doc.warnings)} note(s) on facts left out (--verbose lists them)", style="dim"
+        )
 
 
 @app.command()

@@ -1,31 +1,57 @@
 """File → named graph: the ingest stages composed, with the checks that keep bad input out.
 
-Every document is read, checked and turned into triples *before* anything is written, so a bad
-file among several leaves the store exactly as it was.
+:func:`ingest` is the one ingest the command line, the app and the tests call. Every document
+is read, checked and turned into triples *before* anything is written, so a bad file among
+several leaves the store exactly as it was; each document's graph then replaces its earlier
+version and nothing else.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+import re
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from rdflib import RDF, Graph
 
 from ingest.extract import extract
 from ingest.normalize import normalize
-from ingest.records import ExtractedDocument, IngestError
+from ingest.readers import SUFFIXES, read_bytes_as_documents, read_path
+from ingest.readers.checks import MAX_BYTES, check_regular_file, decode_text
+from ingest.records import DocumentMetadata, ExtractedDocument, IngestError, SourceDocument
 from ingest.resolve import resolve
-from ingest.structure import doc_id_for, structure
+from ingest.structure import structure
 from ingest.tables import missing_identifying_columns
 from kg.build import build_graph, build_triples, ntriples
 from kg.namespaces import AKG
 
-TEXT_SUFFIXES = (".txt", ".md")
-MAX_BYTES = 20 * 1024 * 1024
+__all__ = [
+    "MAX_BYTES",
+    "BuiltDocument",
+    "DocumentReport",
+    "IngestReport",
+    "build_files",
+    "build_upload",
+    "decode_text",
+    "default_corpus",
+    "find_documents",
+    "ingest",
+    "ingest_uploads",
+    "write",
+]
+
+#: Formats whose every document is one study's own record (an export of abstracts).
+EXPORT_FORMATS = frozenset({"bibtex", "ris", "csv"})
+
+#: progress(stage, done, total): stage "read" counts files, "write" counts documents.
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -44,6 +70,10 @@ class BuiltDocument:
     coatings: int
     warnings: tuple[str, ...]
     ntriples_path: str | None = None
+    format: str = "text"
+    kind: str = "review"
+    reason: str | None = None  # why no coating was found, in one line (None when some were)
+    counts: tuple[tuple[str, int], ...] = ()  # sentences, tables, references (for previews)
 
     def load_ntriples(self) -> str:
         if self.ntriples_path is None:
@@ -51,23 +81,52 @@ class BuiltDocument:
         return Path(self.ntriples_path).read_text(encoding="utf-8")
 
 
+@dataclass(frozen=True)
+class DocumentReport:
+    """What ingest read one document as and what it found there."""
+
+    doc_id: str
+    path: str
+    format: str
+    kind: str
+    coatings: int
+    triples: int
+    reason: str | None
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    documents: tuple[DocumentReport, ...]
+    store: str  # the store's description
+    seconds: float
+
+
+# --------------------------------------------------------------------------- finding files
+
+
 def find_documents(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Expand folders to their text files; refuse what cannot be a document."""
+    """Expand folders to their files of a supported format (README.md aside); refuse what
+    cannot be a document (missing paths, links, folders without documents)."""
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             raise IngestError(f"{path}: no such file or directory.")
-        if path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.suffix.lower() in TEXT_SUFFIXES)
-            files = [p for p in files if p.name.lower() != "readme.md"]
+        if path.is_dir() and not path.is_symlink():
+            files = sorted(
+                p
+                for p in path.iterdir()
+                if p.suffix.lower() in SUFFIXES and p.name.lower() != "readme.md"
+            )
             if not files:
                 raise IngestError(
-                    f"{path}: the folder holds no .txt or .md documents. "
-                    "Point to a review's text file or a folder of them."
+                    f"{path}: the folder holds no documents ({', '.join(SUFFIXES)}). "
+                    "Point to a paper, an export of abstracts or a folder of them."
                 )
             found.extend(files)
         else:
+            check_regular_file(path)
             found.append(path)
     return found
 
@@ -78,119 +137,228 @@ def default_corpus() -> Path:
     return Path(os.environ.get("KG_CORPUS", root.parent / "shared" / "corpus"))
 
 
-def decode_text(name: str, data: bytes, *, max_bytes: int = MAX_BYTES) -> str:
-    """The text of a file's bytes, or an IngestError that names the file and the problem.
-
-    Shared by `kg ingest` (files on disk) and the app (uploads in memory), so both refuse the
-    same things with the same words.
-    """
-    if len(data) > max_bytes:
-        raise IngestError(
-            f"{name}: {len(data) / 2**20:.1f} MB is over the {max_bytes // 2**20} MB limit."
-        )
-    if not data.strip():
-        raise IngestError(f"{name}: the file is empty.")
-    if b"\x00" in data[:8192]:
-        raise IngestError(
-            f"{name}: looks like a binary file, not text. Convert it to UTF-8 text first."
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise IngestError(
-            f"{name}: not UTF-8 text (byte {e.start}: {data[e.start : e.start + 1]!r}). "
-            "Re-save it as UTF-8."
-        ) from e
+# --------------------------------------------------------------------------- building
 
 
-def read_text(path: Path) -> str:
-    """The file's text, or an IngestError that says what is wrong with it."""
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise IngestError(
-                f"{path}: {path.stat().st_size / 2**20:.1f} MB is over the "
-                f"{MAX_BYTES // 2**20} MB limit."
-            )
-        data = path.read_bytes()
-    except OSError as e:
-        raise IngestError(f"{path}: cannot be read ({e.strerror or e}).") from e
-    return decode_text(str(path), data)
-
-
-def extract_text(text: str, *, doc_id: str, path: str) -> ExtractedDocument:
-    """Normalize, structure and extract one document's text."""
-    doc = structure(normalize(text), doc_id=doc_id, path=path)
+def extract_source(source: SourceDocument) -> ExtractedDocument:
+    """Normalize, structure and extract one reader document."""
+    metadata = source.metadata if source.metadata != DocumentMetadata() else None
+    doc = structure(
+        normalize(source.text),
+        doc_id=source.doc_id,
+        path=source.path,
+        metadata=metadata,
+        format=source.format,
+        pages=source.pages,
+    )
+    if source.format in EXPORT_FORMATS and doc.kind != "primary":
+        doc = replace(doc, kind="primary")  # an export record is the study's own abstract
     for table in doc.tables:
         missing = missing_identifying_columns(table)
-        if missing:
+        if missing and doc.kind == "review":
             raise IngestError(
-                f"{path}: Table {table.number} has no {' or '.join(missing)} column, so its rows "
-                "cannot be traced to a cited study. Add the column (e.g. 'Ref.' with [n]) and retry."
+                f"{source.path}: Table {table.number} has no {' or '.join(missing)} column, so its "
+                "rows cannot be traced to a cited study. Add the column (e.g. 'Ref.' with [n]) "
+                "and retry."
             )
     extracted = extract(doc)
+    if source.notes:
+        extracted = replace(extracted, warnings=(*source.notes, *extracted.warnings))
     return extracted
 
 
+def extract_text(text: str, *, doc_id: str, path: str) -> ExtractedDocument:
+    """Normalize, structure and extract one plain-text document."""
+    return extract_source(SourceDocument(doc_id, path, "text", text))
+
+
 def build_text(text: str, *, doc_id: str, path: str) -> tuple[ExtractedDocument, Graph]:
-    """Extract one document's text and build its rdflib Graph."""
+    """Extract one plain-text document and build its rdflib Graph."""
     extracted = extract_text(text, doc_id=doc_id, path=path)
     return extracted, build_graph(resolve(extracted))
+
+
+_WORDS = re.compile(r"[A-Za-z]{2,}\W+[A-Za-z]{2,}")  # two words: prose, not a row of numbers
+_DEPOSITION = re.compile(r"(?i)\b(?:ALD|MLD|atomic layer deposi|molecular layer deposi)")
+
+
+def no_coating_reason(extracted: ExtractedDocument) -> str:
+    """One line on why a document gave no coating, from what it was read as."""
+    doc = extracted.document
+    kind = "a primary study" if doc.kind == "primary" else "a review"
+    if not _DEPOSITION.search(doc.text):
+        return f"read as {kind}; no atomic or molecular layer deposition (ALD/MLD) is mentioned"
+    if doc.kind == "review":
+        return (
+            "read as a review; no table row or cited sentence names a deposition of a known "
+            "material"
+        )
+    return "read as a primary study; no deposition of a known material found"
+
+
+def _build_source(
+    source: SourceDocument, spool_dir: str | os.PathLike[str] | None
+) -> BuiltDocument:
+    try:
+        extracted = extract_source(source)
+        triples = build_triples(resolve(extracted))
+    except IngestError:
+        raise
+    except Exception as e:  # a bug or an unexpected shape: name the file, keep the cause
+        raise IngestError(f"{source.path}: could not be read ({type(e).__name__}: {e}).") from e
+    text_nt = ntriples(triples)
+    spooled = None
+    if spool_dir is not None:
+        spooled = Path(spool_dir) / f"{source.doc_id}.nt"
+        spooled.write_text(text_nt, encoding="utf-8")
+        text_nt = ""
+    coatings = sum(1 for _, pred, o in triples if pred == RDF.type and o == AKG.Coating)
+    doc = extracted.document
+    return BuiltDocument(
+        doc_id=source.doc_id,
+        path=source.path,
+        ntriples=text_nt,
+        triples=len(triples),
+        coatings=coatings,
+        warnings=extracted.warnings,
+        ntriples_path=str(spooled) if spooled else None,
+        format=source.format,
+        kind=doc.kind,
+        reason=None if coatings else no_coating_reason(extracted),
+        counts=(
+            ("sentences", len(doc.sentences)),
+            ("prose sentences", sum(1 for s in doc.sentences if _WORDS.search(s.text))),
+            ("tables", len(doc.tables)),
+            ("references", len(doc.references)),
+        ),
+    )
+
+
+def build_path(
+    path: str | os.PathLike[str], spool_dir: str | os.PathLike[str] | None = None
+) -> list[BuiltDocument]:
+    """Every document of one file through every stage; picklable for worker processes.
+
+    With ``spool_dir`` the N-Triples go to ``spool_dir/<doc_id>.nt`` instead of the result.
+    """
+    return [_build_source(source, spool_dir) for source in read_path(path)]
 
 
 def build_file(
     path: str | os.PathLike[str], spool_dir: str | os.PathLike[str] | None = None
 ) -> BuiltDocument:
-    """One file through every stage; picklable result for worker processes.
-
-    With ``spool_dir`` the N-Triples go to ``spool_dir/<doc_id>.nt`` instead of the result.
-    """
-    p = Path(path)
-    text = read_text(p)
-    doc_id = doc_id_for(str(p))
-    try:
-        extracted = extract_text(text, doc_id=doc_id, path=p.name)
-        triples = build_triples(resolve(extracted))
-    except IngestError:
-        raise
-    except Exception as e:  # a bug or an unexpected shape: name the file, keep the cause
-        raise IngestError(f"{p}: could not be read as a review ({type(e).__name__}: {e}).") from e
-    text_nt = ntriples(triples)
-    spooled = None
-    if spool_dir is not None:
-        spooled = Path(spool_dir) / f"{doc_id}.nt"
-        spooled.write_text(text_nt, encoding="utf-8")
-        text_nt = ""
-    return BuiltDocument(
-        doc_id=doc_id,
-        path=str(p),
-        ntriples=text_nt,
-        triples=len(triples),
-        coatings=sum(1 for _, pred, o in triples if pred == RDF.type and o == AKG.Coating),
-        warnings=extracted.warnings,
-        ntriples_path=str(spooled) if spooled else None,
-    )
+    """The one document of a single-document file (an article, not an export)."""
+    built = build_path(path, spool_dir)
+    if len(built) != 1:
+        raise IngestError(f"{path}: holds {len(built)} documents; use build_path.")
+    return built[0]
 
 
 def build_files(
-    paths: list[Path],
+    paths: Sequence[str | os.PathLike[str]],
     *,
     jobs: int = 1,
-    progress: Callable[[BuiltDocument], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
     spool_dir: str | os.PathLike[str] | None = None,
 ) -> list[BuiltDocument]:
-    """Build every file (in ``jobs`` processes); raise on the first bad one, writing nothing."""
+    """Build every file (in ``jobs`` processes); raise on the first bad one, writing nothing.
+
+    ``progress(files_done, files_total)`` is called after each file.
+    """
     results: list[BuiltDocument] = []
-    build = partial(build_file, spool_dir=spool_dir)
+    build = partial(build_path, spool_dir=spool_dir)
     if jobs <= 1 or len(paths) <= 1:
-        for p in paths:
-            built = build(p)
-            results.append(built)
+        batches: Iterable[list[BuiltDocument]] = map(build, paths)
+        for done, batch in enumerate(batches, 1):
+            results.extend(batch)
             if progress:
-                progress(built)
-        return results
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for built in pool.map(build, paths, chunksize=max(1, len(paths) // (jobs * 8))):
-            results.append(built)
-            if progress:
-                progress(built)
+                progress(done, len(paths))
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            chunk = max(1, len(paths) // (jobs * 8))
+            for done, batch in enumerate(pool.map(build, paths, chunksize=chunk), 1):
+                results.extend(batch)
+                if progress:
+                    progress(done, len(paths))
+    _refuse_duplicate_ids(results)
     return results
+
+
+def build_upload(name: str, data: bytes) -> list[BuiltDocument]:
+    """An uploaded file's documents, built in memory with the same checks as files on disk."""
+    return [_build_source(source, None) for source in read_bytes_as_documents(name, data)]
+
+
+def _refuse_duplicate_ids(built: Sequence[BuiltDocument]) -> None:
+    seen: dict[str, str] = {}
+    for doc in built:
+        if doc.doc_id in seen:
+            raise IngestError(
+                f"{doc.path} and {seen[doc.doc_id]} would both be document '{doc.doc_id}' "
+                "(one id per file name). Rename one of them."
+            )
+        seen[doc.doc_id] = doc.path
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write(built: Sequence[BuiltDocument], *, store: Any, progress: Progress | None = None) -> None:
+    """The ontology, then each document's graph replacing its earlier version."""
+    from kg.store import doc_graph_iri
+    from kg.vocab import ontology_graph
+
+    store.ensure_ontology(ontology_graph())
+    for done, doc in enumerate(built, 1):
+        store.replace_graph(doc_graph_iri(doc.doc_id), doc.load_ntriples())
+        if progress:
+            progress("write", done, len(built))
+
+
+def report(built: Sequence[BuiltDocument], *, store: Any, started: float) -> IngestReport:
+    docs = tuple(
+        DocumentReport(
+            d.doc_id, d.path, d.format, d.kind, d.coatings, d.triples, d.reason, d.warnings
+        )
+        for d in built
+    )
+    return IngestReport(docs, str(getattr(store, "description", "")), time.perf_counter() - started)
+
+
+def ingest(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    store: Any,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Read every file (folders: every supported file in them) into ``store``.
+
+    Built graphs wait in a spool folder on disk, not in memory, until every document has
+    been read; only then is anything written.
+
+    Raises:
+        IngestError: a file is missing, unreadable or malformed; nothing was written.
+    """
+    started = time.perf_counter()
+    files = find_documents(paths)
+    with tempfile.TemporaryDirectory(prefix="kg-ingest-") as spool:
+        on_file = (lambda done, total: progress("read", done, total)) if progress else None
+        built = build_files(files, jobs=jobs, progress=on_file, spool_dir=spool)
+        write(built, store=store, progress=progress)
+    return report(built, store=store, started=started)
+
+
+def ingest_uploads(
+    uploads: Sequence[tuple[str, bytes]], *, store: Any, progress: Progress | None = None
+) -> IngestReport:
+    """:func:`ingest` for files given as (name, bytes), such as the app's uploads."""
+    started = time.perf_counter()
+    built: list[BuiltDocument] = []
+    for done, (name, data) in enumerate(uploads, 1):
+        built.extend(build_upload(name, data))
+        if progress:
+            progress("read", done, len(uploads))
+    _refuse_duplicate_ids(built)
+    write(built, store=store, progress=progress)
+    return report(built, store=store, started=started)

@@ -71,13 +71,11 @@ def _write_app_store(location: _Path, built: list) -> _Path:
     """Write built documents and the ontology to a fresh on-disk store, then close it."""
     import gc
 
-    from kg.store import doc_graph_iri, open_store
-    from kg.vocab import ontology_graph
+    from kg.pipeline import write
+    from kg.store import open_store
 
     store = open_store(location)
-    store.ensure_ontology(ontology_graph())
-    for doc in built:
-        store.replace_graph(doc_graph_iri(doc.doc_id), doc.ntriples)
+    write(built, store=store)
     del store
     gc.collect()  # release Oxigraph's lock so the app (or a server process) can open the folder
     return location

@@ -196,7 +196,7 @@ def test_coatings_csv_has_the_table(app_store: Path) -> None:
         ("binary.txt", b"\x00\x01\x02PK\x03\x04", "binary file"),
         ("latin1.txt", "Al2O3 coating, café".encode("latin-1"), "not UTF-8"),
         ("big.txt", b"a" * (appdata.UPLOAD_MAX_BYTES + 1), "over the 5 MB limit"),
-        ("paper.pdf", b"%PDF-1.7", "only .txt and .md"),
+        ("paper.docx", b"PK\x03\x04", "only .txt, .md"),
     ],
 )
 def test_check_upload_messages(name: str, data: bytes, message: str) -> None:

@@ -90,7 +90,7 @@ def _bad_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
         "empty": (empty, "empty"),
         "binary": (binary, "binary"),
         "not utf-8": (latin, "UTF-8"),
-        "folder without text": (folder, "no .txt or .md"),
+        "folder without text": (folder, "holds no documents"),
         "table without ref column": (no_ref, "no ref column"),
     }
 
@@ -180,3 +180,14 @@ def test_eval_extract_names_a_gold_file_it_cannot_read(tmp_path: Path) -> None:
     result = run("eval-extract", "--gold", str(bad), "--corpus", str(REVIEW))
     assert result.exit_code == 1
     assert "gold.json" in result.output and "gold format" in result.output
+
+
+def test_ingest_says_what_each_document_was_read_as(store: Path, tmp_path: Path) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@article{k1, title={A note}, year={2020}, abstract={The history of batteries.}}\n",
+        encoding="utf-8",
+    )
+    result = run("ingest", str(bib), "--store", str(store))
+    assert result.exit_code == 0, result.output
+    assert "refs-k1 (bibtex, primary): no coating: read as a primary study;" in result.output

@@ -1,0 +1,13 @@
+"""jats reader (placeholder until its reader lands)."""
+
+from __future__ import annotations
+
+from ingest.records import IngestError, SourceDocument
+
+
+def sniff(head: bytes) -> bool:
+    return False
+
+
+def read(name: str, data: bytes) -> list[SourceDocument]:
+    raise IngestError(f"{name}: the jats reader is not available yet.")

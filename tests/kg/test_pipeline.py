@@ -1,0 +1,119 @@
+"""kg.pipeline.ingest: the one ingest the CLI, the app and the tests call."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.records import IngestError
+from kg.pipeline import IngestReport, find_documents, ingest, ingest_uploads
+from kg.store import open_store
+
+PAPER = """Lithium metal skins by atomic layer deposition
+
+Abstract
+We coat lithium foil with Al2O3 by atomic layer deposition at 150 °C. Coated cells cycle for 500 h.
+"""
+
+UNRELATED = """Notes on a seminar
+
+Abstract
+The seminar covered the history of batteries and their uses in cars and phones.
+"""
+
+BIB = """@article{one2020,
+  author = {One, A.},
+  title = {Zincone on sodium},
+  year = {2020},
+  abstract = {We grow a zincone on sodium by MLD.}
+}
+"""
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "paper.txt").write_text(PAPER, encoding="utf-8")
+    (tmp_path / "seminar.md").write_text(UNRELATED, encoding="utf-8")
+    (tmp_path / "refs.bib").write_text(BIB, encoding="utf-8")
+    (tmp_path / "README.md").write_text("# About this folder\n", encoding="utf-8")
+    (tmp_path / "figure.png").write_bytes(b"\x89PNG")
+    return tmp_path
+
+
+def test_folder_ingests_every_supported_suffix_but_the_readme(folder: Path) -> None:
+    assert [p.name for p in find_documents([folder])] == ["paper.txt", "refs.bib", "seminar.md"]
+
+
+def test_report_says_what_each_document_was_read_as(folder: Path) -> None:
+    store = open_store(memory=True)
+    report = ingest([folder], store=store)
+    assert isinstance(report, IngestReport)
+    by_id = {d.doc_id: d for d in report.documents}
+    assert set(by_id) == {"paper", "refs-one2020", "seminar"}
+    assert (by_id["refs-one2020"].format, by_id["refs-one2020"].kind) == ("bibtex", "primary")
+    assert by_id["refs-one2020"].path == "refs.bib#1"
+    assert by_id["seminar"].format == "markdown"
+    assert by_id["seminar"].coatings == 0
+    assert "no atomic or molecular layer deposition" in by_id["seminar"].reason
+    assert by_id["seminar"].reason.startswith("read as a ")
+    assert set(store.documents()) == set(by_id)
+    assert all(d.triples > 0 for d in report.documents)
+
+
+def test_a_bad_file_among_several_leaves_the_store_unchanged(folder: Path) -> None:
+    store = open_store(memory=True)
+    ingest([folder / "paper.txt"], store=store)
+    before = store.count()
+    bad = folder / "broken.ris"
+    bad.write_text("TY  - JOUR\nTI  - Broken\nAB  - No end.\n", encoding="utf-8")
+    with pytest.raises(IngestError, match=r"broken\.ris: RIS record 1 \(line 1\) has no 'ER  -'"):
+        ingest([folder], store=store)
+    assert store.count() == before
+
+
+def test_reingest_replaces_the_documents_graph(folder: Path) -> None:
+    store = open_store(memory=True)
+    first = ingest([folder / "paper.txt"], store=store)
+    count = store.count()
+    again = ingest([folder / "paper.txt"], store=store)
+    assert store.count() == count
+    assert again.documents[0].triples == first.documents[0].triples
+
+
+def test_two_files_with_one_id_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "paper.txt").write_text(PAPER, encoding="utf-8")
+    (tmp_path / "b" / "paper.md").write_text(PAPER, encoding="utf-8")
+    store = open_store(memory=True)
+    with pytest.raises(IngestError, match="would both be document 'paper'"):
+        ingest([tmp_path / "a", tmp_path / "b"], store=store)
+    assert store.documents() == []
+
+
+def test_uploads_go_through_the_same_readers() -> None:
+    store = open_store(memory=True)
+    report = ingest_uploads([("refs.bib", BIB.encode()), ("p.txt", PAPER.encode())], store=store)
+    assert [(d.doc_id, d.format) for d in report.documents] == [
+        ("refs-one2020", "bibtex"),
+        ("p", "text"),
+    ]
+    with pytest.raises(IngestError, match="UTF-16"):
+        ingest_uploads([("w.txt", PAPER.encode("utf-16"))], store=store)
+
+
+def test_progress_reports_reading_and_writing(folder: Path) -> None:
+    seen: list[tuple[str, int, int]] = []
+    ingest([folder], store=open_store(memory=True), progress=lambda *a: seen.append(a))
+    assert seen[:3] == [("read", 1, 3), ("read", 2, 3), ("read", 3, 3)]
+    assert seen[-1] == ("write", 3, 3)
+
+
+def test_symlink_given_on_the_command_line_is_refused(folder: Path) -> None:
+    link = folder / "link.txt"
+    link.symlink_to(folder / "paper.txt")
+    with pytest.raises(IngestError, match="symbolic link"):
+        ingest([link], store=open_store(memory=True))
+    with pytest.raises(IngestError, match="symbolic link"):
+        ingest([folder], store=open_store(memory=True))

@@ -51,6 +51,38 @@ def one_line(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+_CITATION_SUP = re.compile(r"\d{1,4}(?:\s*[,–\-]\s*\d{1,4})*")
+_UNIT_BEFORE = re.compile(
+    r"(?:^|[\s(/·])(?:[kmcμnp]?m|[mkμ]?g|[mμ]?[AVWL]h?|mAh|s|h|min|Å|K|°C|mol|[mk]?Pa|eV|S|Ω)$"
+)
+
+
+def superscript(before: str, content: str) -> str:
+    """A superscript in the layout: ``[12]`` when it is a citation, else ``^{…}``.
+
+    Numbers, commas and ranges right after a word (not after a unit or a digit) are
+    citation marks in this literature (``…on Na.¹²``); ``cm²``, ``10⁻⁸``, ``Li⁺`` are exponents
+    and charges, which normalize reads from ``^{…}``.
+
+    >>> superscript("as reported earlier", "1,2"), superscript("1 mA cm", "−2")
+    ('[1,2]', '^{−2}')
+    >>> superscript("an area of 2 cm", "2"), superscript("Sn", "4+")
+    ('^{2}', '^{4+}')
+    """
+    content = content.strip()
+    tail = before.rstrip()
+    if (
+        _CITATION_SUP.fullmatch(content)
+        and tail
+        and not tail[-1].isdigit()
+        and (tail[-1].isalpha() or tail[-1] in ".,;:)]")
+        and not _UNIT_BEFORE.search(tail)
+    ):
+        compact = re.sub(r"\s+", "", content)
+        return f"[{compact}]"
+    return f"^{{{content}}}"
+
+
 def venue_line(meta: DocumentMetadata) -> str:
     """``Journal, 2021, 12, 345. doi:10.…`` from what the metadata states."""
     parts = [p for p in (meta.venue, str(meta.year) if meta.year else None, meta.volume) if p]

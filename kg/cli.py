@@ -462,7 +462,7 @@ def _figures(report: dict[str, Any]) -> str:
 def _scratch_store(corpus: Path) -> Any:
     """An in-memory store holding ``corpus``; a document that cannot be read is named, skipped."""
     from ingest.records import IngestError
-    from kg.pipeline import build_file, find_documents
+    from kg.pipeline import build_path, find_documents, write
     from kg.store import open_store
 
     try:
@@ -473,11 +473,11 @@ def _scratch_store(corpus: Path) -> Any:
     backend.ensure_ontology()
     for path in documents:
         try:
-            built = build_file(path)
+            built = build_path(path)
         except IngestError as e:
             console.print(f"[yellow]skipped:[/yellow] {e}", highlight=False, soft_wrap=True)
             continue
-        backend.replace_graph(_doc_graph(built.doc_id), built.load_ntriples())
+        write(built, store=backend)
     return backend
 
 

@@ -50,6 +50,7 @@ from kg.ask.sparql import (
     kind_iris,
     technique_iris,
 )
+from kg.ask.summary import summarize
 from kg.ask.words import ELEMENTS, HOW_PHRASES, STOPWORDS, TARGET_WORDS
 from kg.query import call_in_worker, run_generated
 from kg.store import OxigraphStore
@@ -134,6 +135,8 @@ def ask(question: str, store: Any, *, limit: int = 200) -> Answer:
         kg.query.QueryError: the generated query failed.
     """
     interp = interpret(question)
+    if interp.unknown:
+        return _refused(question, interp)
     structured = interp.has_constraint or (interp.target_named and not interp.ignored)
     if not structured:
         return _keyword_answer(question, interp, store, limit)
@@ -141,6 +144,9 @@ def ask(question: str, store: Any, *, limit: int = 200) -> Answer:
     core = run_generated(store, sparql, max_rows=50_000).rows
     raw = merge_details(interp, core, _details(interp, core, store))
     columns, rows, evidence = shape_rows(interp, raw, limit)
+    rows, summary = summarize(interp, rows)
+    kept = {(r.get("doc"), r.get("ref")) for r in rows}
+    evidence = [e for e in evidence if (e.get("doc"), e.get("ref")) in kept]
     interpretation = interp.describe()
     if not rows:
         interpretation += " No matching rows in the graph."
@@ -152,7 +158,27 @@ def ask(question: str, store: Any, *, limit: int = 200) -> Answer:
         rows=rows,
         evidence=evidence,
         mode="structured",
-        understood=True,
+        understood=not interp.ignored,
+        summary=summary,
+        shape=interp.shape,
+    )
+
+
+def _refused(question: str, interp: Interpretation) -> Answer:
+    """A question with a word that looks like a term but names none: answered by nothing,
+    since leaving the word out would answer a wider question than the one asked."""
+    _, summary = summarize(interp, [])
+    return Answer(
+        question=question,
+        interpretation=interp.describe(),
+        sparql="",
+        columns=[],
+        rows=[],
+        evidence=[],
+        mode="refused",
+        understood=False,
+        summary=summary,
+        shape=interp.shape,
     )
 
 
@@ -168,7 +194,9 @@ def _details(
     precursors = None
     if interp.target == "precursors":
         precursors = list(dict.fromkeys((r["proc"], r["prec"]) for r in core))
-    query = details_sparql(found("c"), found("mv", *measures), found("mat"), precursors)
+    query = details_sparql(
+        found("c"), found("mv", *measures), found("mat"), precursors, tuple(interp.show)
+    )
     if query is None:
         return []
     return run_generated(store, query, max_rows=500_000).rows
@@ -217,4 +245,7 @@ def _keyword_answer(question: str, interp: Interpretation, store: Any, limit: in
         evidence=evidence,
         mode="keyword",
         understood=False,
+        summary=f"{len(rows)} keyword match(es) for: {question.strip()}"
+        if rows
+        else ("Nothing in the graph matches these words."),
     )

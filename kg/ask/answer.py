@@ -25,7 +25,24 @@ DOC_GRAPH = f"{BASE}graph/doc/"
 
 @dataclass(frozen=True)
 class Answer:
-    """What ``kg ask`` prints: the question, how it was read, the SPARQL and the rows."""
+    """What ``kg ask`` prints; ``to_json()`` is the ``kg ask --json`` contract (DESIGN.md).
+
+    Fields (the app shows them as they are):
+
+    * ``question``; ``interpretation``: the reading in words, every content word with what it
+      became, typos read ("Read 'sodiumm' as sodium") and words not understood.
+    * ``summary``: the answer in one sentence with numbers and units.
+    * ``sparql``: the core query run ("" when nothing was run: a word was not understood).
+    * ``columns``; ``rows``: one dict per coating, study, precursor use or value. A coating
+      row has ``doc``, ``ref`` (int, or None when the document is the study itself), ``doi``,
+      ``sources`` (every ``{doc, ref, doi}`` reporting the same coating), the values asked
+      about as columns (``thickness_nm``, ``comparator``), ``evidence`` and ``location``.
+    * ``evidence``: one item per fact shown: ``ref``, ``doc``, ``text``, ``location``,
+      ``highlight`` ([start, end) in text); a table row also has ``header`` and ``cells``
+      (lists of equal length) so it can be drawn as a one-row table.
+    * ``mode``: "structured" | "keyword" | "refused"; ``understood``: every word was read.
+    * ``shape``: "list" | "superlative" | "comparison" | "count".
+    """
 
     question: str
     interpretation: str
@@ -33,19 +50,23 @@ class Answer:
     columns: list[str]
     rows: list[dict[str, Any]]
     evidence: list[dict[str, Any]]
-    mode: str  # "structured" | "keyword"
+    mode: str  # "structured" | "keyword" | "refused"
     understood: bool
+    summary: str = ""
+    shape: str = "list"
 
     def to_json(self) -> dict[str, Any]:
         """The JSON contract of ``kg ask --json`` (DESIGN.md)."""
         return {
             "question": self.question,
             "interpretation": self.interpretation,
+            "summary": self.summary,
             "sparql": self.sparql,
             "columns": self.columns,
             "rows": self.rows,
             "evidence": self.evidence,
             "mode": self.mode,
+            "shape": self.shape,
         }
 
 
@@ -110,7 +131,7 @@ def _location(row: dict[str, Any], prefix: str) -> str | None:
 
 
 _SPAN_FIELDS = ("Text", "Table", "Row", "Section", "Sentence")
-_STUDY_FIELDS = ("study", "ref", "studyLabel", "refYear")
+_STUDY_FIELDS = ("study", "ref", "studyLabel", "refYear", "doi")
 
 
 def _span(row: dict[str, Any]) -> dict[str, Any]:
@@ -161,7 +182,18 @@ def _index_details(rows: list[dict[str, Any]]) -> _Details:
             d.add(part, row["m"], {k: row.get(k) for k in _STUDY_FIELDS})
         elif part == "step":
             d.add_first(part, (row["proc"], row["prec"]), row)
-        elif part in ("graph", "year", "substrate"):
+        elif part == "graph":
+            d.add_first(part, row["c"], row)
+            d.add("graphs", row["c"], row.get("g"))
+        elif part == "cite":
+            d.add_first(part, (row["study"], row.get("g")), row)
+        elif part == "electrolyte":
+            d.add(part, row["c"], row.get("elecLabel") or _local(row.get("elec") or ""))
+        elif part == "cell":
+            d.add(part, row["c"], _label(row.get("cellType")))
+        elif part == "described":
+            d.add(part, row["study"], row.get("described"))
+        elif part in ("year", "substrate"):
             d.add_first(part, row["c"], row)
         elif part in ("value", "mgraph"):
             d.add_first(part, row["m"], row)
@@ -177,6 +209,36 @@ def _study(studies: list[dict[str, Any]], cited_only: bool) -> dict[str, Any]:
         if study.get("ref") is not None or not cited_only:
             return study
     return {}
+
+
+def _sources(d: _Details, c: str, base: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every document that reports coating ``c``: {doc, ref, doi}, the row's own first.
+
+    The ref is the number that document's akg:Citation gives the study; none when the
+    document is the study itself (akg:describedBy); else the study's akg:citationNumber
+    (graphs written before citations were nodes).
+    """
+    study, doi = base.get("study"), base.get("doi")
+    described = set(d.all("described", study)) if study else set()
+    graphs = list(dict.fromkeys([base.get("g"), *d.all("graphs", c)]))
+    out = []
+    for g in graphs:
+        if g is None:
+            continue
+        cite = d.get("cite", (study, g))
+        if cite:
+            ref = cite.get("citRef")
+        elif g in described or _doc_node(g) in described:
+            ref = None
+        else:
+            ref = base.get("ref")
+        out.append({"doc": _doc(g), "ref": ref, "doi": doi})
+    return out
+
+
+def _doc_node(graph: str) -> str:
+    """The document node a graph is about (``…/graph/doc/ID`` → ``…/doc/ID``)."""
+    return graph.replace("/graph/doc/", "/doc/", 1)
 
 
 def merge_details(
@@ -200,6 +262,12 @@ def merge_details(
         if c is not None:
             base["g"] = d.get("graph", c).get("g")
             base.update(_study(d.all("study", c), cited_only=not values))
+            base["sources"] = _sources(d, c, base)
+            for column, part in (("electrolyte", "electrolyte"), ("cell_type", "cell")):
+                if column in interp.show:
+                    base[column] = "; ".join(x for x in d.all(part, c) if x) or None
+            if base["sources"]:
+                base["ref"] = base["sources"][0]["ref"]
             base["tableYear"] = d.get("year", c).get("tableYear")
             base["subst"] = d.get("substrate", c).get("subst")
         if mv is not None:
@@ -273,10 +341,14 @@ class _Group:
     years: set[int] = field(default_factory=set)
 
 
+_UPWARD = (">", "≥", "max")
+_DOWNWARD = ("<", "≤", "min")
+
+
 def _better(op: str, new: tuple[float, float], old: tuple[float, float]) -> bool:
-    if op in (">", "≥"):
+    if op in _UPWARD:
         return new[1] > old[1]
-    if op in ("<", "≤"):
+    if op in _DOWNWARD:
         return new[0] < old[0]
     return False
 
@@ -351,6 +423,8 @@ def _base_row(group: _Group) -> dict[str, Any]:
     out: dict[str, Any] = {
         "ref": row.get("ref"),
         "doc": _doc(row.get("g")),
+        "doi": row.get("doi"),
+        "sources": row.get("sources") or [],
         "study": row.get("studyLabel"),
         "material": _label(row.get("mat"), row.get("matLabel")),
         "technique": _technique(group),
@@ -373,10 +447,10 @@ def _add_values(
             continue
         low, high, cmp, text, span = found
         column = value_column(n.kind)
-        value = high if n.op in (">", "≥") else low
+        value = high if n.op in _UPWARD else low
         out[column] = (
             _num(value)
-            if low == high or n.op in (">", "≥", "<", "≤")
+            if low == high or n.op in (*_UPWARD, *_DOWNWARD)
             else {
                 "min": _num(low),
                 "max": _num(high),
@@ -398,9 +472,9 @@ def _pick_span(group: _Group) -> dict[str, Any] | None:
 
 
 def _sort_key(interp: Interpretation) -> Any:
-    numeric = next(
-        ((i, n) for i, n in enumerate(interp.numbers) if n.op in (">", "≥", "<", "≤")), None
-    )
+    ranked = [(i, n) for i, n in enumerate(interp.numbers) if n.op in ("max", "min")]
+    bounded = [(i, n) for i, n in enumerate(interp.numbers) if n.op in (">", "≥", "<", "≤")]
+    numeric = next(iter([*ranked, *bounded]), None)
 
     def key(item: tuple[_Group, dict[str, Any]]) -> Any:
         group, row = item
@@ -408,7 +482,7 @@ def _sort_key(interp: Interpretation) -> Any:
         year = row.get("year") if isinstance(row.get("year"), int) else 10**9
         if numeric is not None and numeric[0] in group.values:
             low, high, *_ = group.values[numeric[0]]
-            value = -high if numeric[1].op in (">", "≥") else low
+            value = -high if numeric[1].op in _UPWARD else low
             return (0, value, year, ref)
         return (1, 0, year, ref)
 
@@ -559,6 +633,8 @@ def shape_rows(
         return columns, rows, evidence
     for group in _collect(interp, raw, lambda r: r.get("c")):
         out = _base_row(group)
+        for column in interp.show:
+            out[column] = group.first.get(column)
         ev = _add_values(interp, group, out) or _pick_span(group)
         items.append((group, out, ev))
     first = (
@@ -568,6 +644,7 @@ def shape_rows(
     )
     columns = [
         *first,
+        *interp.show,
         "technique",
         "substrate",
         "year",

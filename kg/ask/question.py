@@ -20,19 +20,29 @@ from typing import TYPE_CHECKING, Any
 
 from kg.ask.words import (
     CMP_BEFORE,
+    COMPARATIVES,
+    COUNT_RE,
+    DEFAULT_RANK_KIND,
     ELEMENTS,
     HOW_PHRASES,
+    LOWER_IS_BETTER,
+    MOST_CYCLES_RE,
     STOPWORDS,
+    SUPERLATIVES,
     TAIL_RE,
     TARGET_WORDS,
+    VERSUS_WORDS,
     YEAR_BEFORE,
 )
 from kg.namespaces import VOCAB
-from kg.vocab import Concept, load_vocabulary
+from kg.vocab import Concept, label_key, load_vocabulary
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.matcher import Matcher, PhraseMatcher
+    from spacy.matcher import Matcher
+    from spacy.tokens import Doc, Span
+
+    from ingest.prose import VocabularyMatcher
 
 __all__ = [
     "EXAMPLE_QUESTIONS",
@@ -119,7 +129,18 @@ class Interpretation:
     authors: list[str] = field(default_factory=list)
     numbers: list[NumericConstraint] = field(default_factory=list)
     asked_kinds: list[str] = field(default_factory=list)  # kinds named without a number
-    ignored: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # ordinary words that add no constraint
+    #: Words that look like terms (formulas, acronyms) but name none: (word, suggestion).
+    #: Any of them makes the answer empty: leaving one out would answer a wider question.
+    unknown: list[tuple[str, str | None]] = field(default_factory=list)
+    readings: list[tuple[str, str]] = field(default_factory=list)  # (typo, form read)
+    words: list[tuple[str, str]] = field(default_factory=list)  # (word, what it became)
+    #: Attributes asked for without a value ("which electrolyte…"): extra row columns.
+    show: list[str] = field(default_factory=list)
+    #: list | superlative (the top, ties kept) | count | comparison (which of X, Y wins)
+    shape: str = "list"
+    #: What a superlative or comparison ranks by: (quantity kind, "max" | "min").
+    rank: tuple[str, str] | None = None
 
     def add(self, concept: Concept) -> None:
         bucket = self.concepts[concept.kind]
@@ -156,21 +177,10 @@ class Interpretation:
         kinds -= {"QuantityKind"}
         return bool(kinds or self.numbers)
 
-    def describe(self) -> str:
+    def constraint_parts(self) -> list[str]:
+        """Each constraint in words ("substrate is Na", "cycling duration > 1000 h")."""
         parts: list[str] = []
-        names = {
-            "Substrate": "substrate",
-            "Technique": "technique",
-            "Material": "material",
-            "MaterialClass": "material class",
-            "Precursor": "precursor",
-            "CellType": "cell type",
-            "ElectrolyteFamily": "electrolyte family",
-            "Salt": "electrolyte salt",
-            "Solvent": "electrolyte solvent",
-            "CharacterizationMethod": "characterized by",
-        }
-        for kind, label in names.items():
+        for kind, label in _KIND_NAMES.items():
             values = self.concepts.get(kind) or []
             if values:
                 parts.append(f"{label} is " + " or ".join(c.label for c in values))
@@ -187,17 +197,52 @@ class Interpretation:
             parts.append(_describe_number(n))
         for kind in self.asked_kinds:
             parts.append(f"showing {kind_label(kind)}")
+        for column in self.show:
+            parts.append(f"showing {column.replace('_', ' ')}")
+        return parts
+
+    def describe(self) -> str:
+        """The whole reading in words: constraints, typos read, words not understood or
+        ignored, and every content word with what it became."""
+        parts = self.constraint_parts()
+        what = {"count": "counting", "superlative": "the top of", "comparison": "comparing"}
         text = f"Looking for {self.target}"
+        if self.shape in what:
+            text = f"{what[self.shape].capitalize()} {self.target}"
         text += (": " + "; ".join(parts) + ".") if parts else " (no constraint)."
+        for word, form in self.readings:
+            text += f" Read '{word}' as {form}."
+        for word, suggestion in self.unknown:
+            hint = f"; did you mean {suggestion}?" if suggestion else ""
+            text += f" '{word}': not a term of the vocabulary{hint}"
+            text += "." if not suggestion else ""
         if self.ignored:
             text += " Ignored words: " + ", ".join(f"'{w}'" for w in self.ignored) + "."
         else:
             text += " No words ignored."
+        if self.words:
+            text += " Words: " + "; ".join(f"'{w}' → {what}" for w, what in self.words) + "."
         return text
+
+
+_KIND_NAMES = {
+    "Substrate": "substrate",
+    "Technique": "technique",
+    "Material": "material",
+    "MaterialClass": "material class",
+    "Precursor": "precursor",
+    "CellType": "cell type",
+    "ElectrolyteFamily": "electrolyte family",
+    "Salt": "electrolyte salt",
+    "Solvent": "electrolyte solvent",
+    "CharacterizationMethod": "characterized by",
+}
 
 
 def _describe_number(n: NumericConstraint) -> str:
     label = kind_label(n.kind)
+    if n.op in _RANK_WORDS:
+        return f"ranked by {label} ({n.unit}), {_RANK_WORDS[n.op]}"
     if n.op == "between":
         return f"{label} between {_fmt(n.low)} and {_fmt(n.high)} {n.unit}"
     if n.op == "~":
@@ -249,45 +294,45 @@ def normalize_question(text: str) -> str:
 # --------------------------------------------------------------------------- the spaCy pipeline
 
 
-def _match_forms(form: str) -> list[str]:
-    form = normalize_question(form)
-    return [form] if form else []
+#: Kinds a question can name, in the order a shared surface form is read: "alucone" is the
+#: class (every alucone), not the one material that carries the label too.
+QUESTION_KINDS: tuple[str, ...] = (
+    "Technique",
+    "MaterialClass",
+    "Material",
+    "Precursor",
+    "Substrate",
+    "CellType",
+    "Salt",
+    "Solvent",
+    "ElectrolyteFamily",
+    "CharacterizationMethod",
+    "QuantityKind",
+)
+#: Similarity (difflib ratio) from which an unknown word is read as a vocabulary term
+#: ("sodiumm" → sodium), and from which one is offered as a suggestion.
+TYPO_RATIO = 0.84
+SUGGEST_RATIO = 0.6
 
 
 @dataclass
 class _Pipeline:
     nlp: Language
-    lower: PhraseMatcher
-    exact: PhraseMatcher
     elements: Matcher
-    keys: dict[str, list[Concept]]
+    matcher: VocabularyMatcher
+    forms: dict[str, str]  # label_key(form) → the form as the vocabulary writes it
 
 
 @lru_cache(maxsize=1)
 def _pipeline() -> _Pipeline:
-    """spaCy blank English with matchers generated from the vocabulary (built once)."""
+    """spaCy blank English (tokens, element phrases) and ingest's vocabulary matcher."""
     import spacy
-    from spacy.matcher import Matcher, PhraseMatcher
+    from spacy.matcher import Matcher
+
+    from ingest.prose import VocabularyMatcher
 
     vocab = load_vocabulary()
     nlp = spacy.blank("en")
-    lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-    exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-    keys: dict[str, list[Concept]] = defaultdict(list)
-    by_form: dict[tuple[str, str], list[Concept]] = defaultdict(list)
-    concepts = [*vocab.concepts.values(), *vocab.material_classes.values()]
-    for concept in concepts:
-        for form in concept.surface_forms:
-            for text in _match_forms(form):
-                # Short abbreviations with capitals (Li, Na, K, EC, ED, HF) match case-exactly
-                # so that ordinary words ("ed", "k") are not read as chemistry.
-                short = len(text) <= 3 and any(ch.isupper() for ch in text)
-                by_form[("exact" if short else "lower", text)].append(concept)
-    for (mode, text), found in by_form.items():
-        key = f"{mode}:{text}"
-        keys[key] = list(dict.fromkeys(found))
-        matcher = exact if mode == "exact" else lower
-        matcher.add(key, [nlp.make_doc(text)])
     elements = Matcher(nlp.vocab)
     names = sorted(ELEMENTS)
     after = ["containing", "based", "bearing", "doped", "rich", "contained"]
@@ -301,7 +346,42 @@ def _pipeline() -> _Pipeline:
             ],
         ],
     )
-    return _Pipeline(nlp, lower, exact, elements, dict(keys))
+    forms: dict[str, str] = {}
+    for kind in QUESTION_KINDS:
+        for concept in vocab.of_kind(kind):
+            for form in concept.surface_forms:
+                forms.setdefault(label_key(form), form)
+    return _Pipeline(nlp, elements, VocabularyMatcher(vocab, QUESTION_KINDS), forms)
+
+
+def _concepts_named(text: str) -> list[Concept]:
+    """The concepts a surface form names, of the kind a question reads it as (case-free)."""
+    vocab = load_vocabulary()
+    key = label_key(text)
+    last = text.split()[-1] if text.split() else ""
+    plural = key.endswith("s") and len(last) > 3  # "oxides", "aluminas"; not "Al2O3 vs"
+    keys = [key] + ([key[:-1], key[:-2]] if plural else [])
+    for k in keys:
+        found = [c for kind in QUESTION_KINDS if (c := vocab.lookup(kind, k)) is not None]
+        if found:
+            best = min(_PREFERENCE.get(c.kind, 99) for c in found)
+            return list(dict.fromkeys(c for c in found if _PREFERENCE.get(c.kind, 99) == best))
+    return []
+
+
+def _closest_form(word: str, cutoff: float) -> str | None:
+    """The vocabulary surface form most like ``word`` (typos), or None below ``cutoff``."""
+    from difflib import SequenceMatcher
+
+    key = label_key(word)
+    best, best_ratio = None, cutoff
+    for other, form in _pipeline().forms.items():
+        if abs(len(other) - len(key)) > 2 or len(other) < 3:
+            continue
+        ratio = SequenceMatcher(None, key, other).ratio()
+        if ratio > best_ratio or (ratio == best_ratio and best is None):
+            best, best_ratio = form, ratio
+    return best
 
 
 # --------------------------------------------------------------------------- reading numbers
@@ -481,131 +561,313 @@ _PREFERENCE = {
 
 
 def interpret(question: str) -> Interpretation:
-    """Read a question into constraints (no store needed)."""
-    from spacy.util import filter_spans
+    """Read a question into constraints (no store needed).
 
+    Raises:
+        QuestionError: the question is empty, too long or has a number out of range.
+    """
     text = check_question(question)
     pipe = _pipeline()
     interp = Interpretation()
     doc = pipe.nlp.make_doc(text)
-
-    # Concept mentions (longest wins), and element mentions.
-    spans = []
-    for matcher in (pipe.lower, pipe.exact):
-        for match_id, start, end in matcher(doc):
-            span = doc[start:end]
-            span.label_ = pipe.nlp.vocab.strings[match_id]
-            spans.append(span)
-    element_spans = []
-    for _, start, end in pipe.elements(doc):
-        span = doc[start:end]
-        span.label_ = "ELEMENT"
-        element_spans.append(span)
-    chosen = filter_spans([*element_spans, *spans])
+    chosen, keys = _concept_spans(doc, text, pipe)
 
     # Kind words mentioned (used to type unitless numbers and for value questions).
     hinted: list[str] = []
     for span in chosen:
-        for concept in pipe.keys.get(span.label_, []):
-            if concept.kind == "QuantityKind":
-                hinted.append(concept.iri.rsplit("/", 1)[-1])
+        for concept in keys.get(span.label_, []):
+            if not isinstance(concept, str) and concept.kind == "QuantityKind":
+                hinted.append(_local_name(concept.iri))
     for pattern, kind in HOW_PHRASES:
         if re.search(pattern, text, re.I) and kind not in hinted:
             hinted.insert(0, kind)
     consumed = _find_numbers(text, hinted, interp)
-
-    def inside_number(span: Any) -> bool:
-        return any(f.start <= span.start_char < f.end for f in consumed)
-
-    used_tokens: set[int] = set()
+    used: set[int] = set()
     for f in consumed:
-        used_tokens.update(t.i for t in doc if f.start <= t.idx < f.end)
-    bound_kinds = {n.kind for n in interp.numbers}
-    bound_units = {n.unit for n in interp.numbers}
+        used.update(t.i for t in doc if f.start <= t.idx < f.end)
+    in_numbers = set(used)
     for span in chosen:
-        if inside_number(span):
-            continue
-        if span.label_ == "ELEMENT":
-            name = next(t.lower_ for t in span if t.lower_ in ELEMENTS)
-            symbol = ELEMENTS[name]
-            if symbol not in interp.elements:
-                interp.elements.append(symbol)
-            used_tokens.update(t.i for t in span)
-            continue
-        found = pipe.keys.get(span.label_, [])
-        if not found:
-            continue
-        used_tokens.update(t.i for t in span)
-        best = min(_PREFERENCE.get(c.kind, 99) for c in found)
-        for concept in found:
-            if _PREFERENCE.get(concept.kind, 99) != best:
-                continue
-            if concept.kind == "QuantityKind":
-                local = concept.iri.rsplit("/", 1)[-1]
-                if local in bound_kinds or (concept.unit in bound_units):
-                    continue
-                if local not in interp.asked_kinds:
-                    interp.asked_kinds.append(local)
-                continue
-            interp.add(concept)
+        if not any(f.start <= span.start_char < f.end for f in consumed):
+            _read_span(interp, span, keys.get(span.label_, []))
+            used.update(t.i for t in span)
+    bound_kinds = {n.kind for n in interp.numbers}
     for pattern, kind in HOW_PHRASES:
         hit = re.search(pattern, text, re.I)
         if hit and kind not in interp.asked_kinds and kind not in bound_kinds:
             interp.asked_kinds.append(kind)
         if hit:
-            used_tokens.update(t.i for t in doc if hit.start() <= t.idx < hit.end())
-
-    # Authors: "Kazyak et al.", "by Chen" (a capitalized word that names no concept).
-    for m in re.finditer(r"\b([A-Z][\w'’-]+)\s+et\s+al\b\.?", text):
-        _add_author(interp, m.group(1))
-        used_tokens.update(t.i for t in doc if m.start() <= t.idx < m.end())
-    for m in re.finditer(r"\bby\s+([A-Z][\w'’-]*[a-z][\w'’-]*)", text):
-        tokens = [t.i for t in doc if m.start(1) <= t.idx < m.end(1)]
-        if not tokens or any(i in used_tokens for i in tokens):
-            continue
-        _add_author(interp, m.group(1))
-        used_tokens.update(tokens)
-
-    # Target.
-    lowered = text.lower()
-    for token in doc:
-        target = TARGET_WORDS.get(token.lower_)
-        if target and token.i not in used_tokens:
-            used_tokens.add(token.i)
-            if not interp.target_named or target != "coatings":
-                interp.target = target
-                interp.target_named = True
-    if interp.asked_kinds and (not interp.target_named or re.match(r"\s*(?:what|how)\b", lowered)):
-        interp.target = "values"
-
-    # Ignored words.
-    for token in doc:
-        if token.i in used_tokens or token.is_punct or token.is_space or token.like_num:
-            continue
-        word = token.lower_
-        if word in STOPWORDS or word in TARGET_WORDS or (len(word) < 2 and not word.isalnum()):
-            continue
-        if word in ("et", "al", "al.", "-", "'s", "cells", "cell", "electrolyte", "electrolytes"):
-            if word.startswith("cell") and interp.concepts.get("CellType"):
-                continue
-            if word.startswith("electrolyte") and (
-                interp.concepts.get("ElectrolyteFamily")
-                or interp.concepts.get("Salt")
-                or interp.concepts.get("Solvent")
-            ):
-                continue
-            if word in ("et", "al", "al.", "-", "'s"):
-                continue
-        if token.text not in interp.ignored:
-            interp.ignored.append(token.text)
+            used.update(t.i for t in doc if hit.start() <= t.idx < hit.end())
+    _read_authors(interp, doc, text, used)
+    _read_target(interp, doc, text, used)
+    _read_shape(interp, doc, text, used, in_numbers)
+    _read_leftovers(interp, doc, used)
+    for f in consumed:
+        interp.words.append((f.text.strip().rstrip("?!.,;:"), "a number"))
     return interp
 
 
-def _add_author(interp: Interpretation, name: str) -> None:
-    vocab = load_vocabulary()
-    if any(
-        vocab.lookup(kind, name) for kind in ("Material", "Technique", "Precursor", "Substrate")
-    ):
+def _local_name(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1]
+
+
+def _concept_spans(doc: Doc, text: str, pipe: _Pipeline) -> tuple[list[Span], dict[str, Any]]:
+    """Vocabulary mentions (ingest's matcher, then whole words in any case: "zno", "AL2O3 ON
+    NA", "li") and element phrases, longest first; labels index the concepts they name."""
+    from spacy.util import filter_spans
+
+    keys: dict[str, Any] = {}
+    spans: list[Span] = []
+
+    def add(start: int, end: int, concepts: list[Concept] | str) -> None:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or not concepts or span.text.lower() in TARGET_WORDS:
+            return  # "materials" is what to list, not the class every material is in
+        key = f"c{len(keys)}"
+        keys[key] = concepts
+        span.label_ = key
+        spans.append(span)
+
+    for _, start, end in pipe.elements(doc):
+        add(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), "ELEMENT")
+    # Whole words first: of two spans of one length the first added wins, so "AL2O3" is
+    # alumina rather than the ozone ("O3") the case-exact matcher finds inside it.
+    for i in range(len(doc)):
+        for n in (3, 2, 1):
+            window = doc[i : i + n]
+            if len(window) < n or any(t.is_space for t in window):
+                continue
+            if window[0].lower_ in STOPWORDS or window[-1].lower_ in STOPWORDS:
+                continue
+            add(window.start_char, window.end_char, _concepts_named(window.text))
+    for m in pipe.matcher.regex.finditer(text):
+        add(m.start(), m.end(), _concepts_named(m.group(0)))
+    return filter_spans(spans), keys
+
+
+def _read_span(interp: Interpretation, span: Span, found: list[Concept] | str) -> None:
+    """Add what one chosen span names: an element, a quantity asked for, or concepts."""
+    if found == "ELEMENT":
+        name = next(t.lower_ for t in span if t.lower_ in ELEMENTS)
+        if ELEMENTS[name] not in interp.elements:
+            interp.elements.append(ELEMENTS[name])
+        interp.words.append((span.text, f"material contains {ELEMENTS[name]}"))
         return
-    if name not in interp.authors:
-        interp.authors.append(name)
+    bound_kinds = {n.kind for n in interp.numbers}
+    bound_units = {n.unit for n in interp.numbers}
+    for concept in found:
+        if isinstance(concept, str):
+            continue
+        if concept.kind == "QuantityKind":
+            local = _local_name(concept.iri)
+            free = local not in bound_kinds and concept.unit not in bound_units
+            if free and local not in interp.asked_kinds:
+                interp.asked_kinds.append(local)
+            interp.words.append((span.text, f"quantity {concept.label}"))
+            continue
+        interp.add(concept)
+        interp.words.append(
+            (span.text, f"{_KIND_NAMES.get(concept.kind, concept.kind)} {concept.label}")
+        )
+
+
+#: "by Chen", "co-authored by Gary Rubloff", "first author is Chen": names written capitalized.
+_AUTHOR_RE = re.compile(
+    r"\b(?:by|first\s+author(?:\s+(?:is|was))?|authors?(?:\s+(?:is|was|are|were))?)\s+"
+    r"(?P<name>(?:[A-Z][\w'’-]*\.?\s+){0,3}[A-Z][\w'’-]*[a-z][\w'’-]*)"
+)
+
+
+def _read_authors(interp: Interpretation, doc: Doc, text: str, used: set[int]) -> None:
+    """Authors: "Kazyak et al.", "by Chen", "co-authored by Gary Rubloff" (by the surname)."""
+    for m in re.finditer(r"\b([A-Z][\w'’-]+)\s+et\s+al\b\.?", text):
+        _add_author(interp, m.group(1), m.group(1))
+        used.update(t.i for t in doc if m.start() <= t.idx < m.end())
+    for m in _AUTHOR_RE.finditer(text):
+        tokens = [t.i for t in doc if m.start("name") <= t.idx < m.end("name")]
+        if not tokens or any(i in used for i in tokens):
+            continue
+        name = m.group("name")
+        if _add_author(interp, name.split()[-1], name):
+            used.update(t.i for t in doc if m.start() <= t.idx < m.end())
+
+
+def _read_target(interp: Interpretation, doc: Doc, text: str, used: set[int]) -> None:
+    for token in doc:
+        target = TARGET_WORDS.get(token.lower_)
+        if target and token.i not in used:
+            used.add(token.i)
+            if not interp.target_named or target != "coatings":
+                interp.target = target
+                interp.target_named = True
+            interp.words.append((token.text, f"what to list: {target}"))
+    # A quantity named without a number is asked for: its values are the answer, one row
+    # per coating with the value as a column ("at what temperature was LiF deposited?").
+    if interp.asked_kinds and interp.target in ("coatings", "materials"):
+        interp.target = "values"
+
+
+def _read_shape(
+    interp: Interpretation, doc: Doc, text: str, used: set[int], in_numbers: set[int]
+) -> None:
+    """Superlatives ("thinnest", "best CE"), comparisons ("which is thicker, X or Y", "X vs Y")
+    and counts ("how many"). A ranking adds a measurement the rows must have (op "max" or
+    "min"), so each row carries the value it is ranked by."""
+    superlative = comparative = None
+    versus = False
+    for token in doc:
+        if token.i in in_numbers:  # "thinner than 5 nm" is a bound, not a comparison
+            continue
+        word = token.lower_
+        if word in SUPERLATIVES and superlative is None:
+            superlative = (token, SUPERLATIVES[word])
+        elif word in COMPARATIVES and comparative is None:
+            comparative = (token, COMPARATIVES[word])
+        versus = versus or word in VERSUS_WORDS
+        if word in VERSUS_WORDS:
+            used.add(token.i)
+    most_cycles = re.search(MOST_CYCLES_RE, text, re.I)
+    if most_cycles:
+        superlative = (None, ("CycleCount", "max"))
+    if re.search(r"most\s+stable", text, re.I):
+        superlative = (None, ("CyclingDuration", "max"))
+    named = [*interp.concepts.get("Material", []), *interp.concepts.get("MaterialClass", [])]
+    if len(named) >= 2 and (versus or comparative is not None):
+        if comparative is None and not interp.asked_kinds:
+            interp.shape = "comparison"  # "X vs Y" naming no quantity: both side by side
+        else:
+            _set_rank(interp, "comparison", comparative, used)
+    elif superlative is not None:
+        _set_rank(interp, "superlative", superlative, used)
+    elif re.search(COUNT_RE, text, re.I):
+        interp.shape = "count"
+
+
+def _set_rank(
+    interp: Interpretation,
+    shape: str,
+    found: tuple[Any, tuple[str | None, str]] | None,
+    used: set[int],
+) -> None:
+    token, (kind, direction) = found if found is not None else (None, (None, "better"))
+    if kind is None:
+        kind = interp.asked_kinds[0] if interp.asked_kinds else None
+    if kind is None and direction in ("max", "min") and shape == "superlative":
+        return  # "highest" of nothing named: not a ranking
+    kind = kind or DEFAULT_RANK_KIND
+    if direction in ("better", "worse"):
+        good = "min" if kind in LOWER_IS_BETTER else "max"
+        if direction == "worse":
+            good = "max" if good == "min" else "min"
+        direction = good
+    if kind in interp.asked_kinds:
+        interp.asked_kinds.remove(kind)
+    interp.shape, interp.rank = shape, (kind, direction)
+    unit = load_vocabulary().get(str(VOCAB[kind]))
+    word = token.text if token is not None else kind_label(kind)
+    interp.numbers.append(
+        NumericConstraint(kind, direction, 0.0, 0.0, unit.unit if unit else "", word)
+    )
+    if token is not None:
+        used.add(token.i)
+        interp.words.append((token.text, f"ranked by {kind_label(kind)}, {_RANK_WORDS[direction]}"))
+    if interp.target == "values" and not interp.asked_kinds:
+        interp.target = "coatings"
+
+
+_RANK_WORDS = {"max": "highest first", "min": "lowest first"}
+
+
+_SHOWN = {"CellType": "cell_type", "Electrolyte": "electrolyte"}
+
+#: Words that name what is tested rather than a constraint once a concept of that kind is read.
+_CONTEXT_WORDS = {
+    "cell": "CellType",
+    "cells": "CellType",
+    "electrolyte": "Electrolyte",
+    "electrolytes": "Electrolyte",
+}
+
+
+def _read_leftovers(interp: Interpretation, doc: Doc, used: set[int]) -> None:
+    """Every other content word: a typo of a vocabulary term is read as that term ("read
+    'sodiumm' as sodium"); a word that looks like a term (a formula, an acronym) but names
+    none is *not understood*, which makes the answer empty rather than wider; any other word
+    is listed as ignored."""
+    for token in doc:
+        if token.i in used or token.is_punct or token.is_space or token.like_num:
+            continue
+        word = token.lower_
+        if word in STOPWORDS or word in TARGET_WORDS or word in ("et", "al", "al.", "'s"):
+            continue
+        if len(word) < 2 and not word.isalnum():
+            continue
+        context = _CONTEXT_WORDS.get(word)
+        if context == "CellType" and interp.concepts.get("CellType"):
+            continue
+        if context == "Electrolyte" and any(
+            interp.concepts.get(k) for k in ("ElectrolyteFamily", "Salt", "Solvent")
+        ):
+            continue
+        if context is not None:  # "which electrolyte was used for X?": shown as a column
+            column = _SHOWN[context]
+            if column not in interp.show:
+                interp.show.append(column)
+            interp.words.append((token.text, f"shown as the column '{column}'"))
+            continue
+        if _read_typo(interp, token.text):
+            continue
+        if _looks_like_term(token.text):
+            suggestion = _closest_form(token.text, SUGGEST_RATIO)
+            if (token.text, suggestion) not in interp.unknown:
+                interp.unknown.append((token.text, suggestion))
+            interp.words.append((token.text, "not understood"))
+        elif token.text not in interp.ignored:
+            interp.ignored.append(token.text)
+            interp.words.append((token.text, "ignored"))
+
+
+def _read_typo(interp: Interpretation, word: str) -> bool:
+    if len(word) < 4 or not word.isalpha():
+        return False
+    form = _closest_form(word, TYPO_RATIO)
+    concepts = _concepts_named(form) if form else []
+    if not concepts:
+        return False
+    for concept in concepts:
+        if concept.kind == "QuantityKind":
+            local = _local_name(concept.iri)
+            if local not in interp.asked_kinds:
+                interp.asked_kinds.append(local)
+        else:
+            interp.add(concept)
+    interp.readings.append((word, form or ""))
+    label = concepts[0]
+    interp.words.append(
+        (word, f"read as '{form}': {_KIND_NAMES.get(label.kind, label.kind)} {label.label}")
+    )
+    return True
+
+
+_CHEMISTRY_ENDINGS = ("ium", "oxide", "cone", "ene")
+
+
+def _looks_like_term(word: str) -> bool:
+    """A formula (HfO2, ZnO), an acronym (PEO, LLZO) or a chemical name (…ium, …oxide):
+    a word that would narrow the question, so not reading it must not widen the answer."""
+    if any(ch.isdigit() for ch in word):
+        return True
+    if any(ch.isupper() for ch in word[1:]):
+        return True
+    return len(word) >= 5 and word.lower().endswith(_CHEMISTRY_ENDINGS)
+
+
+def _add_author(interp: Interpretation, surname: str, written: str) -> bool:
+    """Add an author by surname (the full name as written goes in the word list); False when
+    the word names a concept ("by MLD", "by Al2O3")."""
+    vocab = load_vocabulary()
+    if any(vocab.lookup(kind, surname) for kind in QUESTION_KINDS):
+        return False
+    if surname not in interp.authors:
+        interp.authors.append(surname)
+        interp.words.append((written, f"author {surname}"))
+    return True

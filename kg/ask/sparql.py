@@ -92,6 +92,8 @@ def _number_filter(n: NumericConstraint, i: int) -> tuple[list[str], str]:
     every query with rdflib's parser, whose cost grows steeply with nested boolean filters.
     """
     lo, hi, cmp, t = f"?lo{i}", f"?hi{i}", f"?cmp{i}", f"?t{i}"
+    if n.op in ("max", "min"):  # a ranking: the measurement must exist, any value
+        return (["akg:numericValue", "akg:maxValue", "akg:comparator"], "")
     eps = abs(n.low) * 1e-9 + 1e-12
     if n.op in (">", "<"):
         above = n.op == ">"
@@ -308,7 +310,7 @@ def _study_constraints(interp: Interpretation, owner: str) -> list[str]:
 
 
 #: The prefixes generated queries use (a short query is checked faster by kg.query).
-PREFIXES = ("akg", "akgv", "rdfs", "skos", "prov")
+PREFIXES = ("akg", "akgv", "rdfs", "skos", "prov", "bibo")
 
 
 def build_sparql(interp: Interpretation, vocab: Vocabulary | None = None) -> str:
@@ -399,6 +401,7 @@ def details_sparql(
     measurements: list[str],
     materials: list[str],
     precursors: list[tuple[str, str]] | None = None,
+    show: tuple[str, ...] = (),
 ) -> str | None:
     """What the answer shows about nodes the core query found: one flat UNION, one branch per
     kind of fact (``?part`` names it), each starting from the nodes given in VALUES.
@@ -419,14 +422,33 @@ def details_sparql(
             branch("GRAPH ?g { ?c a akg:Coating }", "graph"),
             branch(
                 "?c akg:reportedIn ?study . OPTIONAL { ?study akg:citationNumber ?ref } "
-                "OPTIONAL { ?study rdfs:label ?studyLabel } OPTIONAL { ?study akg:year ?refYear }",
+                "OPTIONAL { ?study rdfs:label ?studyLabel } OPTIONAL { ?study akg:year ?refYear } "
+                "OPTIONAL { ?study bibo:doi ?doi }",
                 "study",
             ),
+            # The number each citing document gives the study (akg:Citation, in its graph),
+            # and the document that is the study itself (its rows have no number).
+            branch(
+                "?c akg:reportedIn ?study . GRAPH ?g { ?cit akg:citedStudy ?study ; "
+                "akg:citationNumber ?citRef }",
+                "cite",
+            ),
+            branch("?c akg:reportedIn ?study . ?study akg:describedBy ?described .", "described"),
             branch("?c akg:year ?tableYear .", "year"),
             branch("?c akg:onSubstrate ?subst .", "substrate"),
             branch("?c akg:depositedBy ?proc . ?proc akg:technique ?tech .", "technique"),
             _span_branch("c", coatings, "span"),
         ]
+        if "electrolyte" in show:
+            branches.append(
+                branch(
+                    "?c akg:testedIn/akg:usesElectrolyte ?elec . "
+                    "OPTIONAL { ?elec rdfs:label ?elecLabel }",
+                    "electrolyte",
+                )
+            )
+        if "cell_type" in show:
+            branches.append(branch("?c akg:testedIn/akg:cellType ?cellType .", "cell"))
     if measurements:
         vm = _values("m", measurements)
         props = {

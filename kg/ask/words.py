@@ -10,12 +10,20 @@ from __future__ import annotations
 
 __all__ = [
     "CMP_BEFORE",
+    "COMPARATIVES",
+    "COUNT_RE",
+    "DEFAULT_RANK_KIND",
     "ELEMENTS",
     "FUNCTION_WORDS",
+    "HIGHER_IS_BETTER",
     "HOW_PHRASES",
+    "LOWER_IS_BETTER",
+    "MOST_CYCLES_RE",
     "STOPWORDS",
+    "SUPERLATIVES",
     "TAIL_RE",
     "TARGET_WORDS",
+    "VERSUS_WORDS",
     "YEAR_BEFORE",
 ]
 
@@ -156,6 +164,8 @@ STOPWORDS = FUNCTION_WORDS | frozenset(
         "applied",
         "employed",
         "lasting",
+        "lived",
+        "lasted",
         "last",
         "lasts",
         "survive",
@@ -181,6 +191,36 @@ STOPWORDS = FUNCTION_WORDS | frozenset(
         "metal",
         "battery",
         "batteries",
+        # Ordinary words of questions (verbs, adverbs, authorship) that carry no constraint.
+        "co",
+        "author",
+        "authors",
+        "authored",
+        "written",
+        "wrote",
+        "first",
+        "put",
+        "bring",
+        "brings",
+        "directly",
+        "survived",
+        "evaluated",
+        "examined",
+        "explored",
+        "known",
+        "ever",
+        "so",
+        "far",
+        "literature",
+        "results",
+        "result",
+        "data",
+        "available",
+        "found",
+        "kind",
+        "kinds",
+        "type",
+        "types",
     ]
 )
 
@@ -295,3 +335,59 @@ YEAR_BEFORE: tuple[tuple[str, str], ...] = (
     ("<", r"before|prior\s+to|earlier\s+than|older\s+than"),
     ("≤", r"until|till|up\s+to|by|through"),
 )
+
+#: Superlatives → (the quantity kind they imply or None, "max" | "min" | "better").
+#: "better" is the kind's own good direction (:data:`HIGHER_IS_BETTER`).
+SUPERLATIVES: dict[str, tuple[str | None, str]] = {
+    **dict.fromkeys(["best", "top", "optimal"], (None, "better")),
+    "worst": (None, "worse"),
+    **dict.fromkeys(
+        ["highest", "largest", "greatest", "biggest", "maximum", "max", "most", "peak"],
+        (None, "max"),
+    ),
+    **dict.fromkeys(["lowest", "smallest", "least", "minimum", "min", "fewest"], (None, "min")),
+    **dict.fromkeys(
+        ["longest", "longest-lived", "longest-lasting", "most-stable", "durable", "durablest"],
+        ("CyclingDuration", "max"),
+    ),
+    "shortest": ("CyclingDuration", "min"),
+    "thinnest": ("Thickness", "min"),
+    "thickest": ("Thickness", "max"),
+    "hottest": ("DepositionTemperature", "max"),
+    "coldest": ("DepositionTemperature", "min"),
+}
+#: Comparatives of "which is thicker, X or Y" (same values as :data:`SUPERLATIVES`).
+COMPARATIVES: dict[str, tuple[str | None, str]] = {
+    "better": (None, "better"),
+    "worse": (None, "worse"),
+    **dict.fromkeys(["higher", "larger", "greater", "bigger"], (None, "max")),
+    **dict.fromkeys(["lower", "smaller", "fewer"], (None, "min")),
+    **dict.fromkeys(["longer", "longer-lived", "longer-lasting"], ("CyclingDuration", "max")),
+    "shorter": ("CyclingDuration", "min"),
+    "thicker": ("Thickness", "max"),
+    "thinner": ("Thickness", "min"),
+    "hotter": ("DepositionTemperature", "max"),
+    "colder": ("DepositionTemperature", "min"),
+}
+#: Words that ask to compare what the question names ("Al2O3 vs LiF on Na").
+VERSUS_WORDS = frozenset(["vs", "vs.", "versus", "compare", "compared", "comparison", "against"])
+#: Kinds where more is better; :data:`LOWER_IS_BETTER` the reverse; others have no "best".
+HIGHER_IS_BETTER = frozenset(
+    [
+        "CyclingDuration",
+        "CycleCount",
+        "CoulombicEfficiency",
+        "CapacityRetention",
+        "SpecificCapacity",
+        "ArealCapacity",
+        "IonicConductivity",
+    ]
+)
+LOWER_IS_BETTER = frozenset(["Overpotential"])
+#: The quantity a superlative or comparison ranks by when it names none ("best coating on
+#: Na"): how long the coated metal cycles, the figure every study of the field reports.
+DEFAULT_RANK_KIND = "CyclingDuration"
+#: "how many …" counts; "how many cycles" asks for a cycle count (a value question).
+COUNT_RE = r"\b(?:how\s+many(?!\s+(?:plating\s*/?\s*stripping\s+|ALD\s+|MLD\s+)?cycles\b)|number\s+of|count)\b"
+#: "most cycles": the superlative of the cycle count.
+MOST_CYCLES_RE = r"\b(?:most|highest\s+number\s+of|largest\s+number\s+of)\s+(?:\w+\s+){0,2}cycles\b"

@@ -266,6 +266,8 @@ def test_rows_carry_ref_doc_values_and_evidence(ask_store: object) -> None:
         "rows",
         "evidence",
         "mode",
+        "summary",
+        "shape",
     }
 
 

@@ -1,0 +1,118 @@
+"""Every content word of a question is resolved or reported; nothing is dropped silently."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.ask import ask, interpret
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "labels"),
+    [
+        ("zno on sodium", "Material", ["ZnO"]),
+        ("AL2O3 ON NA", "Material", ["Al2O3"]),
+        ("AL2O3 ON NA", "Substrate", ["Na"]),
+        ("coatings on li", "Substrate", ["Li"]),
+        ("coatings on na", "Substrate", ["Na"]),
+        ("tio2 films", "Material", ["TiO2"]),
+        ("aluminas on Na", "Material", ["Al2O3"]),  # plural, as ingest's matcher reads it
+        ("zircones on lithium", "MaterialClass", ["zircone"]),
+        ("sodiumm coatings", "Substrate", ["Na"]),  # typos
+        ("lithum coatings", "Substrate", ["Li"]),
+        ("coatings on potasium", "Substrate", ["K"]),
+        ("flouride coatings", "MaterialClass", ["fluoride"]),
+    ],
+)
+def test_words_are_resolved_in_any_case_and_with_typos(
+    question: str, kind: str, labels: list[str]
+) -> None:
+    interp = interpret(question)
+    assert [c.label for c in interp.concepts[kind]] == labels, interp.describe()
+    assert not interp.unknown
+
+
+@pytest.mark.parametrize(
+    ("question", "typo", "form"),
+    [("sodiumm coatings", "sodiumm", "sodium"), ("lithum coatings", "lithum", "lithium")],
+)
+def test_typos_are_said_in_the_interpretation(question: str, typo: str, form: str) -> None:
+    interp = interpret(question)
+    assert (typo, form) in interp.readings
+    assert f"Read '{typo}' as {form}." in interp.describe()
+
+
+def test_a_formula_inside_a_shouted_word_is_not_read() -> None:
+    # "AL2O3" is alumina, not the ozone precursor "O3" a case-exact match finds inside it.
+    assert not interpret("AL2O3 ON NA").concepts.get("Precursor")
+
+
+@pytest.mark.parametrize(
+    ("question", "word", "suggestion"),
+    [
+        ("HfO3 coatings on Li", "HfO3", "HfO2"),
+        ("ZnO2 films", "ZnO2", "ZnO"),
+        ("PEO coatings on Li", "PEO", None),
+        ("graphene coatings", "graphene", None),
+    ],
+)
+def test_unknown_terms_are_reported_with_a_suggestion(
+    question: str, word: str, suggestion: str | None
+) -> None:
+    interp = interpret(question)
+    words = dict(interp.unknown)
+    assert word in words
+    if suggestion:
+        assert words[word] == suggestion
+        assert f"did you mean {suggestion}?" in interp.describe()
+
+
+def test_an_unknown_term_empties_the_answer_instead_of_widening_it(ask_store: object) -> None:
+    assert ask("coatings on Li", ask_store).rows  # the wider question has rows
+    answer = ask("HfO3 coatings on Li", ask_store)
+    assert answer.rows == [] and answer.mode == "refused"
+    assert "HfO3" in answer.summary and "did you mean HfO2?" in answer.summary
+
+
+def test_a_known_material_without_coatings_gives_an_empty_answer(ask_store: object) -> None:
+    answer = ask("zno on sodium", ask_store)
+    assert answer.rows == []
+    assert "ZnO" in answer.summary and "Na" in answer.summary
+
+
+def test_ordinary_words_are_listed_as_ignored() -> None:
+    interp = interpret("shiny coatings on Na")
+    assert interp.ignored == ["shiny"] and not interp.unknown
+    assert ("shiny", "ignored") in interp.words
+
+
+def test_every_content_word_is_listed_with_what_it_became() -> None:
+    interp = interpret("Which coatings by MLD on lithium lasted over 1000 h?")
+    words = dict(interp.words)
+    assert words["MLD"] == "technique MLD"
+    assert words["lithium"] == "substrate Li"
+    assert words["coatings"] == "what to list: coatings"
+    assert words["over 1000 h"] == "a number"
+    assert "Words: " in interp.describe()
+
+
+@pytest.mark.parametrize(
+    ("question", "author"),
+    [
+        ("papers co-authored by Gary Rubloff", "Rubloff"),
+        ("work by Xueliang Sun", "Sun"),
+        ("coatings from studies whose first author is Chen", "Chen"),
+        ("studies by X. Sun", "Sun"),
+        ("coatings by Kazyak et al.", "Kazyak"),
+    ],
+)
+def test_authors_by_full_name_and_position(question: str, author: str) -> None:
+    interp = interpret(question)
+    assert interp.authors == [author], interp.describe()
+    assert not interp.ignored
+
+
+def test_asked_attributes_become_columns() -> None:
+    assert interpret("which electrolyte was used for NaAlOx?").show == ["electrolyte"]
+    assert interpret("which cells were used for LiF coatings").show == ["cell_type"]
+    assert interpret("coatings tested in Li-Cu cells").show == []  # "cells" names the type

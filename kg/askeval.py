@@ -1,8 +1,13 @@
 """Scoring of ``kg ask`` against gold questions: pure functions, so they are unit-tested alone.
 
-A question's gold gives the citation numbers (``refs``) a correct answer contains;
-``optional_refs`` may appear without counting for or against; each group of ``labels`` must
-have one string that appears somewhere in the answer's rows (case-insensitive).
+Two gold formats. The review's (``../shared/gold/questions_dev.json``): a question's gold gives
+the citation numbers (``refs``) a correct answer contains; ``optional_refs`` may appear without
+counting for or against. The devset's (``questions_dev2.json``), for many documents: the
+``answers`` are ``{doc, ref}`` pairs (ref null: the document is the study itself), ``optional``
+likewise; a row contributes its own (doc, ref) and every one of its ``sources``; a question
+with no answers scores 1 only when nothing outside ``optional`` comes back. In both, each group
+of ``labels`` must have one string that appears somewhere in the answer's rows
+(case-insensitive).
 """
 
 from __future__ import annotations
@@ -11,7 +16,15 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["QuestionScore", "macro", "predicted_refs", "score_question"]
+__all__ = [
+    "QuestionScore",
+    "macro",
+    "predicted_pairs",
+    "predicted_refs",
+    "score_any",
+    "score_pairs",
+    "score_question",
+]
 
 
 @dataclass(frozen=True)
@@ -24,8 +37,8 @@ class QuestionScore:
     f1: float
     labels_ok: int
     labels_total: int
-    missing: tuple[int, ...]
-    extra: tuple[int, ...]
+    missing: tuple[Any, ...]  # refs, or (doc, ref) pairs for the devset's format
+    extra: tuple[Any, ...]
 
     def line(self) -> str:
         """One line for ``kg eval``."""
@@ -91,6 +104,67 @@ def score_question(gold: dict[str, Any], rows: list[dict[str, Any]]) -> Question
         missing=tuple(sorted(required - predicted)),
         extra=tuple(sorted(predicted - required)),
     )
+
+
+Pair = tuple[str, int | None]
+
+
+def _ref(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def predicted_pairs(rows: list[dict[str, Any]]) -> set[Pair]:
+    """Every (doc, ref) a row and its ``sources`` name.
+
+    >>> sorted(predicted_pairs([{"doc": "r", "ref": 3, "sources": [{"doc": "a", "ref": None}]}]),
+    ...        key=str)
+    [('a', None), ('r', 3)]
+    """
+    out: set[Pair] = set()
+    for row in rows:
+        for source in [row, *(s for s in row.get("sources") or [] if isinstance(s, dict))]:
+            doc = source.get("doc")
+            if isinstance(doc, str) and doc:
+                out.add((doc, _ref(source.get("ref"))))
+    return out
+
+
+def score_pairs(gold: dict[str, Any], rows: list[dict[str, Any]]) -> QuestionScore:
+    """Score one answer against a devset question whose answers are (doc, ref) pairs.
+
+    >>> s = score_pairs({"q": "x", "answers": [{"doc": "a", "ref": None}]}, [{"doc": "a"}])
+    >>> (s.precision, s.recall)
+    (1.0, 1.0)
+    >>> score_pairs({"q": "none", "answers": []}, [{"doc": "a", "ref": 1}]).f1
+    0.0
+    """
+
+    def pairs(items: list[dict[str, Any]]) -> set[Pair]:
+        return {(a["doc"], _ref(a.get("ref"))) for a in items}
+
+    expected, optional = pairs(gold.get("answers", [])), pairs(gold.get("optional", []))
+    counted = predicted_pairs(rows) - optional
+    hits = counted & expected
+    precision = len(hits) / len(counted) if counted else 1.0
+    recall = len(hits) / len(expected) if expected else 1.0
+    if not expected:
+        precision = recall = 0.0 if counted else 1.0
+    groups = gold.get("labels") or []
+    return QuestionScore(
+        question=gold.get("q", ""),
+        precision=precision,
+        recall=recall,
+        f1=f1(precision, recall),
+        labels_ok=labels_satisfied(groups, rows),
+        labels_total=len(groups),
+        missing=tuple(sorted(expected - counted, key=str)),  # type: ignore[arg-type]
+        extra=tuple(sorted(counted - expected, key=str)),  # type: ignore[arg-type]
+    )
+
+
+def score_any(gold: dict[str, Any], rows: list[dict[str, Any]]) -> QuestionScore:
+    """:func:`score_pairs` for a devset question (it has ``answers``), else :func:`score_question`."""
+    return score_pairs(gold, rows) if "answers" in gold else score_question(gold, rows)
 
 
 def macro(scores: list[QuestionScore]) -> dict[str, float]:

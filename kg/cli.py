@@ -492,6 +492,7 @@ def ask(
     store: StoreOpt = None,
     endpoint: EndpointOpt = None,
     as_json: JsonOpt = False,
+    as_csv: CsvOpt = False,
     limit: Annotated[int, typer.Option(help="Most rows shown.", min=1)] = 200,
     timeout: Annotated[
         float, typer.Option(help="Seconds before the question is stopped.", min=0.1, max=600)
@@ -522,7 +523,11 @@ def ask(
         data.pop("mode", None)
         sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
         return
+    if as_csv:
+        print_rows(answer.columns, answer.rows, as_json=False, as_csv=True)
+        return
     console.print(f"[bold]Interpretation:[/bold] {answer.interpretation}", highlight=False)
+    console.print(f"[bold]Answer:[/bold] {answer.summary}", highlight=False)
     shown = [c for c in answer.columns if c not in ("evidence", "doc")]
     print_rows(shown, answer.rows, as_json=False, as_csv=False, title=question)
     for ev in answer.evidence[:10]:
@@ -563,33 +568,58 @@ def search(
 
 @app.command("eval")
 def eval_questions(
-    gold: Annotated[Path | None, typer.Option(help="Gold questions JSON.")] = None,
+    gold: Annotated[
+        Path | None,
+        typer.Option(
+            help="Gold questions JSON: the review's (refs) or the devset's ({doc, ref} answers)."
+        ),
+    ] = None,
+    corpus: Annotated[
+        Path | None,
+        typer.Option(
+            help="Ingest these documents (a file or folder) into a fresh in-memory store and "
+            "ask that, instead of reading --store."
+        ),
+    ] = None,
     store: StoreOpt = None,
     endpoint: EndpointOpt = None,
 ) -> None:
-    """Precision, recall and F1 of `kg ask` over the cited refs of gold questions."""
-    from kg.ask import ask as do_ask
-    from kg.askeval import macro, score_question
+    """Precision, recall and F1 of `kg ask` per gold question, then macro-averaged.
+
+    Examples: `kg eval --corpus ../shared/corpus`,
+    `kg eval --gold ../shared/devset/questions_dev2.json --corpus ../shared/devset/docs`.
+    """
+    from kg.ask import QuestionError, ask_bounded
+    from kg.askeval import macro, score_any
     from kg.query import QueryError
 
     gold_path = gold or GOLD_DIR / "questions_dev.json"
     if not gold_path.exists():
         fail(f"No gold file at {gold_path}. Pass --gold PATH.")
-    backend = open_any(store, endpoint, read_only=True)
+    try:
+        items = json.loads(gold_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        fail(f"{gold_path}: not readable JSON ({e}). Pass a file such as questions_dev.json.")
+    if not isinstance(items, list) or not all(isinstance(i, dict) and "q" in i for i in items):
+        fail(f"{gold_path}: expected a list of questions, each with a 'q'.")
+    backend = (
+        _scratch_store(corpus) if corpus is not None else open_any(store, endpoint, read_only=True)
+    )
     scores = []
-    for item in json.loads(gold_path.read_text()):
+    for item in items:
         try:
-            rows = do_ask(item["q"], backend).rows
-        except QueryError as e:
+            rows = ask_bounded(item["q"], backend).rows
+        except (QueryError, QuestionError) as e:
             console.print(f"[yellow]{item['q']}: {e}[/yellow]", highlight=False)
             rows = []
-        score = score_question(item, rows)
+        score = score_any(item, rows)
         scores.append(score)
-        out.print(score.line(), highlight=False)
+        out.print(score.line(), highlight=False, soft_wrap=True)
     total = macro(scores)
     out.print(
         f"macro precision {total['precision']:.3f}  recall {total['recall']:.3f}  "
-        f"F1 {total['f1']:.3f}  labels {total['labels_ok']}/{total['labels_total']}",
+        f"F1 {total['f1']:.3f}  labels {total['labels_ok']}/{total['labels_total']}  "
+        f"({len(scores)} questions)",
         highlight=False,
     )
 

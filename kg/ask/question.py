@@ -127,6 +127,7 @@ class Interpretation:
     elements: list[str] = field(default_factory=list)
     years: list[tuple[str, int, int]] = field(default_factory=list)  # (op, low, high)
     authors: list[str] = field(default_factory=list)
+    dois: list[str] = field(default_factory=list)  # lower case, as DOIs compare
     numbers: list[NumericConstraint] = field(default_factory=list)
     asked_kinds: list[str] = field(default_factory=list)  # kinds named without a number
     ignored: list[str] = field(default_factory=list)  # ordinary words that add no constraint
@@ -166,6 +167,7 @@ class Interpretation:
             or self.elements
             or self.years
             or self.authors
+            or self.dois
             or self.numbers
             or self.asked_kinds
         )
@@ -193,6 +195,8 @@ class Interpretation:
                 parts.append(f"year {op} {low} (table or reference list)")
         for author in self.authors:
             parts.append(f"author {author}")
+        for doi in self.dois:
+            parts.append(f"DOI {doi}")
         for n in self.numbers:
             parts.append(_describe_number(n))
         for kind in self.asked_kinds:
@@ -581,7 +585,10 @@ def interpret(question: str) -> Interpretation:
     for pattern, kind in HOW_PHRASES:
         if re.search(pattern, text, re.I) and kind not in hinted:
             hinted.insert(0, kind)
-    consumed = _find_numbers(text, hinted, interp)
+    dois = _read_dois(interp, text)
+    blanked = "".join(" " if any(a <= i < b for a, b in dois) else ch for i, ch in enumerate(text))
+    consumed = _find_numbers(blanked, hinted, interp)
+    consumed += [_Found(a, b, text[a:b]) for a, b in dois]
     used: set[int] = set()
     for f in consumed:
         used.update(t.i for t in doc if f.start <= t.idx < f.end)
@@ -602,8 +609,23 @@ def interpret(question: str) -> Interpretation:
     _read_shape(interp, doc, text, used, in_numbers)
     _read_leftovers(interp, doc, used)
     for f in consumed:
-        interp.words.append((f.text.strip().rstrip("?!.,;:"), "a number"))
+        word = f.text.strip().rstrip("?!.,;:")
+        interp.words.append((word, "DOI" if word.lower() in interp.dois else "a number"))
     return interp
+
+
+_DOI_RE = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+")
+
+
+def _read_dois(interp: Interpretation, text: str) -> list[tuple[int, int]]:
+    """DOIs ("the study with DOI 10.5555/x.4"): their spans, kept from the number reader."""
+    spans = []
+    for m in _DOI_RE.finditer(text):
+        doi = m.group(0).rstrip("?!.,;:)")
+        if doi.lower() not in interp.dois:
+            interp.dois.append(doi.lower())
+        spans.append((m.start(), m.start() + len(doi)))
+    return spans
 
 
 def _local_name(iri: str) -> str:

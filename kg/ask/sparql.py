@@ -299,6 +299,11 @@ def _study_constraints(interp: Interpretation, owner: str) -> list[str]:
             f"{{ {owner} akg:year {y} }} UNION {{ {owner} akg:reportedIn/akg:year {y} }}"
             f"\n  FILTER({_year_filter(y, op, low, high)})"
         )
+    for j, doi in enumerate(interp.dois):
+        lines.append(
+            f"{owner} akg:reportedIn ?doiStudy{j} . ?doiStudy{j} bibo:doi ?doi{j} "
+            f"FILTER(LCASE(STR(?doi{j})) = {sparql_literal(doi)})"
+        )
     for j, name in enumerate(interp.authors):
         lit = sparql_literal(name.lower())
         lines.append(

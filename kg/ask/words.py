@@ -166,6 +166,7 @@ STOPWORDS = FUNCTION_WORDS | frozenset(
         "lasting",
         "lived",
         "lasted",
+        "doi",
         "last",
         "lasts",
         "survive",

@@ -116,3 +116,9 @@ def test_asked_attributes_become_columns() -> None:
     assert interpret("which electrolyte was used for NaAlOx?").show == ["electrolyte"]
     assert interpret("which cells were used for LiF coatings").show == ["cell_type"]
     assert interpret("coatings tested in Li-Cu cells").show == []  # "cells" names the type
+
+
+def test_a_doi_is_a_constraint_not_a_number() -> None:
+    interp = interpret("What does the study with DOI 10.5555/Devset.4 report?")
+    assert interp.dois == ["10.5555/devset.4"]
+    assert not interp.numbers and not interp.unknown and not interp.ignored

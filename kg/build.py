@@ -134,11 +134,18 @@ class _Builder:
             g.add((node, AKG.section, Literal(span.section)))
         if span.table is not None:
             g.add((node, AKG.tableNumber, _int(span.table)))
+            header = self._table_headers().get(span.table)
+            if header and span.row is not None:  # so a row's evidence can show its columns
+                g.add((node, AKG.tableHeader, Literal("\t".join(header))))
         if span.row is not None:
             g.add((node, AKG.rowNumber, _int(span.row)))
         if span.sentence is not None:
             g.add((node, AKG.sentenceIndex, _int(span.sentence)))
         return node
+
+    def _table_headers(self) -> dict[int, tuple[str, ...]]:
+        tables = getattr(self.resolved.extracted.document, "tables", ())
+        return {t.number: t.header for t in tables}
 
     def derived(self, subject: URIRef, span: Span) -> None:
         self.g.add((subject, PROV.wasDerivedFrom, self.span(span)))

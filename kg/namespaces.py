@@ -117,6 +117,7 @@ class AKG(DefinedNamespace):
     sourceText: URIRef
     startOffset: URIRef
     stepIndex: URIRef
+    tableHeader: URIRef
     tableNumber: URIRef
     technique: URIRef
     testedIn: URIRef

@@ -130,7 +130,7 @@ def _location(row: dict[str, Any], prefix: str) -> str | None:
     )
 
 
-_SPAN_FIELDS = ("Text", "Table", "Row", "Section", "Sentence")
+_SPAN_FIELDS = ("Text", "Table", "Row", "Section", "Sentence", "Header")
 _STUDY_FIELDS = ("study", "ref", "studyLabel", "refYear", "doi")
 
 
@@ -382,6 +382,7 @@ def _collect(interp: Interpretation, rows: list[dict[str, Any]], key_of: Any) ->
                 "location": _location(row, f"ms{i}"),
                 "value_text": row.get(f"vt{i}"),
                 "table": row.get(f"ms{i}Table"),
+                "header": row.get(f"ms{i}Header"),
             }
             current = group.values.get(i)
             if (
@@ -402,6 +403,7 @@ def _collect(interp: Interpretation, rows: list[dict[str, Any]], key_of: Any) ->
                     "text": text,
                     "location": _location(row, prefix),
                     "table": row.get(f"{prefix}Table") is not None,
+                    "header": row.get(f"{prefix}Header"),
                 }
     return list(groups.values())
 
@@ -499,25 +501,39 @@ def _finish(
     items.sort(key=lambda it: key((it[0], it[1])))
     rows: list[dict[str, Any]] = []
     evidence: list[dict[str, Any]] = []
+    seen: set[tuple[Any, str]] = set()
     for _group, row, span in items[:limit]:
         if span is not None:
-            row["evidence"] = span["text"]
+            item = evidence_item(span, row.get("doc"), row.get("ref"))
+            row["evidence"] = item["text"]
             row["location"] = span["location"]
             extra = [row.get(k) for k in row if k.endswith("_text") and isinstance(row.get(k), str)]
-            evidence.append(
-                {
-                    "ref": row.get("ref"),
-                    "doc": row.get("doc"),
-                    "text": span["text"],
-                    "location": span["location"],
-                    "highlight": highlight(span["text"], [*extra, *needles]),
-                }
-            )
+            item["highlight"] = highlight(item["text"], [*extra, *needles])
+            if (row.get("doc"), item["text"]) not in seen:  # one item per span shown
+                seen.add((row.get("doc"), item["text"]))
+                evidence.append(item)
         else:
             row.setdefault("evidence", None)
             row.setdefault("location", None)
         rows.append(row)
     return rows, evidence
+
+
+def evidence_item(span: dict[str, Any], doc: str | None, ref: Any) -> dict[str, Any]:
+    """One evidence item. A table row's cells are TAB-separated in the graph: they are shown
+    joined by " | " (never glued: "135⇥8 nm" must not read "1358 nm") and, when the span
+    carries its table's header, as ``header`` and ``cells`` of equal length."""
+    text = span["text"]
+    item: dict[str, Any] = {"ref": ref, "doc": doc, "location": span["location"]}
+    if "\t" in text:
+        cells = [c.strip() for c in text.split("\t")]
+        item["cells"] = cells
+        header = [h.strip() for h in (span.get("header") or "").split("\t")]
+        if span.get("header") and len(header) == len(cells):
+            item["header"] = header
+        text = " | ".join(cells)
+    item["text"] = text
+    return item
 
 
 def _needles(interp: Interpretation) -> list[str]:

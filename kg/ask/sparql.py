@@ -396,6 +396,7 @@ def _span_branch(node: str, iris: list[str], part: str) -> str:
     return (
         f"{{ {_values(node, iris)} ?{node} prov:wasDerivedFrom ?s . ?s akg:sourceText ?sText . "
         "OPTIONAL { ?s akg:tableNumber ?sTable } OPTIONAL { ?s akg:rowNumber ?sRow } "
+        "OPTIONAL { ?s akg:tableHeader ?sHeader } "
         "OPTIONAL { ?s akg:section ?sSection } OPTIONAL { ?s akg:sentenceIndex ?sSentence } "
         f"BIND({sparql_literal(part)} AS ?part) }}"
     )

@@ -128,6 +128,7 @@ class Interpretation:
     years: list[tuple[str, int, int]] = field(default_factory=list)  # (op, low, high)
     authors: list[str] = field(default_factory=list)
     dois: list[str] = field(default_factory=list)  # lower case, as DOIs compare
+    excluded: list[Concept] = field(default_factory=list)  # "excluding Al2O3", "non-oxide"
     numbers: list[NumericConstraint] = field(default_factory=list)
     asked_kinds: list[str] = field(default_factory=list)  # kinds named without a number
     ignored: list[str] = field(default_factory=list)  # ordinary words that add no constraint
@@ -168,6 +169,7 @@ class Interpretation:
             or self.years
             or self.authors
             or self.dois
+            or self.excluded
             or self.numbers
             or self.asked_kinds
         )
@@ -197,6 +199,8 @@ class Interpretation:
             parts.append(f"author {author}")
         for doi in self.dois:
             parts.append(f"DOI {doi}")
+        for concept in self.excluded:
+            parts.append(f"excluding {_KIND_NAMES.get(concept.kind, concept.kind)} {concept.label}")
         for n in self.numbers:
             parts.append(_describe_number(n))
         for kind in self.asked_kinds:
@@ -594,9 +598,16 @@ def interpret(question: str) -> Interpretation:
         used.update(t.i for t in doc if f.start <= t.idx < f.end)
     in_numbers = set(used)
     for span in chosen:
-        if not any(f.start <= span.start_char < f.end for f in consumed):
+        if any(f.start <= span.start_char < f.end for f in consumed):
+            continue
+        cue = _NEGATION_RE.search(text[max(0, span.start_char - 30) : span.start_char])
+        if cue and isinstance(keys.get(span.label_), list):
+            _exclude(interp, span, keys[span.label_])
+            start = max(0, span.start_char - 30) + cue.start()
+            used.update(t.i for t in doc if start <= t.idx < span.start_char)
+        else:
             _read_span(interp, span, keys.get(span.label_, []))
-            used.update(t.i for t in span)
+        used.update(t.i for t in span)
     bound_kinds = {n.kind for n in interp.numbers}
     for pattern, kind in HOW_PHRASES:
         hit = re.search(pattern, text, re.I)
@@ -664,6 +675,27 @@ def _concept_spans(doc: Doc, text: str, pipe: _Pipeline) -> tuple[list[Span], di
     for m in pipe.matcher.regex.finditer(text):
         add(m.start(), m.end(), _concepts_named(m.group(0)))
     return filter_spans(spans), keys
+
+
+#: A negation just before a term ("excluding Al2O3", "not counting hybrid ALD/MLD",
+#: "non-oxide", "other than LiF"): at most two lower-case words between it and the term.
+_NEGATION_RE = re.compile(
+    r"\b(?i:not(?:\s+(?:counting|including))?|excluding|except(?:\s+for)?|without|other\s+than"
+    r"|apart\s+from|but\s+not|non|no)(?:\s*-?\s*)(?:[a-z]+\s+){0,2}$",
+)
+#: Kinds a question can exclude (the query says FILTER NOT EXISTS for each).
+EXCLUDABLE = ("Material", "MaterialClass", "Technique", "Substrate", "Precursor", "CellType")
+
+
+def _exclude(interp: Interpretation, span: Span, found: list[Concept]) -> None:
+    for concept in found:
+        if concept.kind in EXCLUDABLE:
+            if concept not in interp.excluded:
+                interp.excluded.append(concept)
+            interp.words.append((span.text, f"excluded: {concept.label}"))
+        else:  # "not in ether electrolytes": no exclusion for this kind, so no answer
+            interp.unknown.append((f"not {span.text}", None))
+            interp.words.append((span.text, "exclusion not supported"))
 
 
 def _read_span(interp: Interpretation, span: Span, found: list[Concept] | str) -> None:

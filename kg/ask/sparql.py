@@ -287,6 +287,36 @@ def _coating_constraints(
         lines.append("?c akg:depositedBy/akg:technique ?techQ .")
         lines.append(_values("techQ", iris))
     lines.extend(_study_constraints(interp, "?c"))
+    lines.extend(_exclusions(interp, vocab))
+    return lines
+
+
+def _exclusions(interp: Interpretation, vocab: Vocabulary) -> list[str]:
+    """FILTER NOT EXISTS for each excluded concept ("excluding Al2O3", "non-oxide")."""
+    lines = []
+    for j, concept in enumerate(interp.excluded):
+        x = f"?x{j}"
+        if concept.kind == "Material":
+            body = f"?c akg:hasMaterial {sparql_iri(concept.iri)}"
+        elif concept.kind == "MaterialClass":
+            classes, members = class_materials(vocab, concept.iri)
+            body = (
+                f"?c akg:hasMaterial {x} . {{ {_values(x[1:], members or [concept.iri])} }} "
+                f"UNION {{ {x} a ?xc{j} . {_values(f'xc{j}', classes)} }}"
+            )
+        elif concept.kind == "Technique":
+            body = f"?c akg:depositedBy/akg:technique {x} . {_values(x[1:], technique_iris(vocab, concept))}"
+        elif concept.kind == "Substrate":
+            body = f"?c akg:onSubstrate|akg:forAnode {sparql_iri(concept.iri)}"
+        elif concept.kind == "Precursor":
+            body = f"?c akg:depositedBy/akg:usesPrecursor {sparql_iri(concept.iri)}"
+        else:  # CellType
+            body = (
+                f"{{ ?c akg:testedIn/akg:cellType {x} }} UNION "
+                f"{{ ?c akg:hasMeasurement/akg:measuredIn/akg:cellType {x} }} "
+                f"{_values(x[1:], _narrower(vocab, concept.iri))}"
+            )
+        lines.append(f"FILTER NOT EXISTS {{ {body} }}")
     return lines
 
 

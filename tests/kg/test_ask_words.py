@@ -122,3 +122,41 @@ def test_a_doi_is_a_constraint_not_a_number() -> None:
     interp = interpret("What does the study with DOI 10.5555/Devset.4 report?")
     assert interp.dois == ["10.5555/devset.4"]
     assert not interp.numbers and not interp.unknown and not interp.ignored
+
+
+@pytest.mark.parametrize(
+    ("question", "kept", "excluded"),
+    [
+        ("coatings on Li excluding Al2O3", "Substrate", ["Al2O3"]),
+        ("coatings without LiF on Li", "Substrate", ["LiF"]),
+        ("MLD coatings, not counting hybrid ALD/MLD stacks", "Technique", ["ALD/MLD"]),
+        ("ALD coatings other than Al2O3", "Technique", ["Al2O3"]),
+        ("non-oxide coatings", None, ["oxide"]),
+    ],
+)
+def test_negated_terms_are_excluded(question: str, kept: str | None, excluded: list[str]) -> None:
+    interp = interpret(question)
+    assert [c.label for c in interp.excluded] == excluded, interp.describe()
+    assert all(c.label not in excluded for cs in interp.concepts.values() for c in cs)
+    if kept:
+        assert interp.concepts[kept]
+
+
+def test_a_negation_it_cannot_apply_refuses_instead_of_inverting() -> None:
+    interp = interpret("coatings not in ether electrolytes")
+    assert interp.unknown and not interp.concepts.get("ElectrolyteFamily")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("coatings on Li other than Al2O3", [3, 5]),
+        ("non-oxide coatings", [2, 4, 5]),
+        ("MLD coatings excluding ZrEG", [2]),
+        ("coatings not made by MLD", [1, 3, 4]),
+    ],
+)
+def test_exclusions_on_the_fixture_graph(
+    question: str, expected: list[int], ask_store: object
+) -> None:
+    assert sorted(r["ref"] for r in ask(question, ask_store).rows) == expected

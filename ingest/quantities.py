@@ -601,6 +601,11 @@ def _unit_span(text: str, pos: int) -> tuple[str, int, int, str] | None:
     return None
 
 
+#: How far around a number its clause is looked for, and what opens a clause.
+_CLAUSE_REACH = 400
+_CLAUSE_OPEN = (";", ". ", ", ", "(")
+
+
 def find_quantities(text: str) -> list[tuple[Quantity, int, int]]:
     """Every quantity in a sentence of clean text, with its [start, end) offsets.
 
@@ -644,9 +649,16 @@ def find_quantities(text: str) -> list[tuple[Quantity, int, int]]:
         unit_written, _u_start, u_end, gap = unit_info
         if own is None:
             u_end = m.end()
-        clause_start = max(text.rfind(sep, 0, m.start()) for sep in (";", ". ", ", ", "("))
-        clause_end_candidates = [text.find(sep, u_end) for sep in (";", ". ", ", ", ")")]
-        clause_end = min([c for c in clause_end_candidates if c >= 0], default=len(text))
+        # A clause is looked for within _CLAUSE_REACH characters: searching the whole text for
+        # a separator that is not there made one long list of numbers quadratic.
+        reach_back = max(0, m.start() - _CLAUSE_REACH)
+        clause_start = max(text.rfind(sep, reach_back, m.start()) for sep in _CLAUSE_OPEN)
+        clause_start = clause_start if clause_start >= 0 else reach_back
+        reach = u_end + _CLAUSE_REACH
+        clause_end_candidates = [text.find(sep, u_end, reach) for sep in (";", ". ", ", ", ")")]
+        clause_end = min(
+            [c for c in clause_end_candidates if c >= 0], default=min(reach, len(text))
+        )
         context = text[max(clause_start, 0) : clause_end]
         if gap.strip() and re.match(r"(?:ALD|MLD|deposition)", gap.strip()):
             context += " ALD cycles"
@@ -659,7 +671,7 @@ def find_quantities(text: str) -> list[tuple[Quantity, int, int]]:
         kind = None
         if _unit_factors(unit_written) == [("cycle", 1)]:
             first = list_start.get(it.get("owner", id(it)), m.start())
-            cut = max(text.rfind(sep, 0, first) for sep in (";", ". ", ", ", "("))
+            cut = max(text.rfind(sep, max(0, first - 60), first) for sep in _CLAUSE_OPEN)
             lead_cm = _comparator_match(text, first)
             before = text[max(cut, 0, first - 60) : lead_cm.start() if lead_cm else first]
             kind = _local_cycle_kind(before, gap, text[u_end : u_end + 30], context)

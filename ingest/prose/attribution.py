@@ -23,6 +23,7 @@ from ingest.prose.words import (
     FIRST_PERSON,
     OTHER_ROUTE,
     _is_alkali,
+    quantity_key,
 )
 from ingest.records import (
     CellTest,
@@ -68,6 +69,21 @@ class _Draft:
     characterization: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     anode_metal: str | None = None
+    #: keys of the values held (quantity_key), so a repeat is found without comparing pairs
+    seen: set[tuple[object, ...]] = field(default_factory=set)
+    table_keys: frozenset[tuple[object, ...]] = frozenset()
+
+    def __post_init__(self) -> None:
+        if self.table is not None:
+            self.table_keys = _record_keys(self.table)
+
+    def add(self, values: str, q: Quantity, extra: object = None) -> bool:
+        """Append ``q`` to the list field ``values`` unless it, or the table row, has it."""
+        key = (values, quantity_key(q), extra)
+        if key in self.seen or key in self.table_keys:
+            return False
+        self.seen.add(key)
+        return True
 
     def has_facts(self) -> bool:
         return bool(
@@ -122,9 +138,16 @@ class Attribution:
                 self.tables.setdefault(rec.ref, []).append(rec)
         self.drafts: dict[tuple[int | None, str], _Draft] = {}
         self.warnings: list[str] = []
+        self._spans: dict[tuple[int, str, str], Span] = {}
 
     def span(self, sentence: Sentence, rule: str, attribution: str = "") -> Span:
-        """The sentence's provenance span, with the extraction and the attribution rule."""
+        """The sentence's provenance span, with the extraction and the attribution rule.
+
+        Cached: a sentence with thousands of values gets one span object, not one copy of its
+        text per value."""
+        key = (sentence.index, rule, attribution)
+        if key in self._spans:
+            return self._spans[key]
         span = self.doc.span(
             sentence.start,
             sentence.end,
@@ -132,7 +155,9 @@ class Attribution:
             sentence=sentence.index,
             rule=f"prose-{rule}",
         )
-        return replace(span, attribution=attribution) if attribution else span
+        span = replace(span, attribution=attribution) if attribution else span
+        self._spans[key] = span
+        return span
 
     @staticmethod
     def et_al_ref(sentence: Sentence) -> int | None:
@@ -461,3 +486,12 @@ def _precursors(text: str, mentions: Sequence[Mention]) -> list[str]:
             continue
         found.append(m.label)
     return found
+
+
+def _record_keys(record: CoatingRecord) -> frozenset[tuple[object, ...]]:
+    """The keys of a table row's values, in the form :meth:`_Draft.add` checks."""
+    keys = {("temperatures", quantity_key(q), None) for q in record.temperatures}
+    keys |= {("thicknesses", quantity_key(q), None) for q in record.thicknesses}
+    keys |= {("deposition_cycles", quantity_key(q), None) for q in record.deposition_cycles}
+    keys |= {("measured", quantity_key(m.quantity), None) for m in record.measurements}
+    return frozenset(keys)

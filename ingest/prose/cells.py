@@ -18,8 +18,8 @@ from ingest.prose.words import (
     _GENERIC_CELLS,
     _HALF_CELL,
     _clean_electrolyte,
-    _contains,
     _is_alkali,
+    quantity_key,
 )
 from ingest.records import CellTest
 from kg.vocab import label_key
@@ -150,8 +150,11 @@ class CellTests:
             for e in test.electrolytes
             if label_key(e) not in known and label_key(e) not in implied
         )
+        known_cds = {quantity_key(q) for q in target.current_densities}
         new_cds = tuple(
-            q for q in test.current_densities if not _contains(target.current_densities, q)
+            q
+            for q in test.current_densities
+            if quantity_key(q) not in known_cds and not known_cds.add(quantity_key(q))
         )
         if target in draft.cell_tests:
             merged = CellTest(

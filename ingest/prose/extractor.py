@@ -9,6 +9,7 @@ clauses about bare, uncoated or pristine electrodes are never attributed to the 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -40,15 +41,14 @@ from ingest.prose.words import (
     _cell_alkali,
     _Clause,
     _clauses,
-    _contains,
     _is_alkali,
     _is_coating_thickness,
     _is_deposition_temperature,
     _refine_kind,
-    _same_quantity,
     _subject,
     find_quantities_in,
     is_not_an_outcome,
+    quantity_key,
 )
 from ingest.records import (
     CellTest,
@@ -76,10 +76,25 @@ class _ClauseContext:
     after_cycles: float | None
 
 
-def _add_new(values: list[Quantity], q: Quantity, known: Sequence[Quantity]) -> None:
-    """Append ``q`` unless it, or the table row's own value, is already there."""
-    if not _contains(known, q) and not _contains(values, q):
-        values.append(q)
+class _NearestSubject:
+    """Whether the subject named last before a position is a bare electrode or the coating."""
+
+    def __init__(self, coated: list[tuple[int, int]], bare: list[tuple[int, int]]) -> None:
+        self.coated = sorted(s for s, _ in coated)
+        self.bare = sorted(s for s, _ in bare)
+
+    def is_bare(self, start: int) -> bool:
+        b = bisect.bisect_left(self.bare, start)
+        c = bisect.bisect_left(self.coated, start)
+        last_bare = self.bare[b - 1] if b else -1
+        last_coated = self.coated[c - 1] if c else -1
+        return last_bare > last_coated
+
+
+def _add_value(draft: _Draft, values: str, q: Quantity) -> None:
+    """Append ``q`` to the draft's list ``values`` unless it, or the table row, has it."""
+    if draft.add(values, q):
+        getattr(draft, values).append(q)
 
 
 #: A sentence that refers back to the paragraph's film instead of naming it.
@@ -119,6 +134,7 @@ class _ProseExtractor:
         self._claimed: set[tuple[int, int]] = set()
 
     def run(self) -> None:
+        """Find the studies' coatings (pass 1), then give each sentence's facts to one (pass 2)."""
         sentences = [s for s in self.doc.sentences if not self._skip(s)]
         all_mentions = self.matcher.pipe(s.text for s in sentences)
         # pass 1: studies that no table lists but whose deposition a sentence describes
@@ -138,7 +154,12 @@ class _ProseExtractor:
                 paragraph = (sentence.section, sentence.paragraph)
                 state = {"ref": None, "material": None, "cell": None, "electrolytes": ()}
                 state.update(cd=None, carry=carry, metal=None, draft=None, rule="")
-            self._sentence(sentence, mentions, studies, state)
+            try:
+                self._sentence(sentence, mentions, studies, state)
+            except (ValueError, ArithmeticError) as e:  # one odd sentence never aborts a document
+                self.warnings.append(
+                    f"sentence {sentence.index}: could not be read ({e}); its facts are left out"
+                )
 
     @staticmethod
     def _skip(sentence: Sentence) -> bool:
@@ -431,14 +452,15 @@ class _ProseExtractor:
         ]
         if (contrast or bare) and not coated:
             return  # the clause is about the bare electrode
-        keep = self._respectively(clause, inside, coated, bare)
+        keep = {(s, e) for _, s, e in self._respectively(clause, inside, coated, bare)}
         paired = len(keep) < len(inside)  # "respectively" already chose the coated values
         ctx = self._clause_context(sentence, clause, mentions, inside, draft, state)
+        nearest = _NearestSubject(coated, subjects)
         for index, (q, start, end) in enumerate(ctx.ordered):
-            if (q, start, end) not in keep:
+            if (start, end) not in keep:
                 continue
             bare_value = bare and not paired and q.kind != "Thickness"
-            if bare_value and self._nearest_is_bare(start, coated, subjects):
+            if bare_value and nearest.is_bare(start):
                 continue
             self._place(ctx, index, q, start, end)
 
@@ -479,17 +501,17 @@ class _ProseExtractor:
 
     def _place(self, ctx: _ClauseContext, index: int, q: Quantity, start: int, end: int) -> None:
         """Put one value where it belongs: the process (temperature, thickness...) or an outcome."""
-        text, draft, table = ctx.sentence.text, ctx.draft, ctx.draft.table
+        text, draft = ctx.sentence.text, ctx.draft
         if q.kind == "DepositionTemperature" or q.canonical_unit == "degC":
             if _is_deposition_temperature(text, start, end):
-                _add_new(draft.temperatures, q, table.temperatures if table else ())
+                _add_value(draft, "temperatures", q)
             return
         if q.kind == "Thickness":
             if _is_coating_thickness(text, start, end):
-                _add_new(draft.thicknesses, q, table.thicknesses if table else ())
+                _add_value(draft, "thicknesses", q)
             return
         if q.kind == "DepositionCycles":
-            _add_new(draft.deposition_cycles, q, table.deposition_cycles if table else ())
+            _add_value(draft, "deposition_cycles", q)
             return
         if q.kind == "CycleCount" and (
             _AFTER_WORD.search(text[max(0, start - 12) : start]) or "cycle" not in q.text
@@ -505,7 +527,7 @@ class _ProseExtractor:
             return
         if q.kind not in OUTCOME_KINDS or is_not_an_outcome(q, text, start, end):
             return
-        if table and _contains((m.quantity for m in table.measurements), q):
+        if ("measured", quantity_key(q), None) in draft.table_keys:
             return
         self._outcome(ctx, index, q)
 
@@ -526,11 +548,9 @@ class _ProseExtractor:
                 current_density=cd,
                 after_cycles=ctx.after_cycles if q.kind != "CycleCount" else None,
             )
-            if not any(
-                _same_quantity(m.quantity, q) and m.current_density == cd
-                for m in draft.measurements
-            ):
+            if draft.add("measurements", q, cd and quantity_key(cd)):
                 draft.measurements.append(measurement)
+                draft.add("measured", q)
 
     def _growth_per_cycle(
         self, sentence: Sentence, mentions: list[Mention], q: Quantity, start: int, draft: _Draft
@@ -542,10 +562,7 @@ class _ProseExtractor:
             if label_key(subject.text) not in table_forms:
                 return  # about another material: a material fact, not this coating's process
         self._claimed.add((sentence.index, start))
-        known = [m.quantity for m in draft.measurements]
-        if draft.table is not None:
-            known += [m.quantity for m in draft.table.measurements]
-        if not _contains(known, q):
+        if draft.add("measured", q):
             draft.measurements.append(Measurement(q, self.studies.span(sentence, "measurement")))
 
     @staticmethod
@@ -555,24 +572,22 @@ class _ProseExtractor:
         cds: list[tuple[Quantity, int]],
         draft: _Draft,
     ) -> list[Quantity | None]:
-        """Current densities after an outcome (up to the next outcome), else the last before it."""
+        """Current densities after an outcome (up to the next outcome), else the last before it.
+
+        Positions are searched with bisect, so a clause with thousands of values stays linear.
+        """
         if not cds:
             return [None]
         start = ordered[index][1]
-        nxt = next((s for q, s, _ in ordered[index + 1 :] if q.kind in OUTCOME_KINDS), float("inf"))
-        following = [q for q, s in cds if start < s < nxt]
-        if following:
-            return list(following)
-        preceding = [q for q, s in cds if s < start]
-        return [preceding[-1]] if preceding else [cds[0][0]]
-
-    @staticmethod
-    def _nearest_is_bare(
-        start: int, coated: list[tuple[int, int]], bare: list[tuple[int, int]]
-    ) -> bool:
-        last_bare = max((b for b, _ in bare if b < start), default=-1)
-        last_coated = max((c for c, _ in coated if c < start), default=-1)
-        return last_bare > last_coated
+        positions = [s for _, s in cds]
+        outcome_starts = [s for q, s, _ in ordered if q.kind in OUTCOME_KINDS]
+        after = bisect.bisect_right(outcome_starts, start)
+        nxt = outcome_starts[after] if after < len(outcome_starts) else float("inf")
+        lo, hi = bisect.bisect_right(positions, start), bisect.bisect_left(positions, nxt)
+        if hi > lo:
+            return [q for q, _ in cds[lo:hi]]
+        before = bisect.bisect_left(positions, start)
+        return [cds[before - 1][0]] if before else [cds[0][0]]
 
     @staticmethod
     def _respectively(

@@ -9,8 +9,8 @@ understood in a paper is understood in a question.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -252,15 +252,44 @@ class VocabularyMatcher:
 
         Equivalent to ``nlp.pipe(texts)``: each text is tokenized (``make_doc``) and given to
         the ``vocabulary_entities`` component, which is passed the text it already has so
-        that ``doc.text`` is not rebuilt from the tokens.
+        that ``doc.text`` is not rebuilt from the tokens. A text longer than
+        :data:`PIECE_CHARS` is read in overlapping pieces cut at spaces, so no text reaches
+        spaCy's ``max_length`` (its E088 error) and memory stays bounded.
         """
+        return [self._mentions_of(text) for text in texts]
+
+    def _mentions_of(self, text: str) -> list[Mention]:
+        if len(text) <= PIECE_CHARS:
+            return self._entities(text)
+        found: list[Mention] = []
+        for start, keep_until, piece in _pieces(text):
+            for m in self._entities(piece):
+                if m.start + start < keep_until:  # the overlap is the next piece's
+                    found.append(replace(m, start=m.start + start, end=m.end + start))
+        return found
+
+    def _entities(self, text: str) -> list[Mention]:
         nlp = self.nlp
         component: VocabularyEntities = nlp.get_pipe("vocabulary_entities")
-        results: list[list[Mention]] = []
-        for text in texts:
-            doc = component.set_entities(nlp.make_doc(text), text)
-            results.append(self.mentions(doc))
-        return results
+        return self.mentions(component.set_entities(nlp.make_doc(text), text))
+
+
+#: Characters given to spaCy at once (far under its ``max_length`` of 1,000,000), and the
+#: overlap between pieces: longer than any vocabulary surface form.
+PIECE_CHARS = 100_000
+_OVERLAP = 500
+
+
+def _pieces(text: str) -> Iterator[tuple[int, int, str]]:
+    """(offset, end of the part this piece owns, piece) over ``text``, cut after a space."""
+    start = 0
+    while start < len(text):
+        cut = min(start + PIECE_CHARS - _OVERLAP, len(text))
+        if cut < len(text):
+            space = text.rfind(" ", start + PIECE_CHARS // 2, cut)
+            cut = space + 1 if space > 0 else cut
+        yield start, cut, text[start : min(cut + _OVERLAP, len(text))]
+        start = cut
 
 
 @lru_cache(maxsize=1)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from ingest.prose.matcher import Mention
@@ -169,18 +168,15 @@ def find_quantities_in(text: str) -> list[tuple[Quantity, int, int]]:
     return list(find_quantities(text))
 
 
-def _same_quantity(a: Quantity, b: Quantity) -> bool:
-    if a.kind != b.kind and {a.kind, b.kind} - {"CycleCount", "DepositionCycles"}:
-        return False
-    av = a.canonical_value if a.canonical_value is not None else a.high
-    bv = b.canonical_value if b.canonical_value is not None else b.high
-    if av is None or bv is None:
-        return (a.low, a.high) == (b.low, b.high)
-    return abs(av - bv) <= 1e-6 * max(abs(av), abs(bv), 1e-30)
-
-
-def _contains(quantities: Iterable[Quantity], q: Quantity) -> bool:
-    return any(_same_quantity(q, other) for other in quantities)
+def quantity_key(q: Quantity) -> tuple[object, ...]:
+    """What makes two quantities the same value, as a hashable key (so repeats are found in
+    constant time, never by comparing every pair): the kind (cycle counts and deposition cycles
+    are one kind here), the canonical value to 6 significant figures, or the range."""
+    kind = "Cycles" if q.kind in ("CycleCount", "DepositionCycles") else q.kind
+    value = q.canonical_value if q.canonical_value is not None else q.high
+    if value is None:
+        return (kind, "range", q.low, q.high)
+    return (kind, float(f"{value:.6g}"))
 
 
 @dataclass(frozen=True)

@@ -223,3 +223,36 @@ def test_half_cell_of_a_named_metal() -> None:
     (rec,) = extract_prose(doc, [])[0]
     (ce,) = [m for m in rec.measurements if m.quantity.kind == "CoulombicEfficiency"]
     assert (ce.cell_type, ce.current_density) == ("K-Cu", None)
+
+
+def test_sentence_that_cannot_be_read_becomes_a_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ingest.prose.extractor as extractor
+
+    def broken(text: str):
+        if "odd" in text:
+            raise ValueError("Unknown unit 'cycle*cycle'")
+        return []
+
+    monkeypatch.setattr(extractor, "find_quantities_in", broken)
+    doc = make_doc(
+        [
+            "Kim et al. [12] deposited Al2O3 on Li metal by ALD.",
+            "An odd sentence about the coated Li at 15 nm, 40 cycles.",
+        ]
+    )
+    records, _facts, warnings = extract_prose(doc, [])
+    assert [r.material for r in records] == ["Al2O3"]
+    assert any("sentence 1: could not be read" in w for w in warnings)
+
+
+def test_long_list_of_values_is_kept_once_each() -> None:
+    values = ", ".join(f"{i} h" for i in range(1, 3001))
+    doc = make_doc(
+        [
+            "Kim et al. [12] deposited Al2O3 on Li metal by ALD.",
+            f"The coated Li cycled in symmetric cells for {values}, and again for 7 h.",
+        ]
+    )
+    (rec,) = extract_prose(doc, [])[0]
+    hours = [m.quantity.canonical_value for m in rec.measurements]
+    assert len(hours) == 3000 and len(set(hours)) == 3000

@@ -36,3 +36,28 @@ def test_pipeline_component_sets_entities() -> None:
 def test_boundary_tokenizer_keeps_text(text: str) -> None:
     nlp = VocabularyMatcher(load_vocabulary()).nlp
     assert nlp.make_doc(text).text == text
+
+
+def test_text_over_spacy_max_length_is_read_in_pieces() -> None:
+    matcher = VocabularyMatcher(load_vocabulary())
+    filler = "word " * 230_000  # 1.15 million characters, over spaCy's max_length
+    text = f"Al2O3 on Li. {filler}TiO2 film. {filler}ZnO-coated Na."
+    found = [(m.label, text[m.start : m.end]) for m in matcher.pipe([text])[0]]
+    assert found == [
+        ("Al2O3", "Al2O3"),
+        ("Li", "Li"),
+        ("TiO2", "TiO2"),
+        ("ZnO", "ZnO"),
+        ("Na", "Na"),
+    ]
+
+
+def test_term_across_a_piece_boundary_is_found_once() -> None:
+    from ingest.prose import matcher as module
+
+    matcher = VocabularyMatcher(load_vocabulary())
+    text = " ".join(["atomic layer deposition"] * 20_000)
+    assert len(text) > module.PIECE_CHARS
+    mentions = matcher.pipe([text])[0]
+    assert len(mentions) == 20_000
+    assert all(text[m.start : m.end] == "atomic layer deposition" for m in mentions)

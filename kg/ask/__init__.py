@@ -52,6 +52,7 @@ from kg.ask.sparql import (
 )
 from kg.ask.summary import summarize
 from kg.ask.words import ELEMENTS, HOW_PHRASES, STOPWORDS, TARGET_WORDS
+from kg.namespaces import AKG
 from kg.query import call_in_worker, run_generated
 from kg.store import OxigraphStore
 
@@ -145,6 +146,8 @@ def ask(question: str, store: Any, *, limit: int = 200) -> Answer:
     raw = merge_details(interp, core, _details(interp, core, store))
     columns, rows, evidence = shape_rows(interp, raw, limit)
     rows, summary = summarize(interp, rows)
+    if not rows:
+        summary += _absent_materials(interp, store)
     kept = {(r.get("doc"), r.get("ref")) for r in rows}
     evidence = [e for e in evidence if (e.get("doc"), e.get("ref")) in kept]
     interpretation = interp.describe()
@@ -162,6 +165,21 @@ def ask(question: str, store: Any, *, limit: int = 200) -> Answer:
         summary=summary,
         shape=interp.shape,
     )
+
+
+def _absent_materials(interp: Interpretation, store: Any) -> str:
+    """For an empty answer: which named materials the vocabulary knows but no coating has."""
+    from kg.query import sparql_iri
+
+    absent = []
+    for concept in interp.concepts.get("Material", []):
+        query = f"SELECT ?c WHERE {{ ?c <{AKG.hasMaterial}> {sparql_iri(concept.iri)} }} LIMIT 1"
+        if not run_generated(store, query, max_rows=1).rows:
+            absent.append(concept.label)
+    if not absent:
+        return ""
+    names = ", ".join(absent)
+    return f" {names}: in the vocabulary, but no coating of it is in the graph."
 
 
 def _refused(question: str, interp: Interpretation) -> Answer:

@@ -233,6 +233,7 @@ class Interpretation:
         return text
 
 
+_UNIT_SHOWN = {"degC": "°C"}
 _KIND_NAMES = {
     "Substrate": "substrate",
     "Technique": "technique",
@@ -249,6 +250,7 @@ _KIND_NAMES = {
 
 def _describe_number(n: NumericConstraint) -> str:
     label = kind_label(n.kind)
+    n = NumericConstraint(n.kind, n.op, n.low, n.high, _UNIT_SHOWN.get(n.unit, n.unit), n.text)
     if n.op in _RANK_WORDS:
         return f"ranked by {label} ({n.unit}), {_RANK_WORDS[n.op]}"
     if n.op == "between":

@@ -215,17 +215,7 @@ def _coating_constraints(
                 for prop in ("akg:onSubstrate", "akg:forAnode")
             )
         )
-    materials = [m.iri for m in c.get("Material", [])]
-    if materials:
-        lines.append(_values("mat", materials))
-    if coating:
-        lines.append("?c akg:hasMaterial ?mat .")
-    for cls in c.get("MaterialClass", []):
-        classes, members = class_materials(vocab, cls.iri)
-        lines.append(
-            f"{{ {_values('mat', members or [cls.iri])} }} UNION "
-            f"{{ ?mat a ?matClass . {_values('matClass', classes)} }}"
-        )
+    lines.extend(_material_lines(interp, vocab, coating=coating))
     for j, symbol in enumerate(interp.elements):
         members = [m.iri for m in vocab.of_kind("Material") if symbol in m.elements]
         alt = f"{{ ?mat akg:containsElement ?el{j} . FILTER(STR(?el{j}) = {sparql_literal(symbol)}) }}"
@@ -320,6 +310,35 @@ def _exclusions(interp: Interpretation, vocab: Vocabulary) -> list[str]:
     return lines
 
 
+def _material_lines(interp: Interpretation, vocab: Vocabulary, *, coating: bool) -> list[str]:
+    """The material ``?mat``: one of the named materials, and a member of each named class.
+
+    Several classes ("alucone and zircone coatings"), or materials and classes compared
+    ("Al2O3 vs alucone"), are alternatives: one union of all their members and classes.
+    """
+    materials = [m.iri for m in interp.concepts.get("Material", [])]
+    named = interp.concepts.get("MaterialClass", [])
+    alternatives = len(named) > 1 or (named and materials and interp.shape == "comparison")
+    lines = []
+    if materials and not alternatives:
+        lines.append(_values("mat", materials))
+    if coating:
+        lines.append("?c akg:hasMaterial ?mat .")
+    groups = [named] if alternatives else [[cls] for cls in named]
+    for group in groups:
+        classes: list[str] = []
+        members: list[str] = list(materials) if alternatives else []
+        for cls in group:
+            more, of_class = class_materials(vocab, cls.iri)
+            classes.extend(x for x in more if x not in classes)
+            members.extend(x for x in (of_class or [cls.iri]) if x not in members)
+        lines.append(
+            f"{{ {_values('mat', members)} }} UNION "
+            f"{{ ?mat a ?matClass . {_values('matClass', classes)} }}"
+        )
+    return lines
+
+
 def _study_constraints(interp: Interpretation, owner: str) -> list[str]:
     """Year (table or reference list: both count) and author constraints."""
     lines: list[str] = []
@@ -336,10 +355,12 @@ def _study_constraints(interp: Interpretation, owner: str) -> list[str]:
         )
     for j, name in enumerate(interp.authors):
         lit = sparql_literal(name.lower())
+        # The surname as a whole word of the author list: "Sun" is not "Sundaram".
+        word = sparql_literal(rf"(^|[^\p{{L}}]){re.escape(name.lower())}([^\p{{L}}]|$)")
         lines.append(
             f"{owner} akg:reportedIn ?authStudy{j} .\n  "
             f"{{ ?authStudy{j} akg:firstAuthor ?fa{j} FILTER(LCASE(STR(?fa{j})) = {lit}) }} UNION "
-            f"{{ ?authStudy{j} akg:authorsText ?at{j} FILTER(CONTAINS(LCASE(STR(?at{j})), {lit})) }}"
+            f"{{ ?authStudy{j} akg:authorsText ?at{j} FILTER(REGEX(LCASE(STR(?at{j})), {word})) }}"
         )
     return lines
 

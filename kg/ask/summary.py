@@ -64,6 +64,8 @@ def _show(value: Any, cmp: str, unit: str) -> str:
 
 def _name(row: dict[str, Any]) -> str:
     label = str(row.get("material") or row.get("study") or row.get("precursor") or "?")
+    if row.get("precursor"):  # a precursor use: "TTIP (titanium isopropoxide) for TiO2"
+        label = f"{row['precursor']} for {label}"
     if isinstance(row.get("ref"), int) and not label.startswith(f"[{row['ref']}]"):
         return f"{label} [{row['ref']}]"
     if isinstance(row.get("ref"), int):
@@ -180,13 +182,14 @@ def _comparison(
 
 
 def _side_by_side(interp: Interpretation, rows: list[dict[str, Any]]) -> str:
-    """ "X vs Y" with no quantity named: what the graph has for each."""
-    named = [c.label for c in interp.concepts.get("Material", [])] or sorted(
-        {str(r.get("material")) for r in rows}
-    )
+    """ "X vs Y" with no quantity named: what the graph has for each material found."""
+    groups: dict[str, list[dict[str, Any]]] = {
+        c.label: [] for c in interp.concepts.get("Material", [])
+    }
+    for row in rows:
+        groups.setdefault(str(row.get("material")), []).append(row)
     parts = []
-    for material in named:
-        mine = [r for r in rows if r.get("material") == material]
+    for material, mine in groups.items():
         refs = ", ".join(_name(r) for r in mine[:6])
         parts.append(f"{material}: {len(mine)} coating(s)" + (f" ({refs})" if mine else ""))
     return (

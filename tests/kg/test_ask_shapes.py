@@ -109,3 +109,25 @@ def test_rows_carry_doc_ref_doi_and_sources(ask_store: object) -> None:
         assert row["doc"] == "askdoc" and isinstance(row["ref"], int)
         assert "doi" in row
         assert {"doc": "askdoc", "ref": row["ref"], "doi": row["doi"]} in row["sources"]
+
+
+def test_two_classes_are_alternatives(ask_store: object) -> None:
+    answer = ask("alucone and zircone coatings", ask_store)
+    assert sorted(r["ref"] for r in answer.rows) == [2, 5]
+
+
+def test_a_material_and_a_class_compared(ask_store: object) -> None:
+    answer = ask("TiO2 vs zircone", ask_store)
+    assert sorted(r["ref"] for r in answer.rows) == [3, 5]
+    assert "TiO2: 1 coating" in answer.summary and "ZrEG: 1 coating" in answer.summary
+
+
+def test_an_absent_material_is_named_in_the_summary(ask_store: object) -> None:
+    answer = ask("HfO2 coatings", ask_store)
+    assert "HfO2: in the vocabulary, but no coating of it is in the graph" in answer.summary
+    assert "in the vocabulary, but" not in ask("TiO2 coatings on Na", ask_store).summary
+
+
+def test_precursor_summary_names_the_precursors(ask_store: object) -> None:
+    answer = ask("which precursors are used for TiO2", ask_store)
+    assert "TTIP" in answer.summary and "for TiO2 [3]" in answer.summary

@@ -160,3 +160,10 @@ def test_exclusions_on_the_fixture_graph(
     question: str, expected: list[int], ask_store: object
 ) -> None:
     assert sorted(r["ref"] for r in ask(question, ask_store).rows) == expected
+
+
+def test_an_author_is_a_whole_word_of_the_author_list() -> None:
+    from kg.ask import build_sparql
+
+    sparql = build_sparql(interpret("papers by Sun"))
+    assert "REGEX(" in sparql and "CONTAINS(" not in sparql

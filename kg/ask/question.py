@@ -322,7 +322,7 @@ QUESTION_KINDS: tuple[str, ...] = (
 #: Similarity (difflib ratio) from which an unknown word is read as a vocabulary term
 #: ("sodiumm" → sodium), and from which one is offered as a suggestion.
 TYPO_RATIO = 0.84
-SUGGEST_RATIO = 0.6
+SUGGEST_RATIO = 0.66
 
 
 @dataclass
@@ -379,14 +379,21 @@ def _concepts_named(text: str) -> list[Concept]:
     return []
 
 
-def _closest_form(word: str, cutoff: float) -> str | None:
-    """The vocabulary surface form most like ``word`` (typos), or None below ``cutoff``."""
+def _closest_form(
+    word: str, cutoff: float, forms: dict[str, str] | None = None, *, terms_only: bool = False
+) -> str | None:
+    """The surface form most like ``word`` (typos), or None below ``cutoff``; ``terms_only``
+    leaves out quantity words (a formula is never suggested to be "thick")."""
     from difflib import SequenceMatcher
 
     key = label_key(word)
     best, best_ratio = None, cutoff
-    for other, form in _pipeline().forms.items():
+    if forms is None:
+        forms = _pipeline().forms
+    for other, form in forms.items():
         if abs(len(other) - len(key)) > 2 or len(other) < 3:
+            continue
+        if terms_only and any(c.kind == "QuantityKind" for c in _concepts_named(form)):
             continue
         ratio = SequenceMatcher(None, key, other).ratio()
         if ratio > best_ratio or (ratio == best_ratio and best is None):
@@ -870,10 +877,19 @@ def _read_leftovers(interp: Interpretation, doc: Doc, used: set[int]) -> None:
                 interp.show.append(column)
             interp.words.append((token.text, f"shown as the column '{column}'"))
             continue
+        target = _closest_form(word, TYPO_RATIO, _TARGET_FORMS) if len(word) >= 5 else None
+        if target is not None:  # "coatigns": what to list, misspelt
+            if not interp.target_named or TARGET_WORDS[target] != "coatings":
+                if interp.target != "values":
+                    interp.target = TARGET_WORDS[target]
+                interp.target_named = True
+            interp.readings.append((token.text, target))
+            interp.words.append((token.text, f"read as '{target}': what to list"))
+            continue
         if _read_typo(interp, token.text):
             continue
         if _looks_like_term(token.text):
-            suggestion = _closest_form(token.text, SUGGEST_RATIO)
+            suggestion = _closest_form(token.text, SUGGEST_RATIO, terms_only=True)
             if (token.text, suggestion) not in interp.unknown:
                 interp.unknown.append((token.text, suggestion))
             interp.words.append((token.text, "not understood"))
@@ -904,6 +920,7 @@ def _read_typo(interp: Interpretation, word: str) -> bool:
     return True
 
 
+_TARGET_FORMS = {w: w for w in TARGET_WORDS if len(w) >= 5}
 _CHEMISTRY_ENDINGS = ("ium", "oxide", "cone", "ene")
 
 

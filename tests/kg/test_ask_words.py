@@ -167,3 +167,16 @@ def test_an_author_is_a_whole_word_of_the_author_list() -> None:
 
     sparql = build_sparql(interpret("papers by Sun"))
     assert "REGEX(" in sparql and "CONTAINS(" not in sparql
+
+
+@pytest.mark.parametrize(
+    ("question", "target"),
+    [("coatigns on sodium", "coatings"), ("studdies from 2018", "studies")],
+)
+def test_misspelt_targets_are_read(question: str, target: str) -> None:
+    interp = interpret(question)
+    assert interp.target == target and not interp.ignored
+
+
+def test_quantity_words_are_never_suggested_for_a_formula() -> None:
+    assert dict(interpret("coatings with TiCl4").unknown)["TiCl4"] is None

@@ -82,7 +82,7 @@ RECIPES: tuple[Recipe, ...] = (
     Recipe("TiEG", "MLD", (("TTIP", "EG"),), (100, 150), (0.20, 0.35), "metalcone"),
     Recipe("PU", "MLD", (("ED", "PDIC"),), (50, 100), (0.40, 0.90), "organic"),
     Recipe("AlEG/Al2O3", "ALD/MLD", (("TMA", "H2O", "TMA", "EG"),), (100, 150), (0.1, 0.4), "dual"),
-    Recipe("HPU-ZnGr", "ALD/MLD", (("DEZ", "ED", "PDIC", "ED"),), (60, 100), (0.3, 0.8), "dual"),
+    Recipe("HPU", "ALD/MLD", (("DEZ", "ED", "PDIC", "ED"),), (60, 100), (0.3, 0.8), "dual"),
 )
 
 #: Material label → words the prose uses for it besides the formula.
@@ -92,11 +92,11 @@ MATERIAL_WORDS: dict[str, tuple[str, ...]] = {
     "TiO2": ("titania",),
     "SnO2": ("tin oxide",),
     "ZnO": ("zinc oxide",),
-    "AlEG": ("AIEG", "alucone", "AIEG"),
-    "ZrEG": ("zircone",),
-    "LiGL": ("lithicone",),
-    "ZnEG": ("zincone",),
-    "TiEG": ("titanicone",),
+    "AlEG": ("AIEG", "aluminum ethylene glycol", "AIEG"),
+    "ZrEG": ("zirconium ethylene glycol",),
+    "LiGL": ("lithium glycerolate",),
+    "ZnEG": ("zinc ethylene glycol",),
+    "TiEG": ("titanium ethylene glycol",),
     "PU": ("polyurea",),
     "LiF": ("lithium fluoride",),
     "Li3PO4": ("lithium phosphate",),

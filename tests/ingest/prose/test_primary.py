@@ -74,7 +74,7 @@ ABSTRACTS = [
             "The protected lithium kept a Coulombic efficiency of 98.5% in Li-Cu cells.",
         ],
         dict(
-            material="AlEG",
+            material="alucone",
             technique="MLD",
             substrate="Li",
             precursors=["TMA", "EG"],

@@ -170,7 +170,14 @@ def unit_key(unit: str | None) -> str | None:
     """
     if not unit:
         return None
-    u = unit.lower().replace("ω", "ohm").replace("·", " ").replace("−", "-").replace("^", "")
+    u = (
+        unit.lower()
+        .replace("ω", "ohm")
+        .replace("·", " ")
+        .replace("*", " ")
+        .replace("−", "-")
+        .replace("^", "")
+    )
     u = u.replace("⁻¹", "-1").replace("⁻²", "-2").replace("²", "2")
     u = re.sub(r"\s*/\s*", " /", u)
     parts = []

@@ -52,8 +52,8 @@ def test_a_formula_inside_a_shouted_word_is_not_read() -> None:
     [
         ("HfO3 coatings on Li", "HfO3", "HfO2"),
         ("ZnO2 films", "ZnO2", "ZnO"),
-        ("PEO coatings on Li", "PEO", None),
-        ("graphene coatings", "graphene", None),
+        ("PMMA coatings on Li", "PMMA", None),
+        ("polystyrene coatings", "polystyrene", None),
     ],
 )
 def test_unknown_terms_are_reported_with_a_suggestion(

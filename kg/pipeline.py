@@ -24,7 +24,7 @@ from rdflib import RDF, Graph
 from ingest.extract import extract
 from ingest.normalize import normalize
 from ingest.readers import SUFFIXES, read_bytes_as_documents, read_path
-from ingest.readers.checks import MAX_BYTES, check_regular_file, decode_text
+from ingest.readers.checks import MAX_BYTES, check_regular_file, check_words, decode_text
 from ingest.records import DocumentMetadata, ExtractedDocument, IngestError, SourceDocument
 from ingest.resolve import resolve
 from ingest.structure import structure
@@ -142,6 +142,7 @@ def default_corpus() -> Path:
 
 def extract_source(source: SourceDocument) -> ExtractedDocument:
     """Normalize, structure and extract one reader document."""
+    check_words(source.path, source.text)
     metadata = source.metadata if source.metadata != DocumentMetadata() else None
     doc = structure(
         normalize(source.text),

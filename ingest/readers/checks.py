@@ -8,6 +8,7 @@ refuse the same things with the same words.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -91,3 +92,20 @@ def decode_text(name: str, data: bytes, *, limit: int = MAX_BYTES) -> str:
             f"{name}: not UTF-8 text (byte {e.start}: {data[e.start : e.start + 1]!r}). "
             "Re-save it as UTF-8."
         ) from e
+
+
+MAX_WORD = 10_000  # characters without a space: far beyond any word, formula or URL of a paper
+_LONG_RUN = re.compile(rf"\S{{{MAX_WORD}}}")
+
+
+def check_words(name: str, text: str) -> None:
+    """Refuse text with a run of ``MAX_WORD`` characters without a space before it is
+    normalized: such a file is not an article (a dump, an encoded blob, one letter repeated),
+    and normalizing megabytes of it would cost a gigabyte of memory before failing."""
+    m = _LONG_RUN.search(text)
+    if m:
+        line = text.count("\n", 0, m.start()) + 1
+        raise IngestError(
+            f"{name}: line {line} holds over {MAX_WORD:,} characters without a space: this is "
+            "not the text of an article. Check that the file is the paper's text."
+        )

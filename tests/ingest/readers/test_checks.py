@@ -77,3 +77,13 @@ def test_utf8_with_bom_is_read() -> None:
 def test_other_bad_text(data: bytes, message: str) -> None:
     with pytest.raises(IngestError, match=message):
         decode_text("bad.txt", data)
+
+
+def test_megabytes_without_a_space_are_refused_before_normalizing(tmp_path: Path) -> None:
+    from kg.pipeline import ingest
+    from kg.store import open_store
+
+    big = tmp_path / "letters.txt"
+    big.write_text("A title line\n\n" + "a" * (5 * 2**20), encoding="utf-8")
+    with pytest.raises(IngestError, match=r"letters\.txt: line 3 holds over 10,000 characters"):
+        ingest([big], store=open_store(memory=True))

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ingest.readers import bibtex, csv, html, jats, markdown, pdf, ris, text
 from ingest.readers.checks import MAX_BYTES, MAX_PDF_BYTES, read_bytes
+from ingest.readers.common import record_origin
 from ingest.records import IngestError, SourceDocument
 
 
@@ -95,4 +96,12 @@ def read_path(path: str | Path) -> list[SourceDocument]:
     return read_bytes_as_documents(str(p), data)
 
 
-__all__ = ["READERS", "SUFFIXES", "Reader", "detect", "read_bytes_as_documents", "read_path"]
+__all__ = [
+    "READERS",
+    "SUFFIXES",
+    "Reader",
+    "detect",
+    "read_bytes_as_documents",
+    "read_path",
+    "record_origin",
+]

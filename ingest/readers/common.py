@@ -33,6 +33,21 @@ def year_of(raw: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def record_origin(path: str) -> tuple[str, int] | None:
+    """The export file's document id and the record's position, from a record document's path.
+
+    Export records are documents of their own (``export-bibtex-adair2019``), but a user (and
+    the dev set's gold) names them by file and position: ``("export-bibtex", 1)``.
+
+    >>> record_origin("export-bibtex.bib#1"), record_origin("paper.txt")
+    (('export-bibtex', 1), None)
+    """
+    head, sep, tail = path.rpartition("#")
+    if not sep or not tail.isdigit():
+        return None
+    return doc_id_for(head), int(tail)
+
+
 def text_document(name: str, text: str, format: str) -> SourceDocument:
     """A document whose text already is the layout (plain text, Markdown)."""
     return SourceDocument(doc_id_for(name), file_name(name), format, text)

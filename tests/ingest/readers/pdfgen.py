@@ -41,9 +41,9 @@ RIGHT = (
     "time without short circuits.",
 )
 TABLE = (
-    ("Material", "Temperature", "Thickness"),
-    ("Al2O3", "150 °C", "5 nm"),
-    ("ZnO", "120 °C", "10 nm"),
+    ("Material", "Temperature", "Thickness", "Ref."),
+    ("Al2O3", "150 °C", "5 nm", "[1]"),
+    ("ZnO", "120 °C", "10 nm", "[2]"),
 )
 REFERENCES = (
     "1. Doe, J. An earlier film. J. Test. 2019, 1, 1.",
@@ -103,7 +103,7 @@ def _page(c: canvas.Canvas, number: int, *, first: bool, last: bool) -> None:
     y -= 16
     for row in TABLE:
         for k, cell in enumerate(row):
-            c.drawString(MARGIN + 120 * k, y, cell)
+            c.drawString(MARGIN + 110 * k, y, cell)
         y -= 14
     if last:
         y -= 16

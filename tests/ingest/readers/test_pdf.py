@@ -51,9 +51,9 @@ def test_table_rows_are_tab_separated(article) -> None:
     lines = article.text.splitlines()
     at = lines.index("Table 1. Films grown on page 1.")
     assert lines[at + 1 : at + 4] == [
-        "Material\tTemperature\tThickness",
-        "Al2O3\t150 °C\t5 nm",
-        "ZnO\t120 °C\t10 nm",
+        "Material\tTemperature\tThickness\tRef.",
+        "Al2O3\t150 °C\t5 nm\t[1]",
+        "ZnO\t120 °C\t10 nm\t[2]",
     ]
 
 
@@ -66,7 +66,7 @@ def test_structure_reads_the_layout(article) -> None:
         pages=article.pages,
     )
     assert doc.title == "Alumina skins by atomic layer deposition for lithium anodes"
-    assert doc.tables[0].header == ("Material", "Temperature", "Thickness")
+    assert doc.tables[0].header == ("Material", "Temperature", "Thickness", "Ref.")
     assert len(doc.references) == 3
     cited = next(s for s in doc.sentences if "reported earlier" in s.text)
     assert cited.citations == (1, 2)

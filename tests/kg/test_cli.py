@@ -191,3 +191,70 @@ def test_ingest_says_what_each_document_was_read_as(store: Path, tmp_path: Path)
     result = run("ingest", str(bib), "--store", str(store))
     assert result.exit_code == 0, result.output
     assert "refs-k1 (bibtex, primary): no coating: read as a primary study;" in result.output
+
+
+def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
+    """One file per kind of bad input of the readers, with the words its refusal must say."""
+    from tests.ingest.readers.pdfgen import make_pdf, make_scanned_pdf
+
+    def write(name: str, data: bytes) -> Path:
+        (tmp_path / name).write_bytes(data)
+        return tmp_path / name
+
+    html = tmp_path / "huge.html"
+    with html.open("wb") as f:
+        f.write(b"<!DOCTYPE html><html><body><p>")
+        f.truncate(50 * 2**20)
+    link = tmp_path / "link.txt"
+    link.symlink_to(tmp_path / "elsewhere.txt")
+    (tmp_path / "elsewhere.txt").write_text(GOOD, encoding="utf-8")
+    return {
+        "scan": (make_scanned_pdf(tmp_path / "scan.pdf"), "no text layer: run OCR first"),
+        "encrypted": (make_pdf(tmp_path / "locked.pdf", encrypt="pw"), "encrypted PDF"),
+        "entities": (
+            write("bomb.xml", b'<!DOCTYPE article [<!ENTITY a "x">]><article>&a;</article>'),
+            "declares entities",
+        ),
+        "50 MB html": (html, "over the 20 MB limit"),
+        "unclosed brace": (
+            write("refs.bib", b"@article{a,\n title = {Open {brace},\n year = {2020}\n}\n"),
+            "BibTeX record at line 1 is malformed",
+        ),
+        "ris without ER": (write("refs.ris", b"TY  - JOUR\nTI  - T\nAB  - A.\n"), "no 'ER  -'"),
+        "csv without abstract": (
+            write("refs.csv", b"Title,Authors,Year\nT,A,2020\n"),
+            "no abstract column",
+        ),
+        "symlink": (link, "symbolic link"),
+        "utf-16": (write("wide.txt", GOOD.encode("utf-16")), "UTF-16 text: re-save it as UTF-8"),
+        "late NUL": (write("late.txt", GOOD.encode() * 20 + b"\x00"), "NUL byte at offset"),
+    }
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "scan",
+        "encrypted",
+        "entities",
+        "50 MB html",
+        "unclosed brace",
+        "ris without ER",
+        "csv without abstract",
+        "symlink",
+        "utf-16",
+        "late NUL",
+    ],
+)
+def test_bad_reader_input_is_one_line_and_changes_nothing(
+    case: str, tmp_path: Path, store: Path, good_file: Path
+) -> None:
+    pytest.importorskip("reportlab")
+    run("ingest", str(good_file), "--store", str(store))
+    before = coatings(store)
+    path, message = _bad_inputs(tmp_path)[case]
+    result = run("ingest", str(good_file), str(path), "--store", str(store))
+    assert result.exit_code == 1
+    assert message in result.output and path.name in result.output
+    assert "unchanged" in result.output
+    assert coatings(store) == before

@@ -94,6 +94,7 @@ class _Walker:
         self.abstract: list[str] = []
         self.sections: list[Section] = []
         self.references: list[str] = []
+        self.front: list[str] = []  # paragraphs before the abstract or first heading (byline…)
         self._heading: str | None = None
         self._blocks: list[str | Table] = []
         self._in_refs = False
@@ -129,8 +130,10 @@ class _Walker:
                     self.abstract.append(text)
                 elif self._in_refs:
                     self.references.append(re.sub(r"^\s*\[?\d{1,4}[.\]]\s*", "", text))
-                elif self.sections or self._heading or self.abstract:  # front matter before: byline
+                elif self.sections or self._heading or self.abstract:
                     self._blocks.append(text)
+                else:
+                    self.front.append(text)
             else:
                 self.walk(child, in_abstract=in_abstract)
 
@@ -156,6 +159,8 @@ def read(name: str, data: bytes) -> list[SourceDocument]:
         walker.close()
     if not walker.abstract:
         walker.abstract = _meta(doc, "citation_abstract", "dc.description", "description")[:1]
+    if not walker.abstract and not walker.sections:  # a plain page: its paragraphs are the text
+        walker.sections = [Section(None, tuple(walker.front))]
     h1 = doc.find(".//h1")
     title = meta.title or (" ".join(h1.text_content().split()) if h1 is not None else "")
     article = Article(

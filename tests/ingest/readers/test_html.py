@@ -64,3 +64,10 @@ def test_scripts_navigation_and_byline_are_left_out() -> None:
     [doc] = html.read("page.html", PAGE.encode())
     assert "tracking" not in doc.text and "Sign in" not in doc.text and "color" not in doc.text
     assert "S. Park, M. Cho" not in doc.text
+
+
+def test_a_plain_page_without_abstract_or_headings_keeps_its_paragraphs() -> None:
+    page = b"<html><body><h1>A note on films</h1><p>We grew ZnO by ALD on Li.</p></body></html>"
+    [doc] = html.read("note.htm", page)
+    assert doc.text.splitlines()[0] == "A note on films"
+    assert "We grew ZnO by ALD on Li." in doc.text.splitlines()

@@ -20,7 +20,8 @@ from ingest.records import DocumentMetadata, IngestError, SourceDocument
 from ingest.structure import doc_id_for
 
 _HTML = re.compile(
-    rb"\A(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*(?:<!DOCTYPE\s+html|<html[\s>])", re.I | re.S
+    rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!DOCTYPE\s+html|<html[\s>])",
+    re.I | re.S,
 )
 _DROP = (
     "script",

@@ -20,11 +20,12 @@ from ingest.structure import doc_id_for
 _JATS = re.compile(rb"<article[\s>]|JATS|NLM//DTD|<article-meta", re.I)
 _XML = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml|<!DOCTYPE\s+article|<article[\s>])", re.I)
 _ENTITY = re.compile(rb"<!ENTITY", re.I)
+_XHTML = re.compile(rb"<!DOCTYPE\s+html|<html[\s>]", re.I)
 
 
 def sniff(head: bytes) -> bool:
     """XML whose root is a JATS ``<article>`` (or that names the JATS/NLM DTD)."""
-    return bool(_XML.match(head)) and bool(_JATS.search(head))
+    return bool(_XML.match(head)) and bool(_JATS.search(head)) and not _XHTML.search(head)
 
 
 def _parse(name: str, data: bytes) -> etree._Element:

@@ -16,6 +16,11 @@ from ingest.records import IngestError
         ("paper.txt", b"%PDF-1.7\n...", "pdf"),
         ("article.xml", b'<?xml version="1.0"?>\n<article><front></front></article>', "jats"),
         ("page.txt", b"<!DOCTYPE html>\n<html><head></head></html>", "html"),
+        (
+            "page.xml",
+            b'<?xml version="1.0"?>\n<html><body><article>x</article></body></html>',
+            "html",
+        ),
         ("scopus.csv", b"Authors,Title,Year,Source title,DOI,Abstract\n", "csv"),
         ("paper.md", b"# A title\n\nSome text.\n", "markdown"),
         ("paper.txt", b"A title\n\nAbstract\nSome text.\n", "text"),

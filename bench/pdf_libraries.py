@@ -3,12 +3,13 @@ two columns in reading order, the ﬁ ligature, a hyphen at a line end, superscr
 a table's rows, and the time and Python-heap peak for 30 pages. The numbers chose the PDF
 reader's library (pdfminer.six; see ingest/readers/pdf.py and docs/benchmarks.md).
 
-usage: .venv/bin/python bench/pdf_libraries.py   (pypdf and pypdfium2 must be installed:
-       they are not dependencies of the project)
+usage: .venv/bin/python bench/pdf_libraries.py [--json bench/results/pdf_libraries.json]
+       (pypdf and pypdfium2 are measured when installed; they are not dependencies)
 """
 
 from __future__ import annotations
 
+import json
 import sys
 import tempfile
 import time
@@ -66,24 +67,40 @@ CANDIDATES: dict[str, Callable[[str], list[str]]] = {
 }
 
 
+HEADER = (
+    "| library | columns in order | ligature read | hyphen joined | superscript citation "
+    "| table row | 30 pages s | Python heap peak MB |\n|---|---|---|---|---|---|---|---|"
+)
+
+
 def main() -> int:
+    rows = measure()
+    print(HEADER)
+    print("\n".join(rows))
+    if len(sys.argv) > 2 and sys.argv[1] == "--json":
+        Path(sys.argv[2]).write_text(json.dumps({"rows": rows}, indent=1), encoding="utf-8")
+    return 0
+
+
+def measure() -> list[str]:
+    """One table row per candidate."""
+    rows: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         one = str(make_pdf(Path(tmp) / "one.pdf", pages=1))
         thirty = str(make_pdf(Path(tmp) / "thirty.pdf", pages=30))
-        print(
-            "| library | columns in order | ﬁ → fi | hyphen joined | superscript line | table row | 30 pages s | heap peak MB |"
-        )
-        print("|---|---|---|---|---|---|---|---|")
         for name, read in CANDIDATES.items():
             try:
-                text = unicodedata.normalize("NFKC", read(one)[0])
+                raw = read(one)[0]
             except ImportError:
-                print(f"| {name} | (not installed) |||||||")
+                rows.append(f"| {name} | (not installed) |||||||")
                 continue
+            lig = "as U+FB01 (NFKC needed)" if "ﬁ" in raw else ("yes" if "film" in raw else "no")
+            text = unicodedata.normalize("NFKC", raw)
             order = "RIGHT-COLUMN-START" in text and text.index("LEFT-COLUMN-END") < text.index(
                 "RIGHT-COLUMN-START"
             )
             sup = next((ln.strip() for ln in text.splitlines() if "reported" in ln), "")
+            sup = sup[sup.find("earlier") :] if "earlier" in sup else sup
             row = next((ln.strip() for ln in text.splitlines() if ln.startswith("Al2O3")), "")
             started = time.perf_counter()
             tracemalloc.start()
@@ -91,12 +108,12 @@ def main() -> int:
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
             seconds = time.perf_counter() - started
-            print(
-                f"| {name} | {'yes' if order else 'no'} | {'yes' if 'film' in text else 'no'} | "
+            rows.append(
+                f"| {name} | {'yes' if order else 'no'} | {lig} | "
                 f"{'no' if 'depo-' in text else 'yes'} | `{sup[:45]}` | `{row.replace(chr(9), '⇥')[:30]}` | "
                 f"{seconds:.2f} | {peak / 2**20:.1f} |"
             )
-    return 0
+    return rows
 
 
 if __name__ == "__main__":

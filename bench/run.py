@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from benchlib import RESULTS, ROOT
+from readers_bench import section as readers_section
 
 DOC = ROOT / "docs" / "benchmarks.md"
 PY = ".venv/bin/python"
@@ -607,6 +608,7 @@ def render() -> str:
         "and anything above ~1 on 2 CPUs inflates the numbers.",
         "",
         *ingest_section(ingest, big),
+        *readers_section(load("readers.json"), load("pdf_libraries.json")),
         "## Questions (`kg.ask`) by graph size and store",
         "",
         "Ten representative questions; each timed 5 times (3 at 1M) after a warm-up, or only "

@@ -61,7 +61,8 @@ class CellTests:
         return substrate if _is_alkali(substrate) else None
 
     def electrolytes(self, text: str, mentions: list[Mention]) -> tuple[str, ...]:
-        """Electrolytes as written plus their family from the vocabulary's salts and solvents."""
+        """Electrolytes as written, the family words the text uses, and the family of its salts
+        and solvents when no formulation is written out."""
         found: list[str] = []
         salts = [m for m in mentions if m.kind == "Salt"]
         if not salts and not re.search(r"electrolyte", text, re.I):
@@ -70,10 +71,11 @@ class CellTests:
             if any(m.start() <= s.start < m.end() for s in salts):
                 phrase = re.sub(r"\s*\([^)]*=[^)]*\)$", "", m.group(0).strip())
                 found.append(_clean_electrolyte(phrase))
+        formulations = bool(found)  # a formulation implies its family: kg.build derives it
         for m in mentions:
             if m.kind == "ElectrolyteFamily":
                 found.append(m.label)
-            elif m.kind in ("Salt", "Solvent") and m.concept.family:
+            elif m.kind in ("Salt", "Solvent") and m.concept.family and not formulations:
                 family = self.vocab.get(m.concept.family)
                 if family is not None:
                     found.append(family.label)

@@ -91,6 +91,11 @@ class _NearestSubject:
         return last_bare > last_coated
 
 
+def _doses_follow(mentions: list[Mention], end: int) -> bool:
+    """A precursor named right after a cycle count: the cycles dose it ("50 cycles of TMA")."""
+    return any(m.kind == "Precursor" and 0 <= m.start - end <= 8 for m in mentions)
+
+
 def _add_value(draft: _Draft, values: str, q: Quantity) -> None:
     """Append ``q`` to the draft's list ``values`` unless it, or the table row, has it."""
     if draft.add(values, q):
@@ -502,6 +507,8 @@ class _ProseExtractor:
     def _place(self, ctx: _ClauseContext, index: int, q: Quantity, start: int, end: int) -> None:
         """Put one value where it belongs: the process (temperature, thickness...) or an outcome."""
         text, draft = ctx.sentence.text, ctx.draft
+        if q.kind == "CycleCount" and _doses_follow(ctx.mentions, end):
+            q = replace(q, kind="DepositionCycles")  # "50 cycles of TTIP and H2O"
         if q.kind == "DepositionTemperature" or q.canonical_unit == "degC":
             if _is_deposition_temperature(text, start, end):
                 _add_value(draft, "temperatures", q)

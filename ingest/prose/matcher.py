@@ -172,6 +172,25 @@ def _register_component() -> str:
     return "vocabulary_entities"
 
 
+def _not_terms() -> tuple[str, ...]:
+    """Phrases that contain a term's surface form but name something else.
+
+    They are matched like terms (longest first, so the shorter term inside them is not) and
+    then dropped, having no concept: the solid electrolyte interphase is no solid-state
+    electrolyte; ``Li+``, ``Na-ion`` and the reference ``Li/Li+`` are no metal and no symmetric
+    cell.
+    """
+    forms = ["solid electrolyte interphase", "solid-electrolyte interphase"]
+    for metal in ("Li", "Na", "K"):
+        for ion in (f"{metal}+", f"{metal}⁺"):
+            forms += [ion, f"{metal}/{ion}", f"{ion}/{metal}"]
+        forms += [f"{metal}-ion", f"{metal} ion", f"{metal} ions"]
+    return tuple(forms)
+
+
+NOT_TERMS = _not_terms()
+
+
 class VocabularyMatcher:
     """Finds vocabulary terms in sentences with a spaCy pipeline built from SKOS labels.
 
@@ -194,6 +213,7 @@ class VocabularyMatcher:
                     self._by_key.setdefault(label_key(form), concept)
                     forms.add(form.strip())
         self._by_iri = {c.iri: c for c in self._by_key.values()}
+        forms.update(f for f in NOT_TERMS if label_key(f) not in self._by_key)
         ordered = sorted(forms, key=lambda f: (-len(f), f))
         self.regex = _vocabulary_regex(ordered)
         self._nlp: Language | None = None

@@ -87,7 +87,8 @@ COMPARED_WITH = re.compile(
 FIRST_PERSON = re.compile(r"\b(?:we|our|us|here(?:in)?|this (?:work|study|paper))\b", re.I)
 _ET_AL = re.compile(r"et al\.?[^\[\].;]{0,60}?\[(\d+)")
 _DEP_TEMP_WORDS = re.compile(
-    r"deposit\w*|\bcoat(?:s|ed|ing)?\b|grown|\bgrew\b|growth|chamber temperature|fabricated"
+    r"deposit\w*|(?<!the )(?<!a )(?<!an )\bcoat(?:s|ed|ing)?\b|grown|\bgrew\b|growth"
+    r"|chamber temperature|fabricated"
     r"|\bALD\b|\bMLD\b|alternat\w*|pulsed|precursors?\b",
     re.I,
 )
@@ -124,6 +125,19 @@ _CYCLES_MAKE_FILM = re.compile(
 #: "the film obtained after 25 cycles", "a layer grown with 50 cycles".
 _FILM_AFTER_CYCLES = re.compile(
     r"\b(?:films?|layers?|coatings?)\b[^.;,]{0,25}\b(?:after|with|from|using|of)\s*$", re.I
+)
+#: "keeps 78.4% of its capacity": a capacity retention.
+_KEEPS_CAPACITY = re.compile(r"^\s*of\s+(?:its|the|their)\s+(?:initial\s+)?capacity", re.I)
+#: "the 50-cycle film", "25 cycles Al2O3 layer": the number of cycles that made the film.
+_CYCLE_FILM = re.compile(r"^-?\s*(?:[\w-]+\s+)?(?:films?|layers?|coatings?)\b", re.I)
+#: "compared 5, 10, 25 and 50 cycles", "varied between 10 and 50 cycles": deposition variants.
+_COMPARED_CYCLES = re.compile(
+    r"\b(?:compar\w*|vari\w*|tested|screened)\s+(?:between\s+)?(?:[\d.]+\s*(?:,|and|or|to)\s*)*$",
+    re.I,
+)
+#: "a Coulombic efficiency of 98.3% over 150 cycles": "over" is "during", not "more than".
+_OVER_MEANS_DURING = re.compile(
+    r"(?:efficiency|\bce\b|retention|retain\w*|capacity|average|%)[^.;]{0,40}$", re.I
 )
 #: "Each cycle adds 0.85 Å": a growth per cycle, not a thickness.
 _PER_CYCLE_BEFORE = re.compile(
@@ -234,11 +248,15 @@ def _refine_kind(q: Quantity, text: str, start: int, end: int) -> Quantity:
         if (
             _DEP_CYCLES.search(after)
             or _CYCLES_MAKE_FILM.search(wide_after)
+            or _CYCLE_FILM.search(after)
             or _FILM_AFTER_CYCLES.search(text[max(0, start - 45) : start])
+            or _COMPARED_CYCLES.search(text[max(0, start - 40) : start])
         ):
             return replace(q, kind="DepositionCycles")
+        if q.text.lower().startswith("over") and _OVER_MEANS_DURING.search(before):
+            return replace(q, comparator="=")  # "a CE of 98.3% over 150 cycles": during
     if unit == "%":
-        if re.search(r"retention|retain", before + after, re.I):
+        if re.search(r"retention|retain", before + after, re.I) or _KEEPS_CAPACITY.search(after):
             return replace(q, kind="CapacityRetention")
         if re.search(r"\bCE\b|coulombic", before, re.I):
             return replace(q, kind="CoulombicEfficiency")
@@ -293,7 +311,7 @@ def _is_coating_thickness(text: str, start: int, end: int) -> bool:
     """A length is a coating thickness when `-thick`, coating/film/layer or `thickness` is next to it."""
     after = text[end : end + 45]
     before = text[max(0, start - 30) : start]
-    if _NOT_THICKNESS.search(text[end : end + 12]) or re.search(r"foils?\b", before[-30:]):
+    if _NOT_THICKNESS.search(text[end : end + 12]) or re.search(r"foils?\s+(?:of\s+)?$", before):
         return False
     return bool(
         _THICKNESS_AFTER.search(after)

@@ -61,3 +61,30 @@ def test_term_across_a_piece_boundary_is_found_once() -> None:
     mentions = matcher.pipe([text])[0]
     assert len(mentions) == 20_000
     assert all(text[m.start : m.end] == "atomic layer deposition" for m in mentions)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        (
+            "a fragile solid electrolyte interphase (SEI) forms",
+            ("ElectrolyteFamily", "solid-state"),
+        ),
+        ("thin enough to pass Na+ ions", ("Substrate", "Na")),
+        ("run between 3.0 and 4.6 V vs Li/Li+", ("CellType", "symmetric")),
+        ("garnet Li-ion conductors", ("Substrate", "Li")),
+    ],
+)
+def test_phrases_that_contain_a_term_are_not_that_term(text: str, absent: tuple) -> None:
+    mentions = VocabularyMatcher(load_vocabulary()).pipe([text])[0]
+    assert absent not in {(m.kind, m.label) for m in mentions}
+
+
+def test_metal_and_solid_electrolyte_are_still_found() -> None:
+    text = "Li metal in a solid-state electrolyte cell; Li/Li symmetric cells"
+    found = {(m.kind, m.label) for m in VocabularyMatcher(load_vocabulary()).pipe([text])[0]}
+    assert {
+        ("Substrate", "Li"),
+        ("ElectrolyteFamily", "solid-state"),
+        ("CellType", "symmetric"),
+    } <= found

@@ -165,3 +165,54 @@ def test_two_own_coatings_keep_their_own_facts() -> None:
 def test_a_review_sentence_without_citation_makes_no_coating() -> None:
     doc = make_doc(["We coated Li foil with Al2O3 by ALD at 100 °C."])  # kind review
     assert extract_prose(doc, [])[0] == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "value"),
+    [
+        (
+            "We cover Li foil with a 4 nm ZnO film by ALD, using 40 cycles of DEZ and H2O.",
+            "cycles",
+            40,
+        ),
+        ("We compared 10, 25 and 50 cycles of ALD ZnO on Li foil.", "cycles", 50),
+        pytest.param(
+            "The 25-cycle ZnO film on Li foil, grown by ALD, was best.",
+            "cycles",
+            25,
+            marks=pytest.mark.xfail(reason="ingest.quantities does not read '25-cycle'"),
+        ),
+        ("We cover Li foil with a 4 nm ZnO film by ALD.", "thickness", 4),
+    ],
+)
+def test_process_values_of_one_sentence(sentence: str, kind: str, value: float) -> None:
+    (rec,) = own(sentence)
+    found = rec.deposition_cycles if kind == "cycles" else rec.thicknesses
+    assert value in values(found)
+    assert not [m for m in rec.measurements if m.quantity.kind == "CycleCount"]
+
+
+def test_capacity_kept_is_a_retention_and_the_bare_value_is_not() -> None:
+    (rec,) = own(
+        "We grew TiO2 on lithium foil by ALD.",
+        "Against NMC622 cathodes the coated anode keeps 80.5% of its capacity after 100 cycles, "
+        "compared with 50.2% for bare lithium.",
+    )
+    assert outcomes(rec) == {("CapacityRetention", 80.5, "=")}
+
+
+def test_over_after_an_efficiency_means_during() -> None:
+    (rec,) = own(
+        "We grew TiO2 on lithium foil by ALD.",
+        "In Li-Cu cells the coated Li gave an average Coulombic efficiency of 98% over 120 cycles.",
+    )
+    assert ("CycleCount", 120.0, "=") in outcomes(rec)
+
+
+@pytest.mark.xfail(reason="'after N cycles' is read as a condition, even when it is the result")
+def test_result_after_n_cycles_is_a_cycle_count() -> None:
+    (rec,) = own(
+        "We grew an alucone film on Li foil by MLD.",
+        "Li-S cells with the protected anodes still delivered a higher capacity after 140 cycles.",
+    )
+    assert ("CycleCount", 140.0, "=") in outcomes(rec)

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_PREFIXES",
     "QUERY_FORMS",
+    "CheckedQuery",
     "QueryError",
     "QueryRefused",
     "QueryResult",
@@ -43,8 +44,11 @@ __all__ = [
     "QueryTimeout",
     "WorkerMemoryError",
     "call_in_worker",
+    "canonical_text",
     "check_query",
+    "is_our_graph",
     "prefix_block",
+    "prepare_query",
     "result_to_json",
     "run_query",
     "sparql_iri",
@@ -86,11 +90,20 @@ _TOKEN = re.compile(
     r"|<[^<>\"{}|^`\\\s]*>"
     r"|#[^\n]*"
     r"|[?$]\w+"
-    r"|[A-Za-z_][\w.-]*:[\w.:%-]*"
+    r"|(?:[A-Za-z_][\w.-]*)?:[\w.:%-]*"
     r"|(?P<word>[A-Za-z_]\w*)",
     re.DOTALL,
 )
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+# Codepoint escapes, which SPARQL (and rdflib) expand before parsing, anywhere in the text.
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# Every line break some engine honours. rdflib ends a `#` comment only at \n, Oxigraph also at
+# \r: a lone \r made the checker see a comment where the engine saw SERVICE (SSRF).
+_LINE_BREAK = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff]")
+# The graphs FROM / FROM NAMED may name: ours, path segments of plain characters only.
+_OUR_GRAPH = re.compile(re.escape(BASE) + r"graph/[A-Za-z0-9_~.-]+(?:/[A-Za-z0-9_~.-]+)*")
 
 
 class QueryError(Exception):
@@ -214,6 +227,78 @@ def prefix_block(prefixes: dict[str, str] | None = None) -> str:
 # --------------------------------------------------------------------------- checks
 
 
+@dataclass(frozen=True)
+class CheckedQuery:
+    """A user query that passed every check, in the exact text the engine must run.
+
+    ``text`` is the canonical form (:func:`canonical_text`), never the text as typed: the check
+    holds only for the text it read, so callers run ``text`` and nothing else.
+    """
+
+    text: str
+    form: str
+    has_dataset: bool
+
+
+def _expand_escape(m: re.Match[str]) -> str:
+    code = int(m.group(1) or m.group(2), 16)
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        raise QuerySyntaxError(f"{m.group()} is not a Unicode character. Write the character.")
+    return chr(code)
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def canonical_text(sparql: str) -> str:
+    """The one text both the checker and the engine read: escapes expanded, line ends ``\\n``.
+
+    Engines differ on what ends a comment (rdflib: ``\\n``; Oxigraph: ``\\r`` too) and on where
+    ``\\uXXXX`` escapes count (rdflib expands them everywhere first, Oxigraph only inside
+    strings and IRIs). After this there is nothing left to differ on: no escape (expanded until
+    none is left), no line break but ``\\n``, no other control character.
+
+    >>> canonical_text("ASK { # \\r SERVICE <http://h/> {} \\n }")
+    'ASK { # \\n SERVICE <http://h/> {} \\n }'
+
+    Raises:
+        QuerySyntaxError: a control character or an escape that is not a character.
+    """
+    text = sparql
+    while True:  # each round shortens the text, so this ends
+        expanded = _ESCAPE.sub(_expand_escape, text)
+        if expanded == text:
+            break
+        text = expanded
+    text = _LINE_BREAK.sub("\n", text)
+    bad = _CONTROL.search(text)
+    if bad:
+        line, column = _position(text, bad.start())
+        raise QuerySyntaxError(
+            f"The query holds control character U+{ord(bad.group()):04X} at line {line}, "
+            f"column {column}. Delete it and retype that part.",
+            line,
+            column,
+        )
+    return text
+
+
+def is_our_graph(iri: str) -> bool:
+    """Whether ``iri`` is a plain graph IRI of this knowledge graph (no dot segments, no
+    percent-escapes, query or fragment), the only graphs FROM may name.
+
+    >>> is_our_graph("https://w3id.org/ald-kg/graph/doc/review")
+    True
+    >>> is_our_graph("https://w3id.org/ald-kg/../../127.0.0.1/x")
+    False
+    """
+    if not _OUR_GRAPH.fullmatch(iri):
+        return False
+    return not any(seg in (".", "..") for seg in iri[len(BASE) :].split("/"))
+
+
 def _bare_words(sparql: str) -> Iterator[tuple[str, int]]:
     """Upper-cased keywords outside strings, IRIs and comments, with their offsets."""
     for m in _TOKEN.finditer(sparql):
@@ -298,10 +383,22 @@ def _parse(sparql: str) -> Any:
     ) from None
 
 
-def _analyze(sparql: str) -> tuple[str, bool, dict[str, str]]:
-    """(form, has dataset clause, prefixes in scope) of a query that passed every check."""
+def prepare_query(sparql: str) -> CheckedQuery:
+    """Check a user query and return the text to run: the one entry point for user SPARQL.
+
+    Raises:
+        QueryRefused: updates, SERVICE, FROM/FROM NAMED outside the project's graphs.
+        QuerySyntaxError: not SPARQL; with ``line`` and ``column``.
+    """
     if not isinstance(sparql, str) or not sparql.strip():
         raise QuerySyntaxError("The query is empty. " + READ_ONLY_HINT, 1, 1)
+    text = canonical_text(sparql)
+    form, has_dataset = _analyze(text)
+    return CheckedQuery(text, form, has_dataset)
+
+
+def _analyze(sparql: str) -> tuple[str, bool]:
+    """(form, has dataset clause) of a canonical query text that passes every check."""
     parsed = _parse(sparql)
     prologue, body = parsed[0], parsed[1]
     form = body.name.removesuffix("Query").upper()
@@ -318,19 +415,19 @@ def _analyze(sparql: str) -> tuple[str, bool, dict[str, str]]:
             has_dataset = True
             named = "named" in node
             iri = _dataset_iri(node.get("named") if named else node.get("default"), prefixes)
-            if not iri.startswith(BASE):
+            if not is_our_graph(iri):
                 keyword = "FROM NAMED" if named else "FROM"
                 raise _refuse(
                     f"{keyword} <{iri}>",
-                    f"names a graph outside this knowledge graph (graphs start with {BASE}) "
-                    "and some engines would fetch it from the web; drop the clause to query "
-                    "every graph",
+                    f"names no graph of this knowledge graph (graphs are {BASE}graph/... "
+                    "without ./ or ../ segments) and some engines would fetch it from the web; "
+                    "drop the clause to query every graph",
                 )
     # Defence in depth: a bare SERVICE/update keyword cannot occur in a valid query.
     for word, _ in _bare_words(sparql):
-        if word in _FORBIDDEN_KEYWORDS:  # pragma: no cover - the parse tree walk catches these
+        if word in _FORBIDDEN_KEYWORDS:
             raise _refuse_keyword(word)
-    return form, has_dataset, prefixes
+    return form, has_dataset
 
 
 def check_query(sparql: str) -> str:
@@ -343,7 +440,7 @@ def check_query(sparql: str) -> str:
         QueryRefused: updates, SERVICE, FROM/FROM NAMED outside the project's graphs.
         QuerySyntaxError: not SPARQL; with ``line`` and ``column``.
     """
-    return _analyze(sparql)[0]
+    return prepare_query(sparql).form
 
 
 # --------------------------------------------------------------------------- running
@@ -560,7 +657,8 @@ def run_query(
         QueryTimeout: the query ran longer than ``timeout_s`` and was stopped.
         QueryError: the engine failed for another reason.
     """
-    form, has_dataset, _ = _analyze(sparql)
+    checked = prepare_query(sparql)
+    form, has_dataset, sparql = checked.form, checked.has_dataset, checked.text
     if timeout_s <= 0:
         raise ValueError(f"timeout_s must be positive, not {timeout_s}.")
     if max_rows < 0:

@@ -58,14 +58,28 @@ def fail(message: str, code: int = 1) -> None:
 
 
 def open_any(store: str | None, endpoint: str | None, *, read_only: bool = False) -> Any:
-    """The remote store when an endpoint is given, else the embedded one."""
-    from kg.remote import open_backend
-    from kg.store import StoreError
+    """The remote store when an endpoint is given, else the embedded one.
+
+    A writer that finds another writer at work waits for it (and says so); a reader never
+    waits: it reads the state before the write in progress.
+    """
+    from kg.stores import StoreError, open_backend
+
+    def notify(message: str) -> None:
+        console.print(f"[yellow]{message}[/yellow]", highlight=False)
 
     try:
-        return open_backend(store_path=store, endpoint=endpoint, read_only=read_only)
+        backend = open_backend(
+            store_path=store, endpoint=endpoint, read_only=read_only, notify=notify
+        )
     except StoreError as e:
         fail(str(e))
+    for graph in getattr(backend, "recovered", []):
+        console.print(
+            f"[yellow]An earlier write was interrupted; put back {graph} as it was before.[/yellow]",
+            highlight=False,
+        )
+    return backend
 
 
 # ---------------------------------------------------------------------------- ingest
@@ -129,6 +143,9 @@ def ingest(
             fail(f"{e}\nNothing was written; the store is unchanged.")
         except StoreError as e:
             fail(str(e))
+        finally:
+            if hasattr(backend, "close"):
+                backend.close()  # commit: readers see the whole batch from now on
     for doc in result.documents:
         _print_document(doc, verbose=verbose)
     console.print(
@@ -174,10 +191,19 @@ def remove(
     endpoint: EndpointOpt = None,
 ) -> None:
     """Remove one document's named graph."""
-    from kg.store import doc_graph_iri
+    from kg.stores import StoreError, doc_graph_iri
 
+    if not doc or any(c.isspace() or c in '<>"{}|^`\\' for c in doc):
+        fail(f'No document {doc!r}: ids hold no spaces or <>"{{}}|^`\\. `kg docs` lists them.')
     backend = open_any(store, endpoint)
-    if not backend.remove_graph(doc_graph_iri(doc)):
+    try:
+        removed = backend.remove_graph(doc_graph_iri(doc))
+    except StoreError as e:
+        fail(str(e))
+    finally:
+        if hasattr(backend, "close"):
+            backend.close()
+    if not removed:
         fail(f"No document '{doc}' in the store. `kg docs` lists the documents.")
     console.print(f"Removed {doc}.")
 
@@ -244,20 +270,29 @@ def query(
 
     The project's prefixes (akg:, akgv:, skos:, prov:, ...) are predeclared.
     """
-    from kg.query import QueryRefused, QuerySyntaxError, QueryTimeout, run_query
+    from kg.query import QueryError, check_limits, run_query
+    from kg.stores import StoreError
 
+    try:
+        check_limits(timeout, limit)
+    except QueryError as e:
+        fail(str(e), code=2)
     if sparql == "-":
         sparql = sys.stdin.read()
     backend = open_any(store, endpoint, read_only=True)
     try:
         result = run_query(backend, sparql, timeout_s=timeout, max_rows=limit)
-    except (QueryRefused, QuerySyntaxError, QueryTimeout) as e:
+    except (QueryError, StoreError) as e:
         fail(str(e))
     if result.form == "ASK":
         out.print(json.dumps({"boolean": result.boolean}) if as_json else str(result.boolean))
         return
     if result.form in ("CONSTRUCT", "DESCRIBE"):
         sys.stdout.write(result.triples_nt or "")
+        if result.truncated:
+            console.print(
+                f"[yellow]Truncated at {limit} triples[/yellow] (use --limit to see more)."
+            )
         return
     print_rows(result.columns, result.rows, as_json=as_json, as_csv=as_csv)
     if result.truncated:
@@ -361,22 +396,30 @@ def serve(
     host: Annotated[
         str, typer.Option(help="Interface to bind; keep 127.0.0.1 unless you mean it.")
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 7878,
+    port: Annotated[int, typer.Option(help="TCP port.", min=0, max=65535)] = 7878,
     timeout: Annotated[float, typer.Option(help="Seconds a query may run on the server.")] = 10.0,
+    limit: Annotated[int, typer.Option(help="Most rows (or triples) one answer holds.")] = 100_000,
 ) -> None:
-    """Publish the embedded store read-only as a SPARQL 1.1 endpoint (YASGUI, Protégé, ...).
+    """Publish the store read-only as a SPARQL 1.1 endpoint (YASGUI, Protégé, curl, ...).
 
-    Runs `oxigraph serve-read-only` on the store folder until you press Ctrl+C. Queries see
-    the union of all documents' graphs.
+    Every query passes the same check as `kg query` (updates, SERVICE and foreign FROM are
+    refused) and runs with a time limit and a row limit, answered from an in-memory copy of
+    the store when it fits (reloaded when `kg ingest` or `kg remove` commits). Queries see the
+    union of all documents' graphs. Ctrl+C (or SIGTERM/SIGHUP) stops it.
     """
-    from kg.remote import serve as start_server
-    from kg.store import StoreError, store_location
+    from kg.query import QueryError, check_limits
+    from kg.stores import StoreError, store_location
+    from kg.stores.server import serve as start_server
 
+    try:
+        check_limits(timeout, limit)
+    except QueryError as e:
+        fail(str(e), code=2)
     location = store_location(store)
     if not (location / "CURRENT").exists():
         fail(f"No graph at {location} yet. Run `kg ingest` first.")
     try:
-        server = start_server(location, host=host, port=port, timeout_s=timeout)
+        server = start_server(location, host=host, port=port, timeout_s=timeout, max_rows=limit)
     except StoreError as e:
         fail(str(e))
     console.print(
@@ -384,10 +427,7 @@ def serve(
         f"e.g. `curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * {{?s ?p ?o}} LIMIT 5' {server.url}/query`. "
         "Ctrl+C stops it."
     )
-    try:
-        server.wait()
-    except KeyboardInterrupt:
-        server.stop()
+    server.wait()
 
 
 # ---------------------------------------------------------------------------- evaluation
@@ -543,7 +583,7 @@ def search(
     store: StoreOpt = None,
     endpoint: EndpointOpt = None,
     as_json: JsonOpt = False,
-    limit: Annotated[int, typer.Option(help="Most hits shown.")] = 20,
+    limit: Annotated[int, typer.Option(help="Most hits shown.", min=0)] = 20,
 ) -> None:
     """Keyword search over labels, aliases and evidence sentences, best first."""
     from kg.search import search as do_search

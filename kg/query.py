@@ -11,31 +11,37 @@ Values are inserted into SPARQL text only through :func:`sparql_literal` and :fu
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-import multiprocessing as mp
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-import pyoxigraph as ox
 from pyparsing import ParseException
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
+from kg.errors import (
+    QueryError,
+    QueryRefused,
+    QuerySyntaxError,
+    QueryTimeout,
+    WorkerMemoryError,
+)
 from kg.namespaces import BASE
-from kg.store import OxigraphStore, StoreError, term_to_python
+from kg.stores.base import QUERY_FORMS, QueryResult
+from kg.stores.worker import WORKER_MEMORY_MB, call_in_worker
 
 if TYPE_CHECKING:
-    from kg.remote import RemoteStore
+    from kg.stores.base import Store
 
 __all__ = [
     "DEFAULT_PREFIXES",
     "QUERY_FORMS",
+    "WORKER_MEMORY_MB",
     "CheckedQuery",
     "QueryError",
     "QueryRefused",
@@ -45,17 +51,18 @@ __all__ = [
     "WorkerMemoryError",
     "call_in_worker",
     "canonical_text",
+    "check_limits",
     "check_query",
     "is_our_graph",
     "prefix_block",
     "prepare_query",
     "result_to_json",
+    "run_generated",
     "run_query",
     "sparql_iri",
     "sparql_literal",
 ]
 
-QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 READ_ONLY_HINT = "kg query runs read-only SPARQL: SELECT, ASK, CONSTRUCT or DESCRIBE."
 
 DEFAULT_PREFIXES: dict[str, str] = {
@@ -104,54 +111,6 @@ _LINE_BREAK = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff]")
 # The graphs FROM / FROM NAMED may name: ours, path segments of plain characters only.
 _OUR_GRAPH = re.compile(re.escape(BASE) + r"graph/[A-Za-z0-9_~.-]+(?:/[A-Za-z0-9_~.-]+)*")
-
-
-class QueryError(Exception):
-    """Base of the errors a user query can raise; the message says what to try."""
-
-
-class QueryRefused(QueryError):
-    """The query would write, fetch from the network or read outside the project's graphs."""
-
-
-class QuerySyntaxError(QueryError):
-    """The text is not valid SPARQL; ``line`` and ``column`` (1-based) point at the problem."""
-
-    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
-        super().__init__(message)
-        self.line = line
-        self.column = column
-
-
-class QueryTimeout(QueryError):
-    """The query ran past its time limit and its worker was stopped."""
-
-    def __init__(self, timeout_s: float) -> None:
-        super().__init__(
-            f"The query ran longer than {timeout_s:g} s and was stopped. "
-            "Add LIMIT or narrower patterns, or raise --timeout."
-        )
-        self.timeout_s = timeout_s
-
-
-@dataclass(frozen=True)
-class QueryResult:
-    """A query's answer as plain values, safe to pickle, print as JSON or show in a table.
-
-    ``rows`` maps each column to a plain Python value (IRIs as strings, numbers as numbers,
-    unbound as None); ``row_types`` gives each bound value's kind (``iri``, ``bnode``,
-    ``literal``, ``triple``) so IRIs can be shown as links. CONSTRUCT and DESCRIBE give rows
-    with ``subject``, ``predicate``, ``object`` and the same triples as N-Triples.
-    """
-
-    form: str
-    columns: list[str]
-    rows: list[dict[str, Any]]
-    truncated: bool
-    boolean: bool | None = None
-    triples_nt: str | None = None
-    elapsed_ms: float = 0.0
-    row_types: list[dict[str, str]] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- values into SPARQL
@@ -446,202 +405,8 @@ def check_query(sparql: str) -> str:
 # --------------------------------------------------------------------------- running
 
 
-def _term_kind(term: Any) -> str:
-    if isinstance(term, ox.NamedNode):
-        return "iri"
-    if isinstance(term, ox.BlankNode):
-        return "bnode"
-    if isinstance(term, ox.Literal):
-        return "literal"
-    return "triple"
-
-
-def _execute(store: ox.Store, sparql: str, form: str, union: bool, max_rows: int) -> dict[str, Any]:
-    """Run a checked query and return its answer as picklable plain values."""
-    result = store.query(sparql, use_default_graph_as_union=union, prefixes=DEFAULT_PREFIXES)
-    if form == "ASK":
-        return {"columns": [], "rows": [], "truncated": False, "boolean": bool(result)}
-    rows: list[dict[str, Any]] = []
-    types: list[dict[str, str]] = []
-    truncated = False
-    if form == "SELECT":
-        columns = [v.value for v in result.variables]
-        for solution in result:
-            if len(rows) == max_rows:
-                truncated = True
-                break
-            values = [(c, solution[c]) for c in columns]
-            rows.append({c: term_to_python(t) for c, t in values})
-            types.append({c: _term_kind(t) for c, t in values if t is not None})
-        return {"columns": columns, "rows": rows, "row_types": types, "truncated": truncated}
-    columns = ["subject", "predicate", "object"]
-    triples = []
-    for triple in result:
-        if len(triples) == max_rows:
-            truncated = True
-            break
-        triples.append(triple)
-        terms = zip(columns, (triple.subject, triple.predicate, triple.object), strict=True)
-        terms = list(terms)
-        rows.append({c: term_to_python(t) for c, t in terms})
-        types.append({c: _term_kind(t) for c, t in terms})
-    nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    return {
-        "columns": columns,
-        "rows": rows,
-        "row_types": types,
-        "truncated": truncated,
-        "triples_nt": nt.decode("utf-8"),
-    }
-
-
-def _execute_read_only(
-    path: str, sparql: str, form: str, union: bool, max_rows: int
-) -> dict[str, Any]:
-    """Open the on-disk store read-only and run the query, retrying a few times because the
-    writer may compact away a file between our reading its manifest and opening the file."""
-    attempts = 10
-    for attempt in range(attempts):
-        try:
-            return _execute(ox.Store.read_only(path), sparql, form, union, max_rows)
-        except (OSError, RuntimeError) as e:
-            transient = any(s in str(e) for s in ("No such file", "Corruption", "IO error"))
-            if not transient or attempt == attempts - 1:
-                raise
-            time.sleep(0.05 * (attempt + 1))  # up to ~2 s in all, on a busy machine
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-#: Memory a worker may allocate beyond what it inherited, unless the caller says otherwise.
-WORKER_MEMORY_MB = 1024
-
-
-class WorkerMemoryError(QueryError):
-    """The worker needed more memory than its budget and was stopped."""
-
-
-def _limit_memory(budget_mb: int) -> None:
-    """Cap this process's address space at what it maps now plus ``budget_mb``."""
-    import os
-    import resource
-
-    with open("/proc/self/statm") as f:
-        mapped = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    limit = mapped + budget_mb * 1024 * 1024
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-
-
-def _call_worker(conn: Any, func: Any, args: tuple[Any, ...], memory_mb: int | None) -> None:
-    """Child process body: call ``func(*args)``, send the outcome on ``conn`` and exit."""
-    try:
-        if memory_mb is not None:
-            with contextlib.suppress(OSError, ValueError):  # no /proc or no rlimit: no budget
-                _limit_memory(memory_mb)
-        conn.send(("ok", func(*args)))
-    except MemoryError:
-        conn.send(("memory", ""))
-    except SyntaxError as e:
-        conn.send(("syntax", str(e)))
-    except BaseException as e:
-        try:
-            conn.send(("raise", e))
-        except Exception:  # an exception that does not pickle: its text is enough
-            conn.send(("error", f"{type(e).__name__}: {e}"))
-    finally:
-        conn.close()
-
-
-def call_in_worker(
-    func: Any, *args: Any, timeout_s: float, memory_mb: int | None = WORKER_MEMORY_MB
-) -> Any:
-    """``func(*args)`` in a forked child killed after ``timeout_s`` or beyond ``memory_mb``.
-
-    The one time-and-memory limit of the package: user SPARQL (:func:`run_query`) and whole
-    ``kg ask`` questions run through it. Fork: the child inherits the imported modules and any
-    in-memory store (copy-on-write), so starting costs milliseconds; an on-disk store must be
-    reopened inside ``func`` (RocksDB handles are not meant to cross a fork). An exception
-    ``func`` raises is raised here as it was when it pickles, else as :class:`QueryError`.
-
-    Raises:
-        QueryTimeout: the time was up. WorkerMemoryError: the memory budget was exceeded.
-    """
-    if "fork" not in mp.get_all_start_methods():  # pragma: no cover - Windows
-        return func(*args)
-    ctx = mp.get_context("fork")
-    receiver, sender = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_call_worker, args=(sender, func, args, memory_mb), daemon=True)
-    process.start()
-    sender.close()
-    try:
-        if not receiver.poll(timeout_s):
-            process.kill()
-            raise QueryTimeout(timeout_s)
-        try:
-            kind, payload = receiver.recv()
-        except EOFError:
-            process.join(1)
-            raise WorkerMemoryError(
-                f"The worker stopped unexpectedly (exit code {process.exitcode}), most likely "
-                f"out of its {memory_mb} MB memory budget. Ask a narrower question or add LIMIT."
-            ) from None
-    finally:
-        receiver.close()
-        process.join(5)
-    if kind == "memory":
-        raise WorkerMemoryError(
-            f"The work needed more than its {memory_mb} MB memory budget and was stopped. "
-            "Ask a narrower question or add LIMIT."
-        )
-    if kind == "syntax":
-        raise _syntax_from_engine(payload)
-    if kind == "raise":
-        raise payload
-    if kind == "error":
-        raise QueryError(f"The query failed: {payload}")
-    return payload
-
-
-def _execute_in_child(
-    store: ox.Store | None, path: str | None, sparql: str, form: str, union: bool, max_rows: int
-) -> dict[str, Any]:
-    if store is not None:
-        return _execute(store, sparql, form, union, max_rows)
-    return _execute_read_only(path or "", sparql, form, union, max_rows)
-
-
-def _syntax_from_engine(message: str) -> QuerySyntaxError:
-    m = re.search(r"error at (\d+):(\d+)", message)
-    line, col = (int(m.group(1)), int(m.group(2))) if m else (None, None)
-    return QuerySyntaxError(f"SPARQL syntax error: {message}", line, col)
-
-
-def _run_in_worker(
-    store: OxigraphStore, sparql: str, form: str, union: bool, timeout_s: float, max_rows: int
-) -> dict[str, Any]:
-    in_memory = store.path is None
-    try:
-        return call_in_worker(
-            _execute_in_child,
-            store.raw if in_memory else None,
-            None if in_memory else str(store.path),
-            sparql,
-            form,
-            union,
-            max_rows,
-            timeout_s=timeout_s,
-            memory_mb=None,
-        )
-    except (QueryError, StoreError):
-        raise
-    except Exception as e:  # the engine's own errors (OSError, RuntimeError, ValueError)
-        raise QueryError(f"The query failed: {type(e).__name__}: {e}") from None
-
-
 def run_query(
-    store: OxigraphStore | RemoteStore,
+    store: Store,
     sparql: str,
     *,
     timeout_s: float = 10.0,
@@ -649,76 +414,63 @@ def run_query(
 ) -> QueryResult:
     """Check a user query, then run it with a time limit and a row limit.
 
-    Queries see the union of all graphs unless they name graphs with FROM. Rows beyond
-    ``max_rows`` are dropped and ``truncated`` is set.
+    The text run is the checked one (:func:`prepare_query`), never the text as given. Queries
+    see the union of all graphs unless they name graphs with FROM. Rows (or CONSTRUCT
+    triples) beyond ``max_rows`` are dropped and ``truncated`` is set.
 
     Raises:
-        QueryRefused, QuerySyntaxError: from :func:`check_query`, before anything runs.
+        QueryRefused, QuerySyntaxError: from :func:`prepare_query`, before anything runs.
         QueryTimeout: the query ran longer than ``timeout_s`` and was stopped.
-        QueryError: the engine failed for another reason.
+        QueryError: the engine failed for another reason (or a limit is not a number > 0).
     """
+    check_limits(timeout_s, max_rows)
     checked = prepare_query(sparql)
-    form, has_dataset, sparql = checked.form, checked.has_dataset, checked.text
-    if timeout_s <= 0:
-        raise ValueError(f"timeout_s must be positive, not {timeout_s}.")
-    if max_rows < 0:
-        raise ValueError(f"max_rows must be 0 or more, not {max_rows}.")
     start = time.perf_counter()
-    if isinstance(store, OxigraphStore):
-        payload = _run_in_worker(store, sparql, form, not has_dataset, timeout_s, max_rows)
-    else:
-        payload = store.execute(
-            prefix_block(_missing_prefixes(sparql)) + sparql,
-            form,
-            timeout_s=timeout_s,
-            max_rows=max_rows,
-        )
-    return QueryResult(
-        form=form,
-        columns=payload["columns"],
-        rows=payload["rows"],
-        truncated=payload["truncated"],
-        boolean=payload.get("boolean"),
-        triples_nt=payload.get("triples_nt"),
-        elapsed_ms=(time.perf_counter() - start) * 1000,
-        row_types=payload.get("row_types", []),
+    result = store.query(
+        checked.text,
+        form=checked.form,
+        union=not checked.has_dataset,
+        prefixes=DEFAULT_PREFIXES,
+        timeout_s=timeout_s,
+        max_rows=max_rows,
     )
+    return replace(result, elapsed_ms=(time.perf_counter() - start) * 1000)
+
+
+def check_limits(timeout_s: float, max_rows: int) -> None:
+    """Refuse limits that would not bound anything (0, negative, NaN, infinite).
+
+    Raises:
+        QueryError: with the value and what to give instead.
+    """
+    if not isinstance(timeout_s, int | float) or not math.isfinite(timeout_s) or timeout_s <= 0:
+        raise QueryError(
+            f"The time limit must be a number of seconds above 0, not {timeout_s!r}. "
+            "Try --timeout 10."
+        )
+    if not isinstance(max_rows, int) or max_rows < 0:
+        raise QueryError(
+            f"The row limit must be a whole number, 0 or more, not {max_rows!r}. Try --limit 1000."
+        )
 
 
 def run_generated(
-    store: OxigraphStore | RemoteStore, sparql: str, *, max_rows: int = 1000
+    store: Store, sparql: str, *, max_rows: int = 1000, timeout_s: float | None = None
 ) -> QueryResult:
-    """Run a SELECT that this package generated (kg.ask, the app), in-process.
+    """Run a SELECT that this package generated (kg.ask, the app), in-process by default.
 
     Generated queries are safe by construction: values enter them only through
     :func:`sparql_literal` and :func:`sparql_iri`, and their patterns start from typed,
     selective nodes, so they are bounded without a worker. Skipping the parse check and the
-    worker saves ~20-60 ms per question. User-typed SPARQL must go through :func:`run_query`.
+    worker saves ~20-60 ms per question. Give ``timeout_s`` to run it in the killable worker
+    (``QueryTimeout`` after that many seconds). User-typed SPARQL must go through
+    :func:`run_query`.
     """
     start = time.perf_counter()
-    if isinstance(store, OxigraphStore):
-        payload = _execute(store.raw, sparql, "SELECT", True, max_rows)
-    else:
-        payload = store.execute(
-            prefix_block(_missing_prefixes(sparql)) + sparql,
-            "SELECT",
-            timeout_s=10.0,
-            max_rows=max_rows,
-        )
-    return QueryResult(
-        form="SELECT",
-        columns=payload["columns"],
-        rows=payload["rows"],
-        truncated=payload["truncated"],
-        elapsed_ms=(time.perf_counter() - start) * 1000,
-        row_types=payload.get("row_types", []),
+    result = store.query(
+        sparql, form="SELECT", prefixes=DEFAULT_PREFIXES, timeout_s=timeout_s, max_rows=max_rows
     )
-
-
-def _missing_prefixes(sparql: str) -> dict[str, str]:
-    """Default prefixes the query uses without declaring (a remote server does not know them)."""
-    declared = {m.group(1) for m in re.finditer(r"(?i)\bPREFIX\s+([\w.-]*):", sparql)}
-    return {k: v for k, v in DEFAULT_PREFIXES.items() if k not in declared}
+    return replace(result, elapsed_ms=(time.perf_counter() - start) * 1000)
 
 
 def result_to_json(result: QueryResult) -> str:

@@ -226,3 +226,53 @@ def _post(url: str, query: str) -> tuple[int, bytes]:
             return response.status, response.read()
     except urllib.error.HTTPError as e:
         return e.code, e.read()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Our `kg serve` endpoint (in this process) over a small disk store."""
+    from kg.stores.server import serve
+
+    path = tmp_path_factory.mktemp("served") / "kg"
+    with open_store(path) as writer:
+        writer.replace_graph(DOC, TRIPLE)
+    with serve(path, port=0) as server:
+        yield server.url
+
+
+@pytest.mark.parametrize("template", FORMS)
+def test_kg_serve_refuses(template: str, canary: Canary, served: str) -> None:
+    query = hostile(template, canary)
+    status, body = _post(f"{served}/query", query)
+    assert status in (400, 403), body
+    raw = urllib.request.Request(
+        f"{served}/query",
+        data=query.encode("utf-8", "surrogatepass"),
+        method="POST",
+        headers={"Content-Type": "application/sparql-query"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(raw, timeout=30)
+    assert e.value.code in (400, 403)
+    get = f"{served}/query?" + urllib.parse.urlencode({"query": query})
+    with pytest.raises(urllib.error.HTTPError):
+        urllib.request.urlopen(get, timeout=30)
+    assert canary.hits == []
+
+
+def test_kg_serve_answers_plain_queries(served: str) -> None:
+    status, body = _post(f"{served}/query", "SELECT ?l WHERE { ?s ?p ?l }")
+    assert status == 200
+    assert b'"value": "x"' in body
+
+
+def test_kg_serve_refuses_updates(served: str) -> None:
+    data = urllib.parse.urlencode({"update": "DROP ALL"}).encode()
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(f"{served}/update", data=data, timeout=30)
+    assert e.value.code == 403
+
+
+def test_canary_saw_nothing_at_all(canary: Canary) -> None:
+    """Run last in this module: the whole battery made no request."""
+    assert canary.hits == []

@@ -1,0 +1,323 @@
+"""``kg serve``: our own read-only SPARQL 1.1 endpoint, so every query passes our check.
+
+``oxigraph serve-read-only`` would run ``SERVICE <http://internal/>`` for anyone who can reach
+the port (SSRF), and a child server outlived ``kg serve`` when it was killed. So the endpoint is
+ours, in this process: each query goes through :func:`kg.query.prepare_query` (SERVICE, updates
+and foreign FROM refused), runs in a killable worker with a time limit and a row limit, over the
+in-memory replica of the store when it fits (see :mod:`kg.stores.replica`), else the disk.
+
+Speaks the SPARQL 1.1 Protocol: ``GET /query?query=…``, ``POST /query`` with
+``application/sparql-query`` or a form; answers SPARQL JSON, CSV or TSV results (by ``Accept``)
+for SELECT/ASK and N-Triples or Turtle for CONSTRUCT/DESCRIBE. ``/update`` answers 403.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import multiprocessing as mp
+import signal
+import threading
+import urllib.parse
+from collections.abc import Mapping
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError, QueryRefused, QuerySyntaxError, QueryTimeout, StoreError
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RESULTS = {
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+_GRAPHS = {
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+}
+MAX_BODY = 1 << 20  # a query over 1 MB is not a query
+
+
+def _json_term(term: Any) -> dict[str, Any]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != _XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    parts = ("subject", "predicate", "object")
+    return {"type": "triple", "value": {p: _json_term(getattr(term, p)) for p in parts}}
+
+
+def _csv_value(term: Any) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value if isinstance(term, ox.NamedNode | ox.Literal) else str(term)
+
+
+def _write_rows(columns: list[str], rows: list[list[Any]], fmt: str) -> bytes:
+    if fmt == "json":
+        bindings = [{c: _json_term(t) for c, t in zip(columns, r, strict=True) if t} for r in rows]
+        body = {"head": {"vars": columns}, "results": {"bindings": bindings}}
+        return json.dumps(body, ensure_ascii=False).encode("utf-8")
+    buffer = io.StringIO()
+    if fmt == "csv":
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(columns)
+        writer.writerows([_csv_value(t) for t in r] for r in rows)
+    else:
+        buffer.write("\t".join(f"?{c}" for c in columns) + "\n")
+        buffer.writelines("\t".join("" if t is None else str(t) for t in r) + "\n" for r in rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def answer(
+    store: ox.Store,
+    sparql: str,
+    form: str,
+    union: bool,
+    prefixes: Mapping[str, str],
+    max_rows: int,
+    accept: str,
+) -> tuple[str, bytes, bool]:
+    """(content type, body, truncated) of a checked query; runs inside the killable worker."""
+    result = store.query(sparql, use_default_graph_as_union=union, prefixes=dict(prefixes))
+    if form == "ASK":
+        return (
+            "application/sparql-results+json",
+            json.dumps({"head": {}, "boolean": bool(result)}).encode(),
+            False,
+        )
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        media = accept if accept in _GRAPHS else "application/n-triples"
+        triples = []
+        for triple in result:
+            if len(triples) == max_rows:
+                break
+            triples.append(triple)
+        truncated = len(triples) == max_rows and next(iter(result), None) is not None
+        return media, ox.serialize(triples, format=_GRAPHS[media]) or b"", truncated
+    media = accept if accept in _RESULTS else "application/sparql-results+json"
+    columns = [v.value for v in result.variables]
+    rows = []
+    truncated = False
+    for solution in result:
+        if len(rows) == max_rows:
+            truncated = True
+            break
+        rows.append([solution[c] for c in columns])
+    return media, _write_rows(columns, rows, _RESULTS[media]), truncated
+
+
+def _accept(header: str) -> str:
+    """The first media type of an Accept header that we serve ("" for "anything")."""
+    for part in header.split(","):
+        media = part.split(";")[0].strip().lower()
+        if media in _RESULTS or media in _GRAPHS:
+            return media
+    return ""
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: SparqlServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args: object) -> None:  # quiet: `kg serve` prints its own lines
+        pass
+
+    def _send(self, status: int, body: bytes, media: str, extra: dict[str, str] | None = None):
+        self.send_response(status)
+        self.send_header("Content-Type", f"{media}; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _error(self, status: HTTPStatus, message: str) -> None:
+        self._send(status, (message + "\n").encode("utf-8"), "text/plain")
+
+    def do_GET(self) -> None:
+        url = urllib.parse.urlsplit(self.path)
+        if url.path in ("", "/"):
+            self._error(HTTPStatus.OK, f"Read-only SPARQL endpoint: {self.server.url}/query")
+            return
+        if url.path != "/query":
+            self._error(HTTPStatus.NOT_FOUND, "Not found. Queries go to /query.")
+            return
+        params = urllib.parse.parse_qs(url.query)
+        self._query(params.get("query", [""])[0], params)
+
+    def do_POST(self) -> None:
+        url = urllib.parse.urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "The query is over 1 MB.")
+            return
+        body = self.rfile.read(length).decode("utf-8", "replace")
+        if url.path == "/update":
+            self._error(HTTPStatus.FORBIDDEN, "This endpoint is read-only: updates are refused.")
+            return
+        if url.path != "/query":
+            self._error(HTTPStatus.NOT_FOUND, "Not found. Queries go to /query.")
+            return
+        params = urllib.parse.parse_qs(url.query)
+        media = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if media == "application/sparql-query":
+            self._query(body, params)
+            return
+        params.update(urllib.parse.parse_qs(body))
+        if "update" in params:
+            self._error(HTTPStatus.FORBIDDEN, "This endpoint is read-only: updates are refused.")
+            return
+        self._query(params.get("query", [""])[0], params)
+
+    def _query(self, text: str, params: dict[str, list[str]]) -> None:
+        from kg.query import DEFAULT_PREFIXES, prepare_query
+
+        if params.get("default-graph-uri") or params.get("named-graph-uri"):
+            self._error(HTTPStatus.BAD_REQUEST, "Name graphs with FROM inside the query.")
+            return
+        try:
+            checked = prepare_query(text)
+            media, body, truncated = self.server.source.call(
+                answer,
+                checked.text,
+                checked.form,
+                not checked.has_dataset,
+                DEFAULT_PREFIXES,
+                self.server.max_rows,
+                _accept(self.headers.get("Accept") or ""),
+                timeout_s=self.server.timeout_s,
+            )
+        except QueryRefused as e:
+            self._error(HTTPStatus.FORBIDDEN, str(e))
+        except QuerySyntaxError as e:
+            self._error(HTTPStatus.BAD_REQUEST, str(e))
+        except QueryTimeout as e:
+            self._error(HTTPStatus.SERVICE_UNAVAILABLE, str(e))
+        except (QueryError, StoreError) as e:
+            self._error(HTTPStatus.INTERNAL_SERVER_ERROR, str(e))
+        else:
+            extra = {"X-KG-Truncated": "true"} if truncated else {}
+            self._send(HTTPStatus.OK, body, media, extra)
+
+
+class SparqlServer(ThreadingHTTPServer):
+    """The HTTP server; ``source`` is a store with ``call`` (replica or embedded)."""
+
+    daemon_threads = True
+
+    def __init__(self, source: Any, host: str, port: int, timeout_s: float, max_rows: int):
+        self.source = source
+        self.timeout_s = timeout_s
+        self.max_rows = max_rows
+        super().__init__((host, port), _Handler)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        host = f"[{host}]" if ":" in str(host) else host
+        return f"http://{host}:{port}"
+
+
+@dataclass
+class RunningServer:
+    """A started endpoint serving in a thread of this process; ``str()`` is its URL."""
+
+    url: str
+    server: SparqlServer
+    thread: threading.Thread
+
+    def __str__(self) -> str:
+        return self.url
+
+    def wait(self) -> None:
+        """Serve until SIGINT, SIGTERM or SIGHUP (main thread only), then stop cleanly."""
+        stop = threading.Event()
+        previous = {}
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            previous[sig] = signal.signal(sig, lambda *_: stop.set())
+        try:
+            while not stop.wait(0.5) and self.thread.is_alive():
+                pass
+        finally:
+            self.stop()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    def stop(self) -> None:
+        """Stop accepting, close the port and kill any query still running."""
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(5)
+        for child in mp.active_children():
+            child.kill()
+            child.join(1)
+
+    def __enter__(self) -> RunningServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def serve(
+    store_path: str | Path,
+    host: str = "127.0.0.1",
+    port: int = 7878,
+    *,
+    timeout_s: float = 10.0,
+    max_rows: int = 100_000,
+    replica: bool = True,
+) -> RunningServer:
+    """Publish the on-disk store read-only over the SPARQL Protocol; returns once it listens.
+
+    Raises:
+        StoreError: no store at ``store_path``, or the port is taken.
+    """
+    from kg.stores.oxigraph import OxigraphStore
+    from kg.stores.replica import ReplicaStore
+
+    path = Path(store_path)
+    if not (path / "CURRENT").exists():
+        raise StoreError(f"No store at {path}. Run `kg ingest FILE` first, or pass --store.")
+    source: Any = ReplicaStore(path) if replica else _DiskSource(path, OxigraphStore)
+    if replica:
+        source.refresh()
+    try:
+        server = SparqlServer(source, host, port, timeout_s, max_rows)
+    except OSError as e:
+        raise StoreError(
+            f"Cannot listen on {host}:{port}: {e.strerror or e}. Pick another --port."
+        ) from e
+    thread = threading.Thread(target=server.serve_forever, name="kg-serve", daemon=True)
+    thread.start()
+    return RunningServer(server.url, server, thread)
+
+
+@dataclass
+class _DiskSource:
+    """Opens the disk store read-only for each query, so no file is held between queries."""
+
+    path: Path
+    opener: Any
+
+    def call(self, fn: Any, *args: Any, timeout_s: float) -> Any:
+        with self.opener(self.path, read_only=True) as store:
+            return store.call(fn, *args, timeout_s=timeout_s)

@@ -133,15 +133,43 @@ def test_kg_serve_time_limit_and_formats(tmp_path: Path) -> None:
             assert json.loads(response.read())["boolean"] is True
 
 
-def test_kg_serve_sees_each_commit(tmp_path: Path) -> None:
-    """The replica reloads when a writer commits, not on a timer."""
+WRITER = """
+import sys, time
+from pathlib import Path
+from kg.stores import doc_graph_iri, open_store
+path, flags = Path(sys.argv[1]), Path(sys.argv[2])
+with open_store(path) as writer:
+    writer.replace_graph(doc_graph_iri("new"), '<urn:x:a> <urn:x:p> "new" .\\n')
+    (flags / "written").touch()
+    while not (flags / "go").exists():
+        time.sleep(0.05)
+"""
+
+
+def _wait_for(path: Path, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while not path.exists():
+        assert process.poll() is None, process.stderr.read() if process.stderr else ""
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
+def test_kg_serve_sees_each_commit_of_another_process(tmp_path: Path) -> None:
+    """Readers see a writer's batch all at once, when it commits; the replica reloads then."""
     from kg.stores.server import serve
 
     path = _store(tmp_path / "kg", n=3)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     with serve(path, port=0) as server:
         remote = RemoteStore(server.url)
         assert remote.documents() == ["doc"]
-        with open_store(path) as writer:
-            writer.replace_graph(doc_graph_iri("new"), f'<urn:x:a> <{LABEL}> "new" .\n')
-            assert remote.documents() == ["doc"]  # not committed yet
+        writer = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path), str(tmp_path)],
+            env=env,
+            stderr=subprocess.PIPE,
+        )
+        _wait_for(tmp_path / "written", writer)
+        assert remote.documents() == ["doc"]  # written, not committed: the checkpoint
+        (tmp_path / "go").touch()
+        assert writer.wait(60) == 0
         assert remote.documents() == ["doc", "new"]

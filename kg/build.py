@@ -26,8 +26,10 @@ from ingest.records import (
     StructuredDocument,
     Term,
 )
+from ingest.references import surname
 from ingest.resolve import slug, split_electrolyte
 from kg.namespaces import AKG, BIBO, ID, UNIT, VOCAB
+from kg.studies import StudyFacts, study_key
 from kg.vocab import Vocabulary, label_key, load_vocabulary
 
 #: pint unit symbol (canonical units of the vocabulary) → QUDT unit.
@@ -106,7 +108,10 @@ class _Builder:
         self.doc_iri = ID[self.doc.doc_id]
         self._minted: set[str] = set()
         self._spans: set[URIRef] = set()
-        self._studies: set[URIRef] = set()
+        self._studies: dict[int, URIRef] = {}
+        self._own: URIRef | None = None
+        self._short: dict[URIRef, str] = {}  # study → "Niu et al. 2021", for coating labels
+        self.coating_nodes: dict[str, URIRef] = {}  # group key → coating IRI
         self._glossary_keys: dict[str, str] | None = None
 
     def iri(self, local: str) -> URIRef:
@@ -178,46 +183,100 @@ class _Builder:
     # ------------------------------------------------------------------ document and studies
 
     def document(self) -> None:
-        g, d = self.g, self.doc_iri
-        g.add((d, RDF.type, AKG.Review))
-        g.add((d, DCTERMS.title, Literal(self.doc.title)))
-        g.add((d, AKG.docId, Literal(self.doc.doc_id)))
-        g.add((d, AKG.fileName, Literal(self.doc.path.rsplit("/", 1)[-1])))
-        digest = hashlib.sha256(self.doc.normalized.original.encode()).hexdigest()
+        g, d, doc = self.g, self.doc_iri, self.doc
+        g.add((d, RDF.type, AKG.Document))
+        if doc.kind == "review":
+            g.add((d, RDF.type, AKG.Review))
+        g.add((d, AKG.documentKind, Literal(doc.kind)))
+        if doc.kind_reason:
+            g.add((d, AKG.kindReason, Literal(doc.kind_reason)))
+        g.add((d, AKG.format, Literal(doc.format)))
+        g.add((d, DCTERMS.title, Literal(doc.title)))
+        g.add((d, AKG.docId, Literal(doc.doc_id)))
+        g.add((d, AKG.fileName, Literal(doc.path.rsplit("/", 1)[-1])))
+        digest = hashlib.sha256(doc.normalized.original.encode()).hexdigest()
         g.add((d, AKG.sha256, Literal(digest)))
 
-    def study(self, number: int) -> URIRef:
-        node = self.iri(f"ref/{number}")
-        if node in self._studies:
-            return node
-        self._studies.add(node)
+    def _study_node(self, facts: StudyFacts, local: str) -> URIRef:
+        """The study's shared IRI when its facts identify it, else one local to this document."""
+        key = study_key(facts)
+        return ID[key] if key else self.iri(local)
+
+    def _study_facts(self, node: URIRef, facts: StudyFacts, label: str) -> None:
+        """Title, authors, year, venue and DOI as this document gives them."""
         g = self.g
         g.add((node, RDF.type, AKG.Study))
-        g.add((node, AKG.citationNumber, _int(number)))
-        g.add((node, AKG.citedIn, self.doc_iri))
-        ref = next((r for r in self.doc.references if r.number == number), None)
-        label = f"[{number}]"
-        if ref is None:
-            g.add((node, RDFS.label, Literal(label)))
-            return node
-        if ref.authors:
-            first = ref.authors[0].split(",")[0].strip()
+        if facts.authors:
+            first = surname(facts.authors[0])
             g.add((node, AKG.firstAuthor, Literal(first)))
-            g.add((node, AKG.authorsText, Literal("; ".join(ref.authors))))
-            label = f"[{number}] {first} et al." if len(ref.authors) > 1 else f"[{number}] {first}"
-        if ref.year:
-            g.add((node, AKG.year, _int(ref.year)))
-            label += f" {ref.year}"
-        g.add((node, RDFS.label, Literal(label)))
-        if ref.title:
-            g.add((node, DCTERMS.title, Literal(ref.title)))
-        if ref.venue:
-            g.add((node, DCTERMS.isPartOf, Literal(ref.venue)))
-        if ref.doi:
-            g.add((node, BIBO.doi, Literal(ref.doi)))
+            g.add((node, AKG.authorsText, Literal("; ".join(facts.authors))))
+            short = f"{first} et al." if len(facts.authors) > 1 else first
+            if facts.year:
+                short += f" {facts.year}"
+            self._short[node] = short
+            label = f"{label} {first} et al." if len(facts.authors) > 1 else f"{label} {first}"
+        if facts.year:
+            g.add((node, AKG.year, _int(facts.year)))
+            label += f" {facts.year}"
+        g.add((node, RDFS.label, Literal(label.strip() or "study")))
+        if facts.title:
+            g.add((node, DCTERMS.title, Literal(facts.title)))
+        if facts.venue:
+            g.add((node, DCTERMS.isPartOf, Literal(facts.venue)))
+        if facts.volume:
+            g.add((node, BIBO.volume, Literal(facts.volume)))
+        if facts.first_page:
+            g.add((node, BIBO.pageStart, Literal(facts.first_page)))
+        if facts.doi:
+            g.add((node, BIBO.doi, Literal(facts.doi)))
+
+    def own_study(self) -> URIRef:
+        """The study a document itself reports (a primary study, or a review's own work)."""
+        if self._own is not None:
+            return self._own
+        m = self.doc.metadata
+        facts = StudyFacts(m.doi, m.authors, m.year, m.venue, m.volume, m.first_page, m.title)
+        node = self._study_node(facts, "study")
+        self._own = node
+        self._study_facts(node, facts, "")
+        self.g.add((node, AKG.describedBy, self.doc_iri))
+        text = self.doc.text
+        start = max(text.find(self.doc.title), 0) if self.doc.title else 0
+        end = (
+            start + len(self.doc.title) if self.doc.title and text.find(self.doc.title) >= 0 else 0
+        )
+        self.derived(node, self.doc.span(start, end, rule="document-header"))
+        return node
+
+    def study(self, number: int) -> URIRef:
+        """The study the document cites as ``number``, and the citation that names it."""
+        if number in self._studies:
+            return self._studies[number]
+        ref = next((r for r in self.doc.references if r.number == number), None)
+        facts = StudyFacts()
+        if ref is not None:
+            facts = StudyFacts(
+                ref.doi, ref.authors, ref.year, ref.venue, ref.volume, ref.first_page, ref.title
+            )
+        node = self._study_node(facts, f"ref/{number}")
+        self._studies[number] = node
+        g = self.g
+        g.add((node, RDF.type, AKG.Study))
+        g.add((node, AKG.citationNumber, _int(number)))  # old shape, read by ask until it moves
+        g.add((node, AKG.citedIn, self.doc_iri))
+        citation = self.iri(f"citation/{number}")
+        g.add((citation, RDF.type, AKG.Citation))
+        g.add((citation, AKG.citingDocument, self.doc_iri))
+        g.add((citation, AKG.citedStudy, node))
+        g.add((citation, AKG.citationNumber, _int(number)))
+        if ref is None:
+            g.add((node, RDFS.label, Literal(f"[{number}]")))
+            return node
+        self._study_facts(node, facts, f"[{number}]")
         g.add((node, DCTERMS.bibliographicCitation, Literal(ref.text)))
         span = self.doc.span(ref.start, ref.end, section="References", rule="reference-list")
         self.derived(node, span)
+        self.derived(citation, span)
         return node
 
     # ------------------------------------------------------------------ measurements
@@ -308,12 +367,14 @@ class _Builder:
 
     def coating(self, key: str, records: list[CoatingRecord]) -> None:
         g = self.g
-        node = self.iri(f"coating/{key}")
         first = records[0]
+        ref = next((r.ref for r in records if r.ref is not None), None)
+        study = self.study(ref) if ref is not None else self.own_study()
+        substrate_label = next((r.substrate for r in records if r.substrate), None)
+        node = self._coating_node(key, first, study, substrate_label)
         material = self.term("Material", first.material)
         g.add((node, RDF.type, AKG.Coating))
         g.add((node, AKG.hasMaterial, material))
-        substrate_label = next((r.substrate for r in records if r.substrate), None)
         if substrate_label:
             substrate = self.term("Substrate", substrate_label)
             g.add((node, AKG.onSubstrate, substrate))
@@ -323,19 +384,51 @@ class _Builder:
         anode = next((r.anode_metal for r in records if r.anode_metal), None)
         if anode:
             g.add((node, AKG.forAnode, self.term("Substrate", anode)))
-        ref = next((r.ref for r in records if r.ref is not None), None)
-        if ref is not None:
-            g.add((node, AKG.reportedIn, self.study(ref)))
+        g.add((node, AKG.reportedIn, study))
         material_label = self.resolved.term("Material", first.material).label
         substrate_text = (
             self.resolved.term("Substrate", substrate_label).label if substrate_label else "?"
         )
-        g.add((node, RDFS.label, Literal(f"{material_label} on {substrate_text} [{ref}]")))
+        g.add(
+            (
+                node,
+                RDFS.label,
+                Literal(f"{material_label} on {substrate_text}{self._tag(study, ref)}"),
+            )
+        )
         process = self.iri(f"coating/{key}/process")
         g.add((process, RDF.type, AKG.DepositionProcess))
         g.add((node, AKG.depositedBy, process))
         for record in records:
             self.record_facts(node, process, key, record)
+
+    def _coating_node(
+        self, key: str, record: CoatingRecord, study: URIRef, substrate: str | None
+    ) -> URIRef:
+        """Shared by every document that reports the same study, material and substrate.
+
+        A study known only inside this document keeps the coating local to it. The parts a
+        document adds (process, tests, measurements) stay local, so removing the document
+        removes exactly what it said.
+        """
+        material_iri = self.resolved.term("Material", record.material).iri
+        if not str(study).startswith(str(ID["study/"])):
+            node = self.iri(f"coating/{key}")
+        else:
+            base = coating_key(record, material_iri)
+            variant = key[len(base) :]  # "-2" for a study's second table row of one material
+            where = self.resolved.term("Substrate", substrate).iri if substrate else "unknown"
+            local = f"{slug(material_iri.rsplit('/', 1)[-1])}/{slug(where.rsplit('/', 1)[-1])}"
+            node = ID[f"coating/{str(study)[len(str(ID)) + len('study/') :]}/{local}{variant}"]
+        self.coating_nodes[key] = node
+        return node
+
+    def _tag(self, study: URIRef, ref: int | None) -> str:
+        """What a coating's label says about its study: the same words in every document."""
+        if str(study).startswith(str(ID["study/"])):
+            short = self._short.get(study)
+            return f" ({short})" if short else ""
+        return f" [{ref}]" if ref is not None else ""
 
     def record_facts(self, node: URIRef, process: URIRef, key: str, record: CoatingRecord) -> None:
         g = self.g
@@ -406,9 +499,11 @@ class _Builder:
         self.g.add((material, AKG.hasMeasurement, node))
         if m.ref is not None:
             self.g.add((node, AKG.reportedIn, self.study(m.ref)))
+        elif self.doc.kind == "primary":
+            self.g.add((node, AKG.reportedIn, self.own_study()))
         coating_key = coatings.get((m.ref, str(material)))  # ref None: a primary study's own
-        if coating_key:
-            self.g.add((self.iri(f"coating/{coating_key}"), AKG.hasMeasurement, node))
+        if coating_key and coating_key in self.coating_nodes:
+            self.g.add((self.coating_nodes[coating_key], AKG.hasMeasurement, node))
         self.derived(node, m.span)
 
     def disagreements(self, coatings: dict[str, list[CoatingRecord]]) -> None:
@@ -423,7 +518,7 @@ class _Builder:
                 g = self.g
                 g.add((node, RDF.type, AKG.Disagreement))
                 g.add((node, AKG.about, self.study(ref.number)))
-                g.add((node, AKG.about, self.iri(f"coating/{key}")))
+                g.add((node, AKG.about, self.coating_nodes[key]))
                 g.add((node, AKG.onProperty, AKG.year))
                 g.add((node, AKG.valueA, _int(record.year)))
                 g.add((node, AKG.valueB, _int(ref.year)))
@@ -472,6 +567,8 @@ def build_triples(resolved: ResolvedDocument, vocab: Vocabulary | None = None) -
     """The triples of one document's graph, as a set (no rdflib store involved)."""
     builder = _Builder(resolved, vocab or load_vocabulary())
     builder.document()
+    if resolved.extracted.document.kind == "primary":
+        builder.own_study()
     groups = group_coatings(resolved)
     for key, records in groups.items():
         builder.coating(key, records)

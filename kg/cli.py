@@ -177,11 +177,40 @@ def _print_document(doc: Any, *, verbose: bool) -> None:
 
 
 @app.command()
-def docs(store: StoreOpt = None, endpoint: EndpointOpt = None) -> None:
-    """List the documents in the graph."""
+def docs(store: StoreOpt = None, endpoint: EndpointOpt = None, as_json: JsonOpt = False) -> None:
+    """List the documents in the graph: id, the kind it was read as (review or primary study),
+    its format, and why it was read as that kind."""
     backend = open_any(store, endpoint, read_only=True)
+    described = document_kinds(backend)
+    if as_json:
+        out.print_json(json.dumps([described.get(d, {"doc": d}) for d in backend.documents()]))
+        return
     for doc in backend.documents():
-        out.print(doc)
+        info = described.get(doc, {})
+        kind, fmt = info.get("kind") or "?", info.get("format") or "?"
+        reason = f"  ({info['reason']})" if info.get("reason") else ""
+        out.print(f"{doc:<40} {kind:<8} {fmt:<9}{reason}", soft_wrap=True, markup=False)
+
+
+DOCUMENT_KINDS = """PREFIX akg: <https://w3id.org/ald-kg/ontology#>
+SELECT ?doc ?kind ?format ?reason WHERE {
+  GRAPH ?g { ?d akg:docId ?doc . OPTIONAL { ?d akg:documentKind ?kind }
+             OPTIONAL { ?d akg:format ?format } OPTIONAL { ?d akg:kindReason ?reason } }
+  FILTER(STRSTARTS(STR(?g), "https://w3id.org/ald-kg/graph/doc/"))
+}"""
+
+
+def document_kinds(backend: Any) -> dict[str, dict[str, Any]]:
+    """doc id → {doc, kind, format, reason}, as each document's graph records them."""
+    return {
+        str(row["doc"]): {
+            "doc": str(row["doc"]),
+            "kind": row.get("kind"),
+            "format": row.get("format"),
+            "reason": row.get("reason"),
+        }
+        for row in backend.select(DOCUMENT_KINDS)
+    }
 
 
 @app.command()
@@ -205,6 +234,9 @@ def remove(
             backend.close()
     if not removed:
         fail(f"No document '{doc}' in the store. `kg docs` lists the documents.")
+    from kg.crossdoc import refresh
+
+    refresh(backend)  # a disagreement with the removed document is gone
     console.print(f"Removed {doc}.")
 
 
@@ -225,8 +257,10 @@ def stats(store: StoreOpt = None, endpoint: EndpointOpt = None, as_json: JsonOpt
         row["class"].split("#")[-1].split("/")[-1]: row["n"] for row in backend.select(STATS_QUERY)
     }
     documents = backend.documents()
+    described = document_kinds(backend)
     if as_json:
-        out.print_json(json.dumps({"documents": documents, "classes": counts}))
+        kinds = {d: {k: described.get(d, {}).get(k) for k in ("kind", "format")} for d in documents}
+        out.print_json(json.dumps({"documents": documents, "classes": counts, "kinds": kinds}))
         return
     if not documents:
         console.print("The graph is empty. Run `kg ingest` first.")
@@ -237,7 +271,11 @@ def stats(store: StoreOpt = None, endpoint: EndpointOpt = None, as_json: JsonOpt
     for name, n in counts.items():
         table.add_row(name, str(n))
     out.print(table)
-    out.print("Documents: " + ", ".join(documents))
+    listed = []
+    for doc in documents:
+        info = described.get(doc, {})
+        listed.append(f"{doc} ({info.get('kind') or '?'}, {info.get('format') or '?'})")
+    out.print("Documents: " + ", ".join(listed), markup=False)
 
 
 @app.command()

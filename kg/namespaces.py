@@ -27,9 +27,11 @@ class AKG(DefinedNamespace):
     CellTest: URIRef
     CellType: URIRef
     CharacterizationMethod: URIRef
+    Citation: URIRef
     Coating: URIRef
     DepositionProcess: URIRef
     Disagreement: URIRef
+    Document: URIRef
     DualLayer: URIRef
     Electrolyte: URIRef
     ElectrolyteFamily: URIRef
@@ -71,14 +73,19 @@ class AKG(DefinedNamespace):
     characterizedBy: URIRef
     citationNumber: URIRef
     citedIn: URIRef
+    citedStudy: URIRef
+    citingDocument: URIRef
     comparator: URIRef
     concentration_M: URIRef
     conditionsText: URIRef
+    conflictingMeasurement: URIRef
     containsElement: URIRef
     currentDensity_mA_cm2: URIRef
     depositedBy: URIRef
+    describedBy: URIRef
     docId: URIRef
     document: URIRef
+    documentKind: URIRef
     endOffset: URIRef
     extractedFrom: URIRef
     extractionRule: URIRef
@@ -86,12 +93,14 @@ class AKG(DefinedNamespace):
     fileName: URIRef
     firstAuthor: URIRef
     forAnode: URIRef
+    format: URIRef
     formula: URIRef
     fullName: URIRef
     hasLayer: URIRef
     hasMaterial: URIRef
     hasMeasurement: URIRef
     hasStep: URIRef
+    kindReason: URIRef
     maxValue: URIRef
     measuredIn: URIRef
     meltingPoint_C: URIRef

@@ -306,6 +306,7 @@ def _refuse_duplicate_ids(built: Sequence[BuiltDocument]) -> None:
 
 def write(built: Sequence[BuiltDocument], *, store: Any, progress: Progress | None = None) -> None:
     """The ontology, then each document's graph replacing its earlier version."""
+    from kg.crossdoc import refresh
     from kg.store import doc_graph_iri
     from kg.vocab import ontology_graph
 
@@ -314,6 +315,7 @@ def write(built: Sequence[BuiltDocument], *, store: Any, progress: Progress | No
         store.replace_graph(doc_graph_iri(doc.doc_id), doc.load_ntriples())
         if progress:
             progress("write", done, len(built))
+    refresh(store)  # where the documents now disagree (kg.crossdoc)
 
 
 def report(built: Sequence[BuiltDocument], *, store: Any, started: float) -> IngestReport:

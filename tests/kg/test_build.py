@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import RDF, RDFS, Graph
+from rdflib import RDF, RDFS, Graph, Literal
 from rdflib.compare import isomorphic
 from rdflib.namespace import PROV
 
 from ingest.records import (
     CellTest,
     CoatingRecord,
+    DocumentMetadata,
     ExtractedDocument,
     Measurement,
     NormalizedText,
@@ -21,7 +22,7 @@ from ingest.records import (
 )
 from ingest.resolve import resolve
 from kg.build import build_graph, build_triples, ntriples
-from kg.namespaces import AKG, VOCAB
+from kg.namespaces import AKG, ID, VOCAB
 
 TEXT = "Row text about Al2O3 on Li.\nSentence about Foo2O3 on Na [7].\n7. Doe, J.; Roe, R. A title. *J. Test* **2017**, *1*, 1."
 
@@ -194,5 +195,137 @@ def test_ntriples_of_the_triple_set_is_the_graph(extracted: ExtractedDocument) -
     graph = build_graph(resolved)
     assert len(triples) == len(graph)
     assert isomorphic(Graph().parse(data=ntriples(triples), format="nt"), graph)
-    studies = [s for s, p, o in triples if p == RDFS.label and str(s).endswith("/ref/7")]
+    (study,) = {
+        s for s, p, o in triples if p == AKG.citationNumber and (s, RDF.type, AKG.Study) in triples
+    }
+    studies = [s for s, p, o in triples if p == RDFS.label and s == study]
     assert len(studies) == 1  # one label per study, the reference list's when it has one
+
+
+# ---------------------------------------------------------------- documents, studies, identity
+
+
+def _primary(doc_id: str, doi: str | None, material: str = "Al2O3") -> ExtractedDocument:
+    """A primary study of one sentence whose own coating is ``material`` on Li."""
+    text = f"A study title\nWe grew {material} on Li by ALD."
+    normalized = NormalizedText(text, text, tuple(range(len(text) + 1)))
+    meta = DocumentMetadata(
+        title="A study title", authors=("Q. Ames", "R. Bell"), year=2020, venue="J. Test", doi=doi
+    )
+    doc = StructuredDocument(
+        doc_id=doc_id,
+        path=f"{doc_id}.txt",
+        title="A study title",
+        normalized=normalized,
+        sections=(),
+        sentences=(Sentence(0, text[14:], 14, len(text), None, 0, ()),),
+        captions=(),
+        tables=(),
+        glossary=(),
+        references=(),
+        metadata=meta,
+        kind="primary",
+        format="markdown",
+    )
+    span = doc.span(14, len(text), sentence=0, rule="prose-test")
+    record = CoatingRecord(doc_id, None, material, "ALD", "Li", span, "prose")
+    return ExtractedDocument(doc, (record,))
+
+
+def _review_citing(doc_id: str, reference: Reference, material: str = "Al2O3") -> ExtractedDocument:
+    text = f"{material} was grown on Li by ALD [7].\n{reference.text}"
+    normalized = NormalizedText(text, text, tuple(range(len(text) + 1)))
+    first = text.index("\n")
+    ref = Reference(*[getattr(reference, f) for f in ("number", "text", "authors", "title",
+                      "venue", "year", "doi")], first + 1, len(text), reference.volume,
+                    reference.first_page)  # fmt: skip
+    doc = StructuredDocument(
+        doc_id=doc_id,
+        path=f"{doc_id}.txt",
+        title="A review",
+        normalized=normalized,
+        sections=(),
+        sentences=(Sentence(0, text[:first], 0, first, None, 0, (7,)),),
+        captions=(),
+        tables=(),
+        glossary=(),
+        references=(ref,),
+    )
+    span = doc.span(0, first, sentence=0, rule="prose-test")
+    return ExtractedDocument(doc, (CoatingRecord(doc_id, 7, material, "ALD", "Li", span, "prose"),))
+
+
+def _ref(doi: str | None, title: str = "A study title", **kw: object) -> Reference:
+    fields = {"volume": None, "first_page": None, **kw}
+    return Reference(7, f"Ames, Q.; Bell, R. {title}.", ("Ames, Q.", "Bell, R."), title,
+                     "J. Test", 2020, doi, 0, 0, fields["volume"], fields["first_page"])  # fmt: skip
+
+
+def test_primary_document_is_its_own_study() -> None:
+    g = build_graph(resolve(_primary("paper", "10.9999/t.1")))
+    doc = ID["paper"]
+    (study,) = g.subjects(AKG.describedBy, doc)
+    assert str(study) == str(ID["study/doi/10.9999/t.1"])
+    assert (doc, AKG.documentKind, Literal("primary")) in g
+    assert (doc, AKG.format, Literal("markdown")) in g
+    assert (doc, RDF.type, AKG.Review) not in g and (doc, RDF.type, AKG.Document) in g
+    (coating,) = g.subjects(RDF.type, AKG.Coating)
+    assert (coating, AKG.reportedIn, study) in g
+    assert str(g.value(study, AKG.firstAuthor)) == "Ames"
+    assert g.value(study, AKG.year).toPython() == 2020
+    assert (study, AKG.citationNumber, None) not in g  # no document cites it here
+
+
+def test_primary_without_identifiers_keeps_a_local_study() -> None:
+    extracted = _primary("paper", None)
+    meta = DocumentMetadata(title="A study title")
+    doc = StructuredDocument(**{**extracted.document.__dict__, "metadata": meta})
+    g = build_graph(resolve(ExtractedDocument(doc, extracted.coatings)))
+    (study,) = g.subjects(AKG.describedBy, ID["paper"])
+    assert str(study).startswith(str(ID["paper/"]))
+
+
+def test_citation_node_per_document_and_number() -> None:
+    g = build_graph(resolve(_review_citing("rev", _ref("10.9999/t.1"))))
+    (citation,) = g.subjects(RDF.type, AKG.Citation)
+    assert g.value(citation, AKG.citingDocument) == ID["rev"]
+    assert g.value(citation, AKG.citedStudy) == ID["study/doi/10.9999/t.1"]
+    assert g.value(citation, AKG.citationNumber).toPython() == 7
+    assert (ID["rev"], AKG.documentKind, Literal("review")) in g
+
+
+def test_same_doi_is_one_study_and_one_coating_across_documents() -> None:
+    paper = build_triples(resolve(_primary("paper", "10.9999/t.1")))
+    review = build_triples(resolve(_review_citing("rev", _ref("10.9999/T.1"))))
+    coatings = [{s for s, p, o in t if p == RDF.type and o == AKG.Coating} for t in (paper, review)]
+    assert coatings[0] == coatings[1] and len(coatings[0]) == 1
+    studies = [{o for s, p, o in t if p == AKG.reportedIn} for t in (paper, review)]
+    assert studies[0] == studies[1]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        # no DOI: first author, year, venue, volume and first page
+        (_ref(None, volume="4", first_page="10"), _ref(None, volume="4", first_page="10"), True),
+        (_ref(None, volume="4", first_page="10"), _ref(None, volume="4", first_page="99"), False),
+        # look-alikes: same first author, year and journal, another title
+        (_ref(None, "Soft films on lithium"), _ref(None, "Hard films on lithium"), False),
+        (_ref(None, "Soft films on lithium"), _ref(None, "Soft films on lithium."), True),
+        # another DOI is another study, whatever else agrees
+        (_ref("10.9999/t.1"), _ref("10.9999/t.2"), False),
+    ],
+)
+def test_study_identity(a: Reference, b: Reference, same: bool) -> None:
+    one = build_triples(resolve(_review_citing("rev-a", a)))
+    two = build_triples(resolve(_review_citing("rev-b", b)))
+    study = [next(o for s, p, o in t if p == AKG.citedStudy) for t in (one, two)]
+    assert (study[0] == study[1]) is same
+
+
+def test_unidentified_cited_study_is_local_to_its_document() -> None:
+    bare = Reference(7, "Ames et al.", (), None, None, None, None, 0, 0)
+    one = build_triples(resolve(_review_citing("rev-a", bare)))
+    two = build_triples(resolve(_review_citing("rev-b", bare)))
+    study = [next(o for s, p, o in t if p == AKG.citedStudy) for t in (one, two)]
+    assert study[0] != study[1] and str(study[0]).startswith(str(ID["rev-a/"]))

@@ -424,11 +424,12 @@ class _Builder:
         return node
 
     def _tag(self, study: URIRef, ref: int | None) -> str:
-        """What a coating's label says about its study: the same words in every document."""
-        if str(study).startswith(str(ID["study/"])):
-            short = self._short.get(study)
-            return f" ({short})" if short else ""
-        return f" [{ref}]" if ref is not None else ""
+        """What a coating's label says about its study: the number this document cites it by,
+        or, for the document's own study, its first author and year."""
+        if ref is not None:
+            return f" [{ref}]"
+        short = self._short.get(study)
+        return f" ({short})" if short else ""
 
     def record_facts(self, node: URIRef, process: URIRef, key: str, record: CoatingRecord) -> None:
         g = self.g

@@ -66,9 +66,10 @@ def study_key(facts: StudyFacts) -> str | None:
         return "study/doi/" + quote(facts.doi.strip().lower(), safe="/.-_();:")
     if not facts.authors or not facts.year:
         return None
-    first = name_key(surname(facts.authors[0]))
-    if not first:
-        return None
+    written = surname(facts.authors[0])
+    if not re.fullmatch(r"[^\W\d_][^\W\d_'’\-. ]*(?:[\-' ’][^\W\d_]+)*", written):
+        return None  # not a name as printed (converter debris, markup): no shared identity
+    first = name_key(written)
     parts = [first, str(facts.year)]
     if facts.venue:
         parts.append(venue_key(facts.venue))

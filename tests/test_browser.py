@@ -150,12 +150,20 @@ def test_compare_tab_plots(page: object, app_url: str) -> None:
     page.screenshot(path=str(ARTIFACTS / "03-compare.png"), full_page=True)
 
 
-def test_explore_tab_graph(page: object, app_url: str) -> None:
+def _labelled(built: list, label: str) -> str:
+    """The IRI of the node labelled ``label`` in the built documents (IRIs of studies known by
+    their reference entry are shared across documents, so they are looked up, not spelled)."""
+    for doc in built:
+        for line in doc.load_ntriples().splitlines():
+            if "rdf-schema#label>" in line and f'"{label}"' in line:
+                return line.split(" ", 1)[0].strip("<>")
+    raise AssertionError(f"no node labelled {label!r}")
+
+
+def test_explore_tab_graph(page: object, app_url: str, corpus_built: list) -> None:
     page.set_viewport_size({"width": 1400, "height": 1800})
-    page.goto(
-        app_url
-        + "/?entity=https%3A%2F%2Fw3id.org%2Fald-kg%2Fid%2Fald-mld-alkali-metal-anodes-review%2Fcoating%2F96-naalox"
-    )
+    coating = quote(_labelled(corpus_built, "NaAlOx on Na [96]"), safe="")
+    page.goto(f"{app_url}/?entity={coating}")
     page.get_by_text("NaAlOx on Na [96]").first.wait_for()
     frame = page.frame_locator("iframe").first
     frame.locator("svg circle").first.wait_for()

@@ -32,6 +32,7 @@ from __future__ import annotations
 from typing import Any
 
 from kg.ask.answer import DOC_GRAPH, Answer, highlight, merge_details, shape_rows, value_column
+from kg.ask.contract import MeasureVars
 from kg.ask.question import (
     EXAMPLE_QUESTIONS,
     MAX_QUESTION_CHARS,
@@ -208,7 +209,11 @@ def _details(
     def found(*names: str) -> list[str]:
         return list(dict.fromkeys(r[n] for r in core for n in names if r.get(n) is not None))
 
-    measures = [f"m{i}" for i, n in enumerate(interp.numbers) if n.kind != "CurrentDensity"]
+    measures = [
+        MeasureVars(i).measurement
+        for i, n in enumerate(interp.numbers)
+        if n.kind != "CurrentDensity"
+    ]
     precursors = None
     if interp.target == "precursors":
         precursors = list(dict.fromkeys((r["proc"], r["prec"]) for r in core))

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from kg.ask.contract import MeasureVars
 from kg.ask.question import Interpretation, kind_label
 from kg.namespaces import BASE, VOCAB
 from kg.vocab import Concept, load_vocabulary
@@ -279,16 +280,17 @@ def merge_details(
                 base["g"] = d.get("mgraph", mv).get("g")
         base["matLabel"] = d.get("mat", row.get("mat")).get("matLabel")
         for i, n in enumerate(interp.numbers):
-            m = row.get(f"m{i}")
+            v = MeasureVars(i)
+            m = row.get(v.measurement)
             if n.kind == "CurrentDensity" or m is None:
                 continue
             value = d.get("value", m)
-            for k in ("lo", "hi", "cmp"):
-                if base.get(f"{k}{i}") is None:
-                    base[f"{k}{i}"] = value.get(k)
-            base[f"vt{i}"] = value.get("vt")
+            for k, name in (("lo", v.low), ("hi", v.high), ("cmp", v.comparator)):
+                if base.get(name) is None:
+                    base[name] = value.get(k)
+            base[v.value_text] = value.get("vt")
             spans = d.all("mspan", m)
-            _put_span(base, f"ms{i}", spans[0] if spans else None)
+            _put_span(base, v.span, spans[0] if spans else None)
         if interp.target == "precursors":
             prec = row.get("prec")
             base["precLabel"] = d.get("prec", prec).get("precLabel")
@@ -372,17 +374,18 @@ def _collect(interp: Interpretation, rows: list[dict[str, Any]], key_of: Any) ->
             if isinstance(year, int):
                 group.years.add(year)
         for i, n in enumerate(interp.numbers):
-            low, high = row.get(f"lo{i}"), row.get(f"hi{i}")
+            v = MeasureVars(i)
+            low, high = row.get(v.low), row.get(v.high)
             if low is None and high is None:
                 continue
             low = high if low is None else low
             high = low if high is None else high
             span = {
-                "text": row.get(f"ms{i}Text"),
-                "location": _location(row, f"ms{i}"),
-                "value_text": row.get(f"vt{i}"),
-                "table": row.get(f"ms{i}Table"),
-                "header": row.get(f"ms{i}Header"),
+                "text": row.get(f"{v.span}Text"),
+                "location": _location(row, v.span),
+                "value_text": row.get(v.value_text),
+                "table": row.get(f"{v.span}Table"),
+                "header": row.get(f"{v.span}Header"),
             }
             current = group.values.get(i)
             if (
@@ -391,11 +394,12 @@ def _collect(interp: Interpretation, rows: list[dict[str, Any]], key_of: Any) ->
                 or (
                     # equally good: the one read from a table (as _pick_span prefers)
                     not _better(n.op, (current[0], current[1]), (low, high))
-                    and row.get(f"ms{i}Table") is not None
+                    and span["table"] is not None
                     and current[4].get("table") is None
                 )
             ):
-                group.values[i] = (low, high, row.get(f"cmp{i}") or "=", row.get(f"vt{i}"), span)
+                cmp = row.get(v.comparator) or "="
+                group.values[i] = (low, high, cmp, row.get(v.value_text), span)
         for prefix in ("cs", "vs"):
             text = row.get(f"{prefix}Text")
             if text and text not in group.spans:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from kg.ask.contract import MeasureVars
 from kg.ask.question import Interpretation, NumericConstraint
 from kg.namespaces import AKG, VOCAB
 from kg.query import DEFAULT_PREFIXES, prefix_block, sparql_iri, sparql_literal
@@ -91,7 +92,8 @@ def _number_filter(n: NumericConstraint, i: int) -> tuple[list[str], str]:
     Written as one comparison against a per-comparator threshold from VALUES: kg.query checks
     every query with rdflib's parser, whose cost grows steeply with nested boolean filters.
     """
-    lo, hi, cmp, t = f"?lo{i}", f"?hi{i}", f"?cmp{i}", f"?t{i}"
+    v = MeasureVars(i)
+    lo, hi, cmp, t = f"?{v.low}", f"?{v.high}", f"?{v.comparator}", f"?{v.threshold}"
     if n.op in ("max", "min"):  # a ranking: the measurement must exist, any value
         return (["akg:numericValue", "akg:maxValue", "akg:comparator"], "")
     eps = abs(n.low) * 1e-9 + 1e-12
@@ -135,14 +137,10 @@ def _measurement_block(owner: str, n: NumericConstraint, i: int, vocab: Vocabula
     """
     m = f"?m{i}"
     needs, condition = _number_filter(n, i)
-    variables = {
-        "akg:numericValue": f"?lo{i}",
-        "akg:maxValue": f"?hi{i}",
-        "akg:comparator": f"?cmp{i}",
-    }
+    variables = {p: f"?{name}" for p, name in MeasureVars(i).by_property().items()}
     props = " ; ".join(f"{p} {variables[p]}" for p in needs)
     lines = [
-        *_kind_pattern(m, kind_iris(vocab, n.kind), f"k{i}"),
+        *_kind_pattern(m, kind_iris(vocab, n.kind), MeasureVars(i).kind),
         f"{owner} akg:hasMeasurement {m} . {m} {props} .",
         condition,
     ]
@@ -158,7 +156,7 @@ def _kind_pattern(node: str, kinds: list[str], var: str) -> list[str]:
 
 def _current_density_block(n: NumericConstraint, i: int, attach: str | None) -> str:
     """Current density: of the measurement it qualifies, else of any test or measurement."""
-    cd = f"?lo{i}"
+    cd = f"?{MeasureVars(i).low}"
     if attach:
         pattern = (
             f"{{ {attach} akg:atCurrentDensity_mA_cm2 {cd} }} UNION "
@@ -180,7 +178,7 @@ def _current_density_block(n: NumericConstraint, i: int, attach: str | None) -> 
         condition,
     )
     condition = re.sub(r"VALUES \?cmp\d+ \{[^}]*\} ", "", condition)
-    condition = condition.replace(f"?hi{i}", cd)
+    condition = condition.replace(f"?{MeasureVars(i).high}", cd)
     return f"{pattern}\n  {condition}"
 
 
@@ -388,18 +386,12 @@ def build_sparql(interp: Interpretation, vocab: Vocabulary | None = None) -> str
     variables = ["?c", "?mat"]
     for i, n in enumerate(interp.numbers):
         if n.kind == "CurrentDensity":
-            variables.append(f"?lo{i}")
+            variables.append(f"?{MeasureVars(i).low}")
             continue
         needs, _ = _number_filter(n, i)
-        variables.append(f"?m{i}")
-        variables.extend(
-            {
-                "akg:numericValue": f"?lo{i}",
-                "akg:maxValue": f"?hi{i}",
-                "akg:comparator": f"?cmp{i}",
-            }[p]
-            for p in needs
-        )
+        v = MeasureVars(i)
+        variables.append(f"?{v.measurement}")
+        variables.extend(f"?{v.by_property()[p]}" for p in needs)
     if interp.target == "precursors":
         lines.append("?c akg:depositedBy ?proc . ?proc akg:usesPrecursor ?prec .")
         variables.extend(["?proc", "?prec"])

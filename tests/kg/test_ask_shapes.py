@@ -131,3 +131,15 @@ def test_an_absent_material_is_named_in_the_summary(ask_store: object) -> None:
 def test_precursor_summary_names_the_precursors(ask_store: object) -> None:
     answer = ask("which precursors are used for TiO2", ask_store)
     assert "TTIP" in answer.summary and "for TiO2 [3]" in answer.summary
+
+
+def test_the_core_query_binds_the_variables_the_answer_reads() -> None:
+    from kg.ask import build_sparql
+    from kg.ask.contract import MeasureVars
+
+    sparql = build_sparql(interpret("coatings over 1000 h thinner than 5 nm"))
+    head = sparql[sparql.index("SELECT") : sparql.index("WHERE")]
+    for i in (0, 1):
+        v = MeasureVars(i)
+        assert f"?{v.measurement} " in head and f"?{v.comparator}" in head
+    assert f"?{MeasureVars(0).high}" in head and f"?{MeasureVars(1).low}" in head

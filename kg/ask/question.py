@@ -35,6 +35,7 @@ from kg.ask.words import (
     YEAR_BEFORE,
 )
 from kg.namespaces import VOCAB
+from kg.query import QueryError
 from kg.vocab import Concept, label_key, load_vocabulary
 
 if TYPE_CHECKING:
@@ -70,10 +71,11 @@ EXAMPLE_QUESTIONS = (
 )
 
 
-class QuestionError(Exception):
+class QuestionError(QueryError):
     """A question that cannot be read (empty, too long, a number out of range).
 
-    The message says what to type instead; the CLI and the app turn it into a usage error.
+    The message says what to type instead; the CLI turns it into a usage error (exit 2). A
+    kind of :class:`kg.query.QueryError`, so callers that show query errors show it too.
     """
 
 

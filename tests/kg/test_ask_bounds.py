@@ -147,3 +147,11 @@ def test_cli_refuses_with_usage_exit_code(question: str, message: str, tmp_path:
     assert done.returncode == 2, done.stderr
     text = done.stdout + done.stderr
     assert message in text and "Traceback" not in text
+
+
+def test_a_question_error_is_a_query_error() -> None:
+    # Callers that already show kg.query's errors (the app) show an unreadable question too.
+    from kg.query import QueryError
+
+    with pytest.raises(QueryError):
+        interpret("9" * 400)

@@ -576,9 +576,14 @@ def ask(
         float, typer.Option(help="Seconds before the question is stopped.", min=0.1, max=600)
     ] = 10.0,
 ) -> None:
-    """Answer a question in words: the interpretation, the SPARQL it ran, rows and evidence.
+    """Answer a question in words: how it read each word, a one-line answer, rows, evidence.
 
-    Runs in a worker process with a time limit (--timeout) and a memory budget, like kg query.
+    Lists ("oxide coatings on lithium"), superlatives ("thinnest coating on Li", "best CE"),
+    comparisons ("which is thicker, ZrO2 or LiAlOx?"), counts ("how many MLD coatings?"),
+    values ("at what temperature was LiF deposited?"), authors ("papers by Gary Rubloff"),
+    exclusions ("non-oxide coatings"). Typos are read and said; a term it cannot read gives
+    an empty answer with a suggestion rather than a wider one. Runs in a worker process with
+    a time limit (--timeout) and a memory budget, like kg query.
     """
     from kg.ask import QuestionError, ask_bounded
     from kg.query import QueryError

@@ -470,10 +470,21 @@ def _add_values(
     return evidence
 
 
-def _pick_span(group: _Group) -> dict[str, Any] | None:
+def _pick_span(group: _Group, interp: Interpretation | None = None) -> dict[str, Any] | None:
+    """The coating's span that states most of what the question asked (a Li-O2 question
+    cites a span that says Li-O2), a table row before a sentence among equals."""
     if not group.spans:
         return None
-    spans = sorted(group.spans.values(), key=lambda s: not s["table"])
+
+    def states(span: dict[str, Any]) -> int:
+        text = span["text"].lower()
+        return sum(
+            any(form.lower() in text for form in concept.surface_forms if len(form) > 1)
+            for concepts in (interp.concepts.values() if interp else ())
+            for concept in concepts
+        )
+
+    spans = sorted(group.spans.values(), key=lambda s: (-states(s), not s["table"]))
     return spans[0]
 
 
@@ -605,7 +616,7 @@ def shape_rows(
             out["precursor_label"] = label
             out["full_name"] = full
             out["step"] = r.get("stepIndex")
-            ev = _add_values(interp, group, out) or _pick_span(group)
+            ev = _add_values(interp, group, out) or _pick_span(group, interp)
             items.append((group, out, ev))
         columns = [
             "ref",
@@ -636,7 +647,7 @@ def shape_rows(
                 out["table_year"] = table_years[0] if len(table_years) == 1 else table_years
             out.pop("reference_year", None)
             out["materials"] = ", ".join(group.materials)
-            ev = _add_values(interp, group, out) or _pick_span(group)
+            ev = _add_values(interp, group, out) or _pick_span(group, interp)
             items.append((group, out, ev))
         columns = [
             "ref",
@@ -655,7 +666,7 @@ def shape_rows(
         out = _base_row(group)
         for column in interp.show:
             out[column] = group.first.get(column)
-        ev = _add_values(interp, group, out) or _pick_span(group)
+        ev = _add_values(interp, group, out) or _pick_span(group, interp)
         items.append((group, out, ev))
     first = (
         ["material", "ref", "study"]

@@ -40,3 +40,21 @@ def test_evidence_is_one_item_per_span(question: str, ask_store: object) -> None
             assert len(item["header"]) == len(item["cells"])
         start, end = item["highlight"]
         assert 0 <= start <= end <= len(item["text"])
+
+
+def test_the_evidence_states_what_was_asked() -> None:
+    from kg.ask.answer import _Group, _pick_span
+
+    group = _Group("c", {})
+    group.spans = {
+        "row": {"text": "Al2O3\t150\t2 nm", "location": "Table 1, row 1", "table": True},
+        "s": {
+            "text": "The Al2O3 film was cycled in Li-O2 cells.",
+            "location": "s3",
+            "table": False,
+        },
+    }
+    from kg.ask import interpret
+
+    assert _pick_span(group, interpret("coatings tested in Li-O2 cells"))["location"] == "s3"
+    assert _pick_span(group, interpret("Al2O3 coatings"))["location"] == "Table 1, row 1"

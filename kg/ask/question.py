@@ -34,8 +34,8 @@ from kg.ask.words import (
     VERSUS_WORDS,
     YEAR_BEFORE,
 )
+from kg.errors import QueryError
 from kg.namespaces import VOCAB
-from kg.query import QueryError
 from kg.vocab import Concept, label_key, load_vocabulary
 
 if TYPE_CHECKING:

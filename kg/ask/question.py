@@ -585,9 +585,9 @@ def interpret(question: str) -> Interpretation:
     Raises:
         QuestionError: the question is empty, too long or has a number out of range.
     """
-    text = check_question(question)
-    pipe = _pipeline()
     interp = Interpretation()
+    text = _correct_typos(check_question(question), interp)
+    pipe = _pipeline()
     doc = pipe.nlp.make_doc(text)
     chosen, keys = _concept_spans(doc, text, pipe)
 
@@ -900,8 +900,44 @@ def _read_leftovers(interp: Interpretation, doc: Doc, used: set[int]) -> None:
             interp.words.append((token.text, "ignored"))
 
 
+@lru_cache(maxsize=1)
+def _lexicon() -> dict[str, str]:
+    """Every word the reader knows (of the vocabulary's surface forms and of the question
+    idioms), lower case, for typo correction: {word: word}."""
+    words: set[str] = set(STOPWORDS) | set(TARGET_WORDS) | set(ELEMENTS)
+    words |= set(SUPERLATIVES) | set(COMPARATIVES) | set(VERSUS_WORDS) | set(_CONTEXT_WORDS)
+    idioms = [p for _, p in (*CMP_BEFORE, *YEAR_BEFORE, *HOW_PHRASES)] + [TAIL_RE]
+    for pattern in idioms:
+        words.update(w.lower() for w in re.findall(r"[A-Za-z]{3,}", pattern))
+    for form in _pipeline().forms.values():
+        words.update(w.lower() for w in re.findall(r"[A-Za-z]{3,}", form))
+    return {w: w for w in words if w.isalpha()}
+
+
+def _correct_typos(text: str, interp: Interpretation) -> str:
+    """Lower-case words the reader does not know but that are one slip from a word it does
+    ("sodiumm", "effciency", "bellow", "depostion") are replaced, and the reading is said.
+    Capitalized words after the first (names, formulas) are left as written."""
+    lexicon = _lexicon()
+
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        lower = word.lower()
+        if lower in lexicon or (lower.endswith("s") and lower[:-1] in lexicon):
+            return word
+        if m.start() > 0 and word[0].isupper():
+            return word
+        closest = _closest_form(lower, TYPO_RATIO, lexicon)
+        if closest is None:
+            return word
+        interp.readings.append((word, closest))
+        return closest
+
+    return re.sub(r"(?<![\w/.-])[A-Za-z]{4,}(?![\w/.-])", fix, text)
+
+
 def _read_typo(interp: Interpretation, word: str) -> bool:
-    if len(word) < 4 or not word.isalpha():
+    if len(word) < 4 or not word.isalpha() or word.lower() in _lexicon():
         return False
     form = _closest_form(word, TYPO_RATIO)
     concepts = _concepts_named(form) if form else []

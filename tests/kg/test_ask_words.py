@@ -181,3 +181,26 @@ def test_misspelt_targets_are_read(question: str, target: str) -> None:
 def test_quantity_words_are_never_suggested_for_a_formula() -> None:
     # TiCl4 became a vocabulary precursor; WCl6 is a formula the vocabulary does not hold.
     assert dict(interpret("coatings with WCl6").unknown)["WCl6"] is None
+
+
+@pytest.mark.parametrize(
+    ("question", "typo", "word", "part"),
+    [
+        ("plasma enhaced ALD coatings", "enhaced", "enhanced", "technique is plasma-enhanced ALD"),
+        ("Coulombic effciency above 99%", "effciency", "efficiency", "Coulombic efficiency > 99"),
+        ("coatings thiner than 5 nm", "thiner", "thinner", "thickness < 5 nm"),
+        ("coatings deposited bellow 100 °C", "bellow", "below", "deposition temperature < 100"),
+        ("molecular layer depostion coatings", "depostion", "deposition", "technique is MLD"),
+    ],
+)
+def test_typos_of_any_known_word_are_corrected(
+    question: str, typo: str, word: str, part: str
+) -> None:
+    interp = interpret(question)
+    assert (typo, word) in interp.readings
+    assert part in interp.describe() and not interp.ignored
+
+
+def test_names_are_not_corrected() -> None:
+    assert interpret("papers by Rubloff").authors == ["Rubloff"]
+    assert not interpret("papers by Rubloff").readings

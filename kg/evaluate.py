@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ingest.resolve import split_electrolyte
@@ -541,6 +541,20 @@ def match(vocab: Vocabulary, gold: list[Record], got: list[Record]) -> dict[int,
     return pairs
 
 
+def export_record(record: Record, gold: Gold, keys: dict[tuple[str, str], int]) -> Record:
+    """An export's record document (``export-ris-2``, ``export-bibtex-adair2019zircone``) as
+    the gold keys it: the file's document and the record's position (or BibTeX key)."""
+    if record.doc in gold.docs or record.doc is None or record.ref is not None:
+        return record
+    for doc in gold.docs:
+        suffix = record.doc[len(doc) + 1 :] if record.doc.startswith(f"{doc}-") else None
+        if suffix:
+            ref = int(suffix) if suffix.isdigit() else keys.get((doc, suffix))
+            if ref is not None:
+                return replace(record, doc=doc, ref=ref)
+    return record
+
+
 def in_scope(record: Record, gold: Gold) -> bool:
     if gold.docs and record.doc not in gold.docs:
         return False
@@ -585,7 +599,14 @@ def evaluate_rows(rows: list[dict[str, Any]], gold_data: Any) -> dict[str, Any]:
     """Score extracted coatings (`kg table coatings` records) against either gold format."""
     vocab = load_vocabulary()
     gold = read_gold(gold_data)
-    got = [from_extracted(r, tables_only=bool(gold.tables)) for r in rows]
+    keys = {
+        (g["doc"], g["record_key"]): g["ref"]
+        for g in (gold_data.get("coatings", []) if isinstance(gold_data, dict) else [])
+        if g.get("record_key")
+    }
+    got = [
+        export_record(from_extracted(r, tables_only=bool(gold.tables)), gold, keys) for r in rows
+    ]
     got = [r for r in got if in_scope(r, gold)]
     pairs = match(vocab, gold.coatings, got)
     total, per_doc = Tally(), defaultdict(Tally)

@@ -71,7 +71,8 @@ SELECT ?coating ?g ?ref ?tableYear ?refYear ?material ?substrate ?label WHERE {{
   ?coating akg:hasMaterial ?m .
   {_label("material", "?m")}
   OPTIONAL {{ ?coating akg:onSubstrate ?s . {_label("substrate", "?s")} }}
-  OPTIONAL {{ ?coating akg:reportedIn ?study . ?study akg:citationNumber ?ref .
+  OPTIONAL {{ ?coating akg:reportedIn ?study .
+             OPTIONAL {{ ?study akg:citationNumber ?ref }}
              OPTIONAL {{ ?study akg:year ?refYear }} }}
   OPTIONAL {{ ?coating akg:year ?tableYear }}
 }}"""

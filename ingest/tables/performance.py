@@ -26,7 +26,7 @@ _CLAUSE_SPLIT_RE = re.compile(
 )
 _FORMULATION_RE = re.compile(
     r"(?P<conc>\d+(?:\.\d+)?)\s*M\s+(?P<salt>[A-Za-z][A-Za-z0-9()]*)\s*(?:-|\s+in\s+)\s*"
-    r"(?:\d+(?::\d+)+\s+)?(?P<solv>[A-Za-z0-9]+(?:/[A-Za-z0-9]+)*)"
+    r"(?:\d+(?::\d+)+\s+)?(?P<solv>[A-Za-z0-9]+(?:\s*[/:]\s*[A-Za-z][A-Za-z0-9]*)*)"
 )
 #: Families are matched only in forms that say "electrolyte" or SSE, so "ether" inside a
 #: solvent's full name is not a family mention.
@@ -292,10 +292,14 @@ def _refit(q: Quantity, kind: str) -> Quantity | None:
         return None
 
 
+#: ``Li|LSPS|Li``, ``Na‖NASICON‖Na``: the same metal on both sides of an electrolyte.
+_SANDWICH = re.compile(r"^\s*(Li|Na|K)\s*[|‖/]\s*\S.*?[|‖/]\s*\1\s*$")
+
+
 def row_conditions(cells: tuple[str, ...] | list[str], found: Columns) -> Conditions:
     """Cell type, electrolytes and current densities a row's own columns give."""
     cell = found.cell(cells, "cell")
-    types = tuple(cell_types(cell)) or ((cell,) if cell and not is_empty(cell) else ())
+    types = tuple(cell_types(cell)) or (("symmetric",) if _SANDWICH.match(cell) else ())
     elecs: list[str] = []
     for part in re.split(r"\s*;\s*", found.cell(cells, "electrolyte")):
         if part and not is_empty(part):

@@ -15,11 +15,12 @@ def vocab() -> Vocabulary:
 
 @lru_cache(maxsize=16)
 def surface_regex(kind: str) -> re.Pattern[str]:
-    """One alternation of every surface form of ``kind``, longest first."""
+    """One alternation of every surface form of ``kind``, longest first; a hyphen in a form
+    matches any dash the text uses (``K–Cu``, ``Li−S``)."""
     forms = sorted(
         {f for c in vocab().of_kind(kind) for f in c.surface_forms if f}, key=len, reverse=True
     )
-    body = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms)
+    body = "|".join(re.escape(f).replace(r"\ ", r"\s+").replace(r"\-", "[-–—‐−]") for f in forms)
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w])", re.I)
 
 

@@ -166,3 +166,11 @@ def test_unit_spellings_compare_equal(a: str, b: str) -> None:
 def test_an_unknown_gold_format_is_refused() -> None:
     with pytest.raises(ValueError, match="gold format"):
         evaluate_rows([], {"rows": []})
+
+
+def test_an_export_record_document_is_scored_under_its_file_and_position() -> None:
+    data = gold(doc="export", ref=2)
+    data["coatings"].append({**data["coatings"][0], "ref": 1, "record_key": "smith2020zno"})
+    rows = [extracted(doc="export-2"), extracted(doc="export-smith2020zno")]
+    report = evaluate_rows(rows, data)
+    assert report["unmatched"] == [] and report["fn"] == 0

@@ -151,3 +151,18 @@ def test_results_table_with_a_column_per_sample() -> None:
     )
     (record,) = table_records(table, doc_with(table, kind="primary"))
     assert record.material == "TiO2"
+
+
+@pytest.mark.parametrize(
+    ("cell", "cell_type"),
+    [
+        ("Li|LSPS|Li", "symmetric"),
+        ("Na‖Na", "symmetric"),
+        ("K–Cu", "K-Cu"),
+        ("anode-free Cu||NMC", "anode-free"),
+    ],
+)
+def test_cell_column_values(cell: str, cell_type: str) -> None:
+    table = table_of(("Material", "Cell", "Lifetime", "Ref."), [("Al2O3", cell, "300 h", "[1]")])
+    (record,) = table_records(table, doc_with(table))
+    assert [m.cell_type for m in record.measurements] == [cell_type]

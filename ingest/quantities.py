@@ -122,6 +122,11 @@ _ATOMS: dict[str, str] = {
     "ms": "ms",
     "mV": "mV",
     "V": "V",
+    "Ω": "ohm",
+    "ohm": "ohm",
+    "ohms": "ohm",
+    "mΩ": "mohm",
+    "kΩ": "kohm",
     "GPa": "GPa",
     "MPa": "MPa",
     "kPa": "kPa",
@@ -142,9 +147,10 @@ _ATOMS: dict[str, str] = {
 _ATOM_KEYS = sorted(_ATOMS, key=len, reverse=True)
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 #: One unit token: letters (or °C, %) with an optional exponent, e.g. ``cm-2``, ``g^-1``, ``cm²``.
-_TOKEN = r"(?:°C|℃|wt%|%|[A-Za-zμµÅ]+)(?:\^?\{?[-−⁻]?[0-9⁰¹²³⁴⁵⁶⁷⁸⁹]\}?)?"
+#: ``Ω`` is a unit atom; an exponent may be ``-2``, ``^-2``, ``^{-2}``, ``⁻²`` or ``(-1)``.
+_TOKEN = r"(?:°C|℃|wt%|%|[A-Za-zμµÅΩ]+)(?:\^?[{(]?[-−⁻]?[0-9⁰¹²³⁴⁵⁶⁷⁸⁹][})]?)?"
 _TOKEN_RE = re.compile(
-    r"(?P<atom>°C|℃|wt%|%|[A-Za-zμµÅ]+)(?:\^?\{?(?P<exp>[-−⁻]?[0-9⁰¹²³⁴⁵⁶⁷⁸⁹])\}?)?"
+    r"(?P<atom>°C|℃|wt%|%|[A-Za-zμµÅΩ]+)(?:\^?[{(]?(?P<exp>[-−⁻]?[0-9⁰¹²³⁴⁵⁶⁷⁸⁹])[})]?)?"
 )
 
 
@@ -173,7 +179,7 @@ def _unit_factors(text: str) -> list[tuple[str, int]] | None:
 @lru_cache(maxsize=4096)
 def _unit_factors_cached(text: str) -> tuple[tuple[str, int], ...] | None:
     """:func:`_unit_factors`, memoized per spelling (a document repeats few unit spellings)."""
-    text = text.strip().replace("·", " ").replace("−", "-")
+    text = text.strip().replace("·", " ").replace("*", " ").replace("−", "-")
     text = _MICRO_GAP.sub(r"\1", text)  # "μ L" from the converter
     factors: list[tuple[str, int]] = []
     denominator = False
@@ -334,6 +340,7 @@ _KIND_RULES: tuple[tuple[str, str | Callable[[str], str | None]], ...] = (
     ("nm", "Thickness"),
     ("degC", "DepositionTemperature"),
     ("mV", "Overpotential"),
+    ("ohm*cm^2", "InterfacialResistance"),
     ("mA/cm^2", "CurrentDensity"),
     ("mAh/g", "SpecificCapacity"),
     ("mAh/cm^2", "ArealCapacity"),
@@ -490,6 +497,67 @@ def _comparator_symbol(m: re.Match[str] | None) -> str:
     return "="
 
 
+_VOLTAGE_WINDOW_WORDS = re.compile(
+    r"\bbetween\b|window|\brange|cut-?\s?off|\bvs\.?|versus|charged?\s+to|discharged?\s+to"
+    r"|\bup\s+to\b|[LNK][ia]?\+\s*/\s*[LNK]|\bSHE\b|stability\s+limit|stable\s+(?:up\s+)?to",
+    re.I,
+)
+_OVERPOTENTIAL_WORDS = re.compile(r"overpotential|hysteresis|polari[sz]ation|voltage\s+gap", re.I)
+#: Steps around a test that are not the test: an activation, a rest, an air exposure.
+_STEP_WORDS = re.compile(
+    r"activat\w*|\brest(?:ed|ing)?\b|expos\w*|immers\w*|\bstor(?:ed|age)\b|soak\w*|\bag(?:ed|ing)\b"
+    r"|anneal\w*|\bdr(?:y|ied|ying)\b|\bheat\w*|\bdwell\w*|\bpulse|\bpurge|\bin\s+air\b",
+    re.I,
+)
+_CYCLING_WORDS = re.compile(r"cycl\w*|plating|stripping|symmetric|lifespan|\blife", re.I)
+_PERCENT_KINDS = ("CoulombicEfficiency", "CapacityRetention")
+
+
+def plausible_kind(
+    kind: str | None,
+    low: float,
+    high: float | None,
+    unit: str,
+    comparator: str,
+    context: str,
+) -> str | None:
+    """The kind a unit suggests, checked against what that kind can be (per-kind plausibility).
+
+    A value in volts is an overpotential only when the words say so and it is below 1 V; a
+    range, ``between``, ``up to`` or a cut-off in volts is a voltage window; ``6 V vs. Li+/Li``
+    is a potential, not an overpotential. A duration of seconds or minutes, or one the clause
+    gives to an activation, rest or air exposure, is not a cycling duration. A Coulombic
+    efficiency or retention over 100 % is not one.
+
+    >>> plausible_kind("Overpotential", 0.05, 6.0, "V", "=", "in the range 0.05–6.0 V")
+    'VoltageWindow'
+    >>> plausible_kind("CyclingDuration", 1, None, "min", "=", "after 1 min of activation")
+    """
+    top = high if high is not None else low
+    if kind == "Overpotential":
+        return _volt_kind(top, high is not None, unit, comparator, context)
+    if kind == "CyclingDuration":
+        if unit in ("s", "ms", "min") or (
+            _STEP_WORDS.search(context) and not _CYCLING_WORDS.search(context)
+        ):
+            return None
+        return kind
+    if kind in _PERCENT_KINDS and top > 100:
+        return None
+    return kind
+
+
+def _volt_kind(top: float, is_range: bool, unit: str, comparator: str, context: str) -> str | None:
+    millivolts = top * 1000 if unit == "V" else top
+    if unit != "V":
+        return "Overpotential" if millivolts <= 2000 else None
+    if is_range or comparator in ("≤", "<") or _VOLTAGE_WINDOW_WORDS.search(context):
+        return "VoltageWindow" if not _OVERPOTENTIAL_WORDS.search(context) or is_range else None
+    if _OVERPOTENTIAL_WORDS.search(context) and millivolts <= 1000:
+        return "Overpotential"
+    return None
+
+
 def _quantity(
     low: float,
     high: float | None,
@@ -502,7 +570,9 @@ def _quantity(
 ) -> Quantity:
     unit = parse_unit(unit_written)
     if kind is None:
-        kind = kind_for_unit(unit_written, context)
+        kind = plausible_kind(
+            kind_for_unit(unit_written, context), low, high, unit, comparator, context
+        )
     if kind is None:
         # No kind known: keep the unit as its own canonical unit so nothing is lost.
         c_low, c_high, c_unit = low, high, unit
@@ -539,15 +609,18 @@ def parse_quantity(text: str, *, kind: str | None = None, context: str = "") -> 
         return None
     low = parse_number(m.group("a"))
     high = parse_number(m.group("b")) if m.group("b") else None
-    return _quantity(
-        low,
-        high,
-        unit_written,
-        comparator=_comparator(prefix),
-        kind=kind,
-        context=f"{context} {text}",
-        text=text.strip(),
-    )
+    try:
+        return _quantity(
+            low,
+            high,
+            unit_written,
+            comparator=_comparator(prefix),
+            kind=kind,
+            context=f"{context} {text}",
+            text=text.strip(),
+        )
+    except UnitError:
+        return None  # e.g. "40 cycles cycles": a piece the caller cut badly is not a quantity
 
 
 # --------------------------------------------------------------------------- sentences
@@ -559,7 +632,7 @@ _NUMBER_RE = re.compile(
 )
 _UNIT_AFTER_RE = re.compile(
     rf"(?P<gap>\s*(?:(?:charge[/-]discharge|plating[/-]stripping|ALD|MLD|deposition)\s+)?)"
-    rf"(?P<unit>{_TOKEN}(?:\s*/\s*{_TOKEN}|\s+{_TOKEN})*)",
+    rf"(?P<unit>{_TOKEN}(?:\s*[/·]\s*{_TOKEN}|\s+{_TOKEN})*)",
 )
 _LIST_GAP_RE = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)$")
 _SKIP_BEFORE_RE = re.compile(
@@ -576,8 +649,25 @@ def _skip_before(text: str, end: int) -> bool:
     return _SKIP_BEFORE_RE.search(text, max(0, stop - _SKIP_WINDOW), end) is not None
 
 
+#: Up to four words between a count and ``cycles`` (``>13,600 Li stripping/plating cycles``,
+#: ``170 consecutive plating/stripping cycles``); words that join clauses never count.
+_WORDY_CYCLES_RE = re.compile(
+    r"(?P<gap>\s+(?:(?!(?:and|or|of|at|in|for|with|to|than|after|before|over|the|a|an)\b)"
+    r"[A-Za-z][\w/–-]*\s+){1,4}?)(?P<unit>cycles?)\b"
+)
+
+
 def _unit_span(text: str, pos: int) -> tuple[str, int, int, str] | None:
     """The longest valid unit starting at ``pos``: (unit, start, end, gap words)."""
+    found = _plain_unit_span(text, pos)
+    if found is None:
+        m = _WORDY_CYCLES_RE.match(text, pos)
+        if m:
+            return m.group("unit"), m.start("unit"), m.end("unit"), m.group("gap")
+    return found
+
+
+def _plain_unit_span(text: str, pos: int) -> tuple[str, int, int, str] | None:
     m = _UNIT_AFTER_RE.match(text, pos)
     if not m:
         return None
@@ -606,86 +696,175 @@ _CLAUSE_REACH = 400
 _CLAUSE_OPEN = (";", ". ", ", ", "(")
 
 
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_SCALES = {"hundred": 100, "thousand": 1000}
+_NUMBER_WORD = "|".join(sorted([*_UNITS, *_SCALES], key=len, reverse=True))
+_WORDS_NUMBER_RE = re.compile(
+    rf"(?<![\w-])(?:{_NUMBER_WORD})(?:(?:[\s-]+(?:and\s+)?)(?:{_NUMBER_WORD}))*(?![\w-])", re.I
+)
+
+
+def words_value(words: str) -> int:
+    """``One hundred and fifty`` → 150; ``two thousand five hundred`` → 2500.
+
+    >>> words_value("One hundred and fifty"), words_value("twenty-five")
+    (150, 25)
+    """
+    total = current = 0
+    for word in re.findall(r"[a-z]+", words.lower()):
+        if word in _UNITS:
+            current += _UNITS[word]
+        elif word == "hundred":
+            current = max(current, 1) * 100
+        elif word == "thousand":
+            total += max(current, 1) * 1000
+            current = 0
+    return total + current
+
+
+def _items(text: str) -> list[dict]:
+    """Numbers of a text (digits, ranges, and numbers in words), in order of position."""
+    brackets = [(m.start(), m.end()) for m in re.finditer(r"\[[^\]]*\]", text)]
+    items: list[dict] = []
+    for m in _NUMBER_RE.finditer(text):
+        if any(a <= m.start() < b for a, b in brackets) or _skip_before(text, m.start()):
+            continue
+        if re.match(r"(?:st|nd|rd|th)\b", text[m.end() : m.end() + 3]):
+            continue
+        low = parse_number(m.group("num"))
+        high = parse_number(m.group("num2")) if m.group("num2") else None
+        if high is not None and high < low:  # "from 70 to 10": two values, not a range
+            items.append({"start": m.start(), "end": m.end("num"), "low": low, "high": None})
+            items.append({"start": m.start("num2"), "end": m.end(), "low": high, "high": None})
+            items[-2]["next_unit"] = True
+            continue
+        items.append({"start": m.start(), "end": m.end(), "low": low, "high": high})
+    for m in _WORDS_NUMBER_RE.finditer(text):
+        value = words_value(m.group(0))
+        if value >= 2 and _unit_span(text, m.end()) is not None:
+            items.append({"start": m.start(), "end": m.end(), "low": float(value), "high": None})
+    items.sort(key=lambda it: it["start"])
+    return _between_ranges(text, items)
+
+
+_BETWEEN_RE = re.compile(r"\bbetween\s*$", re.I)
+
+
+def _between_ranges(text: str, items: list[dict]) -> list[dict]:
+    """``between 3.0 and 4.6 V`` is one range, not two values."""
+    out: list[dict] = []
+    i = 0
+    while i < len(items):
+        it = items[i]
+        nxt = items[i + 1] if i + 1 < len(items) else None
+        if (
+            nxt is not None
+            and it["high"] is None
+            and nxt["high"] is None
+            and _BETWEEN_RE.search(text, max(0, it["start"] - 12), it["start"])
+            and re.fullmatch(r"\s*and\s*", text[it["end"] : nxt["start"]])
+        ):
+            out.append({**it, "end": nxt["end"], "high": nxt["low"]})
+            i += 2
+            continue
+        out.append(it)
+        i += 1
+    for it in out:
+        it["unit"] = _unit_span(text, it["end"])
+    return out
+
+
+def _share_units(text: str, items: list[dict]) -> dict[int, int]:
+    """Give a unit to the numbers of a list that share one (``3, 5 and 10 mA cm-2``); returns
+    where each list starts (its words before speak for all of it)."""
+    for i in range(len(items) - 2, -1, -1):
+        cur, nxt = items[i], items[i + 1]
+        if cur["unit"] is None and (nxt["unit"] or nxt.get("shared")):
+            gap = text[cur["end"] : nxt["start"]]
+            if _LIST_GAP_RE.match(_COMPARATOR_RE.sub("", gap)) or cur.get("next_unit"):
+                cur["shared"] = nxt.get("shared") or nxt["unit"]
+                cur["owner"] = nxt.get("owner", id(nxt))
+    list_start: dict[int, int] = {}
+    for it in items:
+        list_start.setdefault(it.get("owner", id(it)), it["start"])
+    return list_start
+
+
+def _clause(text: str, start: int, end: int) -> str:
+    """The clause around [start, end), looked for within _CLAUSE_REACH characters (searching
+    the whole text for a separator that is not there made a long list of numbers quadratic)."""
+    reach_back = max(0, start - _CLAUSE_REACH)
+    clause_start = max(text.rfind(sep, reach_back, start) for sep in _CLAUSE_OPEN)
+    clause_start = clause_start if clause_start >= 0 else reach_back
+    reach = end + _CLAUSE_REACH
+    ends = [text.find(sep, end, reach) for sep in (";", ". ", ", ", ")")]
+    clause_end = min([c for c in ends if c >= 0], default=min(reach, len(text)))
+    return text[clause_start:clause_end]
+
+
+def _cycle_kind_at(text: str, first: int, gap: str, u_end: int, context: str) -> str:
+    cut = max(text.rfind(sep, max(0, first - 60), first) for sep in _CLAUSE_OPEN)
+    lead_cm = _comparator_match(text, first)
+    before = text[max(cut, 0, first - 60) : lead_cm.start() if lead_cm else first]
+    return _local_cycle_kind(before, gap, text[u_end : u_end + 30], context)
+
+
+def _item_quantity(
+    text: str, it: dict, list_start: dict[int, int]
+) -> tuple[Quantity, int, int] | None:
+    unit_info = it["unit"] or it.get("shared")
+    if unit_info is None:
+        return None
+    unit_written, _u_start, u_end, gap = unit_info
+    if it["unit"] is None:
+        u_end = it["end"]
+    context = _clause(text, it["start"], u_end)
+    if gap.strip() and re.match(r"(?:ALD|MLD|deposition)", gap.strip()):
+        context += " ALD cycles"
+    cm = _comparator_match(text, it["start"])  # a leading comparator is part of the quantity
+    start = cm.start() if cm else it["start"]
+    kind = None
+    if _unit_factors(unit_written) == [("cycle", 1)]:
+        first = list_start.get(it.get("owner", id(it)), it["start"])
+        kind = _cycle_kind_at(text, first, gap, u_end, context)
+    try:
+        q = _quantity(
+            it["low"],
+            it["high"],
+            unit_written,
+            comparator=_comparator_symbol(cm),
+            kind=kind,
+            context=context,
+            text=_MICRO_GAP.sub(r"\1", text[start:u_end]),
+        )
+    except UnitError:
+        return None
+    return q, start, u_end
+
+
 def find_quantities(text: str) -> list[tuple[Quantity, int, int]]:
     """Every quantity in a sentence of clean text, with its [start, end) offsets.
 
     Lists sharing one unit (``3 and 10 mA cm-2``) give one quantity per number; comparator
     words just before a number apply to it; the kind follows the unit and the words within
-    the sentence clause. Numbers in formulas, coating labels (``Na@25Al2O3``), citations,
-    figure numbers, years and ordinals are not quantities.
+    the sentence clause, checked for plausibility (:func:`plausible_kind`). Numbers in formulas,
+    coating labels (``Na@25Al2O3``), citations, figure numbers, years and ordinals are not
+    quantities; numbers in words are (``One hundred and fifty cycles``), and so are counts
+    with words before their unit (``>13,600 Li stripping/plating cycles``). Linear in the
+    text: every search is bounded.
 
     >>> [(q.value, q.unit) for q, _, _ in find_quantities("at 3 and 10 mA cm-2 [94]")]
     [(3.0, 'mA/cm^2'), (10.0, 'mA/cm^2')]
+    >>> [(q.kind, q.low, q.high) for q, _, _ in find_quantities("cycled between 3.0 and 4.6 V")]
+    [('VoltageWindow', 3.0, 4.6)]
     """
-    brackets = [(m.start(), m.end()) for m in re.finditer(r"\[[^\]]*\]", text)]
-    items: list[dict] = []
-    for m in _NUMBER_RE.finditer(text):
-        if any(a <= m.start() < b for a, b in brackets):
-            continue
-        if _skip_before(text, m.start()):
-            continue
-        if re.match(r"(?:st|nd|rd|th)\b", text[m.end() :]):
-            continue
-        items.append({"m": m, "unit": _unit_span(text, m.end())})
-    results: list[tuple[Quantity, int, int]] = []
-    # Propagate a unit backwards over a list: "3, 5 and 10 mA cm-2".
-    for i in range(len(items) - 2, -1, -1):
-        cur, nxt = items[i], items[i + 1]
-        if cur["unit"] is None and (nxt["unit"] or nxt.get("shared")):
-            gap = text[cur["m"].end() : nxt["m"].start()]
-            if _LIST_GAP_RE.match(_COMPARATOR_RE.sub("", gap)):
-                cur["shared"] = nxt.get("shared") or nxt["unit"]
-                cur["owner"] = nxt.get("owner", id(nxt))
-    # The words before a list ("coating thicknesses of 5, 10 and 25 cycles") speak for all of it.
-    list_start: dict[int, int] = {}
-    for it in items:
-        list_start.setdefault(it.get("owner", id(it)), it["m"].start())
-    for it in items:
-        m = it["m"]
-        own = it["unit"]
-        unit_info = own or it.get("shared")
-        if unit_info is None:
-            continue
-        unit_written, _u_start, u_end, gap = unit_info
-        if own is None:
-            u_end = m.end()
-        # A clause is looked for within _CLAUSE_REACH characters: searching the whole text for
-        # a separator that is not there made one long list of numbers quadratic.
-        reach_back = max(0, m.start() - _CLAUSE_REACH)
-        clause_start = max(text.rfind(sep, reach_back, m.start()) for sep in _CLAUSE_OPEN)
-        clause_start = clause_start if clause_start >= 0 else reach_back
-        reach = u_end + _CLAUSE_REACH
-        clause_end_candidates = [text.find(sep, u_end, reach) for sep in (";", ". ", ", ", ")")]
-        clause_end = min(
-            [c for c in clause_end_candidates if c >= 0], default=min(reach, len(text))
-        )
-        context = text[max(clause_start, 0) : clause_end]
-        if gap.strip() and re.match(r"(?:ALD|MLD|deposition)", gap.strip()):
-            context += " ALD cycles"
-        # Include a leading comparator in the quantity's text and offsets.
-        cm = _comparator_match(text, m.start())
-        comparator = _comparator_symbol(cm)
-        start = cm.start() if cm else m.start()
-        low = parse_number(m.group("num"))
-        high = parse_number(m.group("num2")) if m.group("num2") else None
-        kind = None
-        if _unit_factors(unit_written) == [("cycle", 1)]:
-            first = list_start.get(it.get("owner", id(it)), m.start())
-            cut = max(text.rfind(sep, max(0, first - 60), first) for sep in _CLAUSE_OPEN)
-            lead_cm = _comparator_match(text, first)
-            before = text[max(cut, 0, first - 60) : lead_cm.start() if lead_cm else first]
-            kind = _local_cycle_kind(before, gap, text[u_end : u_end + 30], context)
-        try:
-            q = _quantity(
-                low,
-                high,
-                unit_written,
-                comparator=comparator,
-                kind=kind,
-                context=context,
-                text=_MICRO_GAP.sub(r"\1", text[start:u_end]),
-            )
-        except UnitError:
-            continue
-        results.append((q, start, u_end))
-    return results
+    items = _items(text)
+    list_start = _share_units(text, items)
+    found = (_item_quantity(text, it, list_start) for it in items)
+    return [r for r in found if r is not None]

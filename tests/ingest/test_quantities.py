@@ -260,3 +260,73 @@ def test_micro_prefix_split_by_a_space(written: str) -> None:
     q, _, _ = find_quantities(f"with 5, 10, and {written} electrolyte")[-1]
     assert (q.kind, q.value, q.unit) == ("ElectrolyteVolume", 20.0, "uL")
     assert q.text == written.replace("μ L", "μL").replace("µ L", "µL")
+
+
+# --------------------------------------------------------------------------- the field's spellings
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value", "unit", "comparator"),
+    [
+        ("an interface of 1,710 Ω cm2", "InterfacialResistance", 1710.0, "ohm cm^2", "="),
+        ("as low as ∼20 Ω·cm2", "InterfacialResistance", 20.0, "ohm cm^2", "~"),
+        ("only 12 ohm·cm² after coating", "InterfacialResistance", 12.0, "ohm cm^2", "="),
+        ("a capacity of 600 mA h g(-1)", "SpecificCapacity", 600.0, "mAh/g", "="),
+        ("plated at 2 mA cm−2", "CurrentDensity", 2.0, "mA/cm^2", "="),
+        ("plated at 0.5 mA/cm2", "CurrentDensity", 0.5, "mA/cm^2", "="),
+        (">13,600 Li stripping/plating cycles", "CycleCount", 13600.0, "cycle", ">"),
+        ("more than 170 consecutive plating/stripping cycles", "CycleCount", 170.0, "cycle", ">"),
+        ("One hundred and fifty cycles later", "CycleCount", 150.0, "cycle", "="),
+        ("stable for two months", "CyclingDuration", 1440.0, "h", "="),
+        ("a 30 mV overpotential", "Overpotential", 30.0, "mV", "="),
+        ("a voltage hysteresis of 0.2 V", "Overpotential", 200.0, "mV", "="),
+        ("charged up to 4.25 V", "VoltageWindow", 4.25, "V", "≤"),
+    ],
+)
+def test_field_spellings(text: str, kind: str, value: float, unit: str, comparator: str) -> None:
+    (q, _, _), *_ = find_quantities(text)
+    assert (q.kind, q.canonical_value, q.canonical_unit, q.comparator) == (
+        kind,
+        value,
+        unit,
+        comparator,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("cells cycled between 3.0 and 4.6 V", 3.0, 4.6),
+        ("a window of 0.05–6.0 V vs Na/Na+", 0.05, 6.0),
+    ],
+)
+def test_voltage_windows_are_their_own_kind(text: str, low: float, high: float) -> None:
+    (q, _, _), *_ = find_quantities(text)
+    assert (q.kind, q.low, q.high) == ("VoltageWindow", low, high)
+
+
+@pytest.mark.parametrize(
+    ("text", "not_kind"),
+    [
+        ("stable up to 6 V vs. Li+/Li", "Overpotential"),
+        ("after 1 min of activation at 3 mA cm−2", "CyclingDuration"),
+        ("after 8 h of air exposure", "CyclingDuration"),
+        ("a 120% efficiency claim", "CoulombicEfficiency"),
+    ],
+)
+def test_implausible_kinds_are_refused(text: str, not_kind: str) -> None:
+    assert not_kind not in {q.kind for q, _, _ in find_quantities(text)}
+
+
+def test_from_a_to_b_is_two_values_not_a_range() -> None:
+    found = [q.canonical_value for q, _, _ in find_quantities("fell from 70 to 10 Ω cm2")]
+    assert found == [70.0, 10.0]
+
+
+def test_a_cut_piece_is_none_not_an_error() -> None:
+    assert parse_quantity("40 cycles cycles", kind="DepositionCycles") is None
+
+
+def test_a_long_list_of_numbers_stays_linear_in_output() -> None:
+    text = " ".join(f"{i} nm," for i in range(1, 3001))
+    assert len(find_quantities(text)) == 3000

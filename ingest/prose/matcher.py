@@ -46,13 +46,63 @@ class Mention:
     concept: Concept
 
 
-def _form_pattern(form: str) -> str:
-    """A regex for one surface form: flexible spacing and dashes; words match any case."""
+def _form_pattern(form: str, any_case: bool = False) -> str:
+    """A regex for one surface form: flexible spacing and dashes; words match any case, and so
+    does a formula when ``any_case`` (its case fold names nothing else)."""
     pattern = re.escape(form)
     pattern = pattern.replace(r"\ ", r"\s*").replace(r"\-", r"[-‐–—]")
     if _WORD_FORM.search(form):  # a word, not a formula or acronym: case and plural are free
         return rf"(?i:{pattern})(?:e?s)?"
-    return pattern
+    return rf"(?i:{pattern})" if any_case else pattern
+
+
+#: A chemical formula of two or more element-like parts: ``ZnO``, ``Al2O3``, ``LiPF6``.
+_FORMULA = re.compile(r"(?:[A-Z][a-z]?\d*(?:\.\d+)?[xyz]?){2,}")
+#: Formula-shaped forms whose lower case is an English word: they keep their case.
+_ENGLISH = frozenset(
+    [
+        "ban",
+        "bin",
+        "bis",
+        "can",
+        "cob",
+        "con",
+        "coo",
+        "ham",
+        "his",
+        "hob",
+        "inn",
+        "ion",
+        "nab",
+        "nib",
+        "pan",
+        "pin",
+        "sic",
+        "sin",
+        "sob",
+        "tin",
+    ]
+)
+
+
+def any_case_formulas(forms: Iterable[str]) -> frozenset[str]:
+    """The formulas that may match in any case (``zno``, ``al2o3``, ``LIF``): written with
+    two capitals or a digit, and their case fold is no other form and no English word.
+
+    >>> sorted(any_case_formulas(["ZnO", "Al2O3", "Li", "TMA", "CO", "Co", "Sn"]))
+    ['Al2O3', 'ZnO']
+    """
+    forms = list(forms)
+    folds: dict[str, set[str]] = {}
+    for form in forms:
+        folds.setdefault(form.casefold(), set()).add(form)
+    chosen = set()
+    for form in forms:
+        fold = form.casefold()
+        shaped = _FORMULA.fullmatch(form) and not form.isupper()
+        if shaped and len(folds[fold]) == 1 and fold not in _ENGLISH and len(fold) >= 3:
+            chosen.add(form)
+    return frozenset(chosen)
 
 
 _DASHES = "-‐–—"
@@ -63,7 +113,9 @@ def _first_key(form: str) -> str:
     return "-" if form[0] in _DASHES else form[0].casefold()
 
 
-def _vocabulary_regex(ordered: Sequence[str]) -> re.Pattern[str]:
+def _vocabulary_regex(
+    ordered: Sequence[str], any_case: frozenset[str] = frozenset()
+) -> re.Pattern[str]:
     """One regex over every surface form, longest first, grouped by first character.
 
     A lookahead on the (case-folded) first character skips a whole group at once, so each
@@ -73,7 +125,7 @@ def _vocabulary_regex(ordered: Sequence[str]) -> re.Pattern[str]:
     """
     groups: dict[str, list[str]] = {}
     for form in ordered:
-        groups.setdefault(_first_key(form), []).append(_form_pattern(form))
+        groups.setdefault(_first_key(form), []).append(_form_pattern(form, form in any_case))
     branches = []
     for key, patterns in groups.items():
         if key == "-":
@@ -215,7 +267,8 @@ class VocabularyMatcher:
         self._by_iri = {c.iri: c for c in self._by_key.values()}
         forms.update(f for f in NOT_TERMS if label_key(f) not in self._by_key)
         ordered = sorted(forms, key=lambda f: (-len(f), f))
-        self.regex = _vocabulary_regex(ordered)
+        self.regex = _vocabulary_regex(ordered, any_case_formulas(forms))
+        self._typos = TypoFixer(forms)
         self._nlp: Language | None = None
 
     @property
@@ -291,7 +344,83 @@ class VocabularyMatcher:
     def _entities(self, text: str) -> list[Mention]:
         nlp = self.nlp
         component: VocabularyEntities = nlp.get_pipe("vocabulary_entities")
-        return self.mentions(component.set_entities(nlp.make_doc(text), text))
+        fixed = self._typos.fix(text)
+        if fixed is None:
+            return self.mentions(component.set_entities(nlp.make_doc(text), text))
+        clean, origin = fixed  # origin[i]: offset in ``text`` of clean[i]
+        found = self.mentions(component.set_entities(nlp.make_doc(clean), clean))
+        return [
+            replace(
+                m,
+                start=origin[m.start],
+                end=origin[m.end - 1] + 1,
+                text=text[origin[m.start] : origin[m.end - 1] + 1],
+            )
+            for m in found
+        ]
+
+
+class TypoFixer:
+    """Reads a one-letter typo of a long vocabulary word as that word ("depostion").
+
+    Only words of at least :data:`TYPO_MIN` letters from the vocabulary's word forms are
+    repaired, and only a text word that is not itself a vocabulary word (or its plural) and is
+    one deletion, insertion, substitution or swap away from exactly one of them (symmetric
+    deletes, so each text word costs a few set look-ups, not a comparison with every term).
+    """
+
+    def __init__(self, forms: Iterable[str]) -> None:
+        words = {
+            w.lower()
+            for form in forms
+            for w in re.findall(r"[A-Za-z]+", form)
+            if len(w) >= TYPO_MIN
+        }
+        self.known = words | {w + "s" for w in words} | {w + "es" for w in words}
+        self.deletes: dict[str, set[str]] = {}
+        for word in words:
+            for variant in {word, *_deletes(word)}:
+                self.deletes.setdefault(variant, set()).add(word)
+
+    def correct(self, word: str) -> str | None:
+        """The vocabulary word ``word`` is a typo of, or None."""
+        lower = word.lower()
+        if len(lower) < TYPO_MIN - 1 or lower in self.known:
+            return None
+        found: set[str] = set()
+        for variant in {lower, *_deletes(lower)}:
+            found |= self.deletes.get(variant, set())
+        found = {w for w in found if abs(len(w) - len(lower)) <= 1}
+        return next(iter(found)) if len(found) == 1 else None
+
+    def fix(self, text: str) -> tuple[str, list[int]] | None:
+        """``text`` with its typos repaired and the original offset of each character, or
+        None when it has none (the usual case, at the cost of one regex scan)."""
+        pieces: list[str] = []
+        origin: list[int] = []
+        last = 0
+        for m in _LONG_WORD.finditer(text):
+            word = self.correct(m.group(0))
+            if word is None:
+                continue
+            pieces.append(text[last : m.start()])
+            origin.extend(range(last, m.start()))
+            pieces.append(word if m.group(0).islower() else word.capitalize())
+            origin.extend(min(m.start() + i, m.end() - 1) for i in range(len(word)))
+            last = m.end()
+        if not pieces:
+            return None
+        pieces.append(text[last:])
+        origin.extend(range(last, len(text) + 1))
+        return "".join(pieces), origin
+
+
+TYPO_MIN = 8
+_LONG_WORD = re.compile(rf"[A-Za-z]{{{TYPO_MIN - 1},}}")
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 #: Characters given to spaCy at once (far under its ``max_length`` of 1,000,000), and the

@@ -88,3 +88,32 @@ def test_metal_and_solid_electrolyte_are_still_found() -> None:
         ("ElectrolyteFamily", "solid-state"),
         ("CellType", "symmetric"),
     } <= found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a zno interlayer", ("Material", "ZnO")),
+        ("AL2O3 films", ("Material", "Al2O3")),
+        ("al2o3-coated foil", ("Material", "Al2O3")),
+        ("plasma-enhanced atomic layer depostion", ("Technique", "plasma-enhanced ALD")),
+        ("molecular layer deposiiton of alucone", ("Technique", "MLD")),
+    ],
+)
+def test_case_and_typo_tolerant_where_safe(text: str, expected: tuple[str, str]) -> None:
+    mentions = VocabularyMatcher(load_vocabulary()).pipe([text])[0]
+    assert expected in {(m.kind, m.label) for m in mentions}
+    for m in mentions:
+        assert text[m.start : m.end] == m.text
+
+
+@pytest.mark.parametrize("text", ["li metal", "na foil", "tma pulses", "the Sn content"])
+def test_symbols_and_acronyms_keep_their_case(text: str) -> None:
+    mentions = VocabularyMatcher(load_vocabulary()).pipe([text])[0]
+    assert not [m for m in mentions if m.text.lower() in {"li", "na", "tma", "sn"}]
+
+
+def test_real_words_are_not_corrected() -> None:
+    text = "the deposited film and the depositions, with symmetric and asymmetric cells"
+    fixer = VocabularyMatcher(load_vocabulary())._typos
+    assert fixer.fix(text) is None

@@ -40,7 +40,7 @@ from benchlib import (
 )
 from generate import write_corpus
 
-_BUILT = re.compile(r"(\d+) coatings, (\d+) triples")
+_BUILT = re.compile(r"(\d+) coatings?, (\d+) triples")
 
 
 def ingest_once(files: Sequence[Path], *, jobs: int, timeout_s: float) -> dict[str, Any]:

@@ -120,7 +120,12 @@ def ingest(
     from kg.store import StoreError
 
     paths = files or [default_corpus()]
-    backend = open_any(store, endpoint)
+    opened: list[Any] = []  # the store, opened by the pipeline once every document is built
+
+    def open_backend() -> Any:
+        opened.append(open_any(store, endpoint))
+        return opened[-1]
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -138,19 +143,20 @@ def ingest(
             bar.update(tasks[stage], completed=done, total=total)
 
         try:
-            result = run_ingest(paths, store=backend, jobs=jobs, progress=advance)
+            result = run_ingest(paths, store=open_backend, jobs=jobs, progress=advance)
         except IngestError as e:
             fail(f"{e}\nNothing was written; the store is unchanged.")
         except StoreError as e:
             fail(str(e))
         finally:
-            if hasattr(backend, "close"):
-                backend.close()  # commit: readers see the whole batch from now on
+            for backend in opened:
+                if hasattr(backend, "close"):
+                    backend.close()  # commit: readers see the whole batch from now on
     for doc in result.documents:
         _print_document(doc, verbose=verbose)
     console.print(
-        f"Ingested {len(result.documents)} document(s) in {result.seconds:.1f} s "
-        f"into {result.store}."
+        f"Ingested {len(result.documents)} document(s) from {result.files} file(s) in "
+        f"{result.seconds:.1f} s into {result.store}."
     )
 
 
@@ -159,8 +165,8 @@ def _print_document(doc: Any, *, verbose: bool) -> None:
     what = f"{doc.format}, {doc.kind}"
     if doc.coatings:
         console.print(
-            f"[green]✓[/green] {doc.doc_id} ({what}): {doc.coatings} coatings, "
-            f"{doc.triples} triples",
+            f"[green]✓[/green] {doc.doc_id} ({what}): {doc.coatings} "
+            f"{'coating' if doc.coatings == 1 else 'coatings'}, {doc.triples} triples",
             soft_wrap=True,
         )
     else:

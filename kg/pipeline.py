@@ -100,6 +100,7 @@ class IngestReport:
     documents: tuple[DocumentReport, ...]
     store: str  # the store's description
     seconds: float
+    files: int = 0  # files read (an export gives several documents)
 
 
 # --------------------------------------------------------------------------- finding files
@@ -184,17 +185,21 @@ _DEPOSITION = re.compile(r"(?i)\b(?:ALD|MLD|atomic layer deposi|molecular layer 
 
 
 def no_coating_reason(extracted: ExtractedDocument) -> str:
-    """One line on why a document gave no coating, from what it was read as."""
+    """One line on why a document gave no coating, from what it was read as (and the first
+    note on a film left out, such as a cathode coating or a film made another way)."""
     doc = extracted.document
     kind = "a primary study" if doc.kind == "primary" else "a review"
     if not _DEPOSITION.search(doc.text):
         return f"read as {kind}; no atomic or molecular layer deposition (ALD/MLD) is mentioned"
     if doc.kind == "review":
-        return (
+        reason = (
             "read as a review; no table row or cited sentence names a deposition of a known "
             "material"
         )
-    return "read as a primary study; no deposition of a known material found"
+    else:
+        reason = "read as a primary study; no deposition of a known material found"
+    left_out = next((w for w in extracted.warnings if re.search(r"\bnot\b", w)), None)
+    return f"{reason} (left out: {left_out})" if left_out else reason
 
 
 def _build_source(
@@ -318,14 +323,17 @@ def write(built: Sequence[BuiltDocument], *, store: Any, progress: Progress | No
     refresh(store)  # where the documents now disagree (kg.crossdoc)
 
 
-def report(built: Sequence[BuiltDocument], *, store: Any, started: float) -> IngestReport:
+def report(
+    built: Sequence[BuiltDocument], *, store: Any, started: float, files: int
+) -> IngestReport:
     docs = tuple(
         DocumentReport(
             d.doc_id, d.path, d.format, d.kind, d.coatings, d.triples, d.reason, d.warnings
         )
         for d in built
     )
-    return IngestReport(docs, str(getattr(store, "description", "")), time.perf_counter() - started)
+    description = str(getattr(store, "description", ""))
+    return IngestReport(docs, description, time.perf_counter() - started, files)
 
 
 def ingest(
@@ -338,7 +346,10 @@ def ingest(
     """Read every file (folders: every supported file in them) into ``store``.
 
     Built graphs wait in a spool folder on disk, not in memory, until every document has
-    been read; only then is anything written.
+    been read; only then is anything written. ``store`` may be a function that opens the
+    store: it is then called only once everything is built, so the store is not held (nor
+    locked against other processes) while documents are read, nor opened at all for a batch
+    that is refused.
 
     Raises:
         IngestError: a file is missing, unreadable or malformed; nothing was written.
@@ -348,8 +359,10 @@ def ingest(
     with tempfile.TemporaryDirectory(prefix="kg-ingest-") as spool:
         on_file = (lambda done, total: progress("read", done, total)) if progress else None
         built = build_files(files, jobs=jobs, progress=on_file, spool_dir=spool)
+        if callable(store):
+            store = store()
         write(built, store=store, progress=progress)
-    return report(built, store=store, started=started)
+    return report(built, store=store, started=started, files=len(files))
 
 
 def ingest_uploads(
@@ -364,4 +377,4 @@ def ingest_uploads(
             progress("read", done, len(uploads))
     _refuse_duplicate_ids(built)
     write(built, store=store, progress=progress)
-    return report(built, store=store, started=started)
+    return report(built, store=store, started=started, files=len(uploads))

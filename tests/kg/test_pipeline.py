@@ -117,3 +117,35 @@ def test_symlink_given_on_the_command_line_is_refused(folder: Path) -> None:
         ingest([link], store=open_store(memory=True))
     with pytest.raises(IngestError, match="symbolic link"):
         ingest([folder], store=open_store(memory=True))
+
+
+def test_reason_names_the_film_left_out(tmp_path: Path) -> None:
+    cathode = tmp_path / "cathode.txt"
+    cathode.write_text(
+        "LiF on a cathode\n\nAbstract\nWe coat NMC811 cathode particles with LiF by atomic layer "
+        "deposition. A lithium metal foil served as the counter electrode.\n",
+        encoding="utf-8",
+    )
+    [doc] = ingest([cathode], store=open_store(memory=True)).documents
+    assert doc.coatings == 0
+    assert doc.reason.startswith("read as a primary study; no deposition of a known material found")
+
+
+def test_a_store_opener_is_called_only_after_everything_is_built(folder: Path) -> None:
+    bad = folder / "broken.ris"
+    bad.write_text("TY  - JOUR\nTI  - Broken\n", encoding="utf-8")
+
+    def never() -> object:
+        raise AssertionError("the store was opened for a refused batch")
+
+    with pytest.raises(IngestError, match=r"broken\.ris"):
+        ingest([folder], store=never)
+    bad.unlink()
+    opened: list[object] = []
+
+    def opener() -> object:
+        opened.append(open_store(memory=True))
+        return opened[-1]
+
+    report = ingest([folder], store=opener)
+    assert len(opened) == 1 and set(opened[0].documents()) == {d.doc_id for d in report.documents}

@@ -63,28 +63,31 @@ def _label(var: str, node: str) -> str:
     )
 
 
+# Every query reads one document's graph at a time (GRAPH ?g): a coating reported in two
+# documents is one node, but each document says its own things about it (its citation number,
+# its values: 900 h in a review, > 1000 h in the paper), and the table has one row per
+# (coating, document). Vocabulary labels live in the ontology graph, outside GRAPH ?g.
 COATINGS_QUERY = (
     PREFIXES
     + f"""
-SELECT ?coating ?g ?ref ?tableYear ?refYear ?material ?substrate ?label WHERE {{
-  GRAPH ?g {{ ?coating a akg:Coating ; rdfs:label ?label . }}
-  ?coating akg:hasMaterial ?m .
+SELECT ?coating ?g ?ref ?citedRef ?tableYear ?refYear ?material ?substrate ?label WHERE {{
+  GRAPH ?g {{ ?coating a akg:Coating ; rdfs:label ?label ; akg:hasMaterial ?m .
+             OPTIONAL {{ ?coating akg:year ?tableYear }} }}
   {_label("material", "?m")}
-  OPTIONAL {{ ?coating akg:onSubstrate ?s . {_label("substrate", "?s")} }}
-  OPTIONAL {{ ?coating akg:reportedIn ?study .
-             OPTIONAL {{ ?study akg:citationNumber ?ref }}
+  OPTIONAL {{ GRAPH ?g {{ ?coating akg:onSubstrate ?s }} {_label("substrate", "?s")} }}
+  OPTIONAL {{ GRAPH ?g {{ ?coating akg:reportedIn ?study }}
+             OPTIONAL {{ GRAPH ?g {{ ?cit akg:citedStudy ?study ; akg:citationNumber ?citedRef }} }}
+             OPTIONAL {{ GRAPH ?g {{ ?study akg:citationNumber ?ref }} }}
              OPTIONAL {{ ?study akg:year ?refYear }} }}
-  OPTIONAL {{ ?coating akg:year ?tableYear }}
 }}"""
 )
 
 TECHNIQUE_QUERY = (
     PREFIXES
     + f"""
-SELECT ?coating ?technique ?specific WHERE {{
-  ?coating a akg:Coating ; akg:depositedBy/akg:technique ?t .
+SELECT ?coating ?g ?technique ?specific WHERE {{
+  GRAPH ?g {{ ?coating a akg:Coating ; akg:depositedBy/akg:technique ?t . }}
   {_label("technique", "?t")}
-  BIND(EXISTS {{ ?other skos:broader ?t }} AS ?general)
   BIND(EXISTS {{ ?t skos:broader ?any }} AS ?specific)
 }}"""
 )
@@ -92,10 +95,12 @@ SELECT ?coating ?technique ?specific WHERE {{
 PRECURSOR_QUERY = (
     PREFIXES
     + f"""
-SELECT ?coating ?precursor ?index WHERE {{
-  ?coating a akg:Coating ; akg:depositedBy ?p .
-  {{ ?p akg:hasStep ?step . ?step akg:usesPrecursor ?x ; akg:stepIndex ?index }}
-  UNION {{ ?p akg:usesPrecursor ?x . BIND(1000 AS ?index) }}
+SELECT ?coating ?g ?precursor ?index WHERE {{
+  GRAPH ?g {{
+    ?coating a akg:Coating ; akg:depositedBy ?p .
+    {{ ?p akg:hasStep ?step . ?step akg:usesPrecursor ?x ; akg:stepIndex ?index }}
+    UNION {{ ?p akg:usesPrecursor ?x . BIND(1000 AS ?index) }}
+  }}
   {_label("precursor", "?x")}
 }} ORDER BY ?coating ?index"""
 )
@@ -103,46 +108,53 @@ SELECT ?coating ?precursor ?index WHERE {{
 MEASUREMENT_QUERY = (
     PREFIXES
     + """
-SELECT ?coating ?m ?kind ?low ?high ?comparator ?unit ?text ?after ?cd ?cellType ?start ?fromTable
+SELECT ?coating ?g ?m ?kind ?low ?high ?comparator ?unit ?text ?after ?cd ?cellType ?start
+       ?fromTable
 WHERE {
-  ?coating a akg:Coating ; akg:hasMeasurement ?m .
-  ?m akg:quantityKind ?k .
+  GRAPH ?g {
+    ?coating a akg:Coating ; akg:hasMeasurement ?m .
+    ?m akg:quantityKind ?k .
+    OPTIONAL { ?m akg:numericValue ?low }
+    OPTIONAL { ?m akg:maxValue ?high }
+    OPTIONAL { ?m akg:comparator ?comparator }
+    OPTIONAL { ?m akg:valueText ?text }
+    OPTIONAL { ?m akg:afterCycles ?after }
+    OPTIONAL { ?m akg:atCurrentDensity_mA_cm2 ?cd }
+    OPTIONAL { ?m prov:wasDerivedFrom/akg:startOffset ?start }
+    BIND(EXISTS { ?m prov:wasDerivedFrom/akg:tableNumber ?tableNumber } AS ?fromTable)
+  }
   BIND(STRAFTER(STR(?k), "/vocab/") AS ?kind)
-  OPTIONAL { ?m akg:numericValue ?low }
-  OPTIONAL { ?m akg:maxValue ?high }
-  OPTIONAL { ?m akg:comparator ?comparator }
   OPTIONAL { ?k akg:canonicalUnitSymbol ?unit }
-  OPTIONAL { ?m akg:valueText ?text }
-  OPTIONAL { ?m akg:afterCycles ?after }
-  OPTIONAL { ?m akg:atCurrentDensity_mA_cm2 ?cd }
-  OPTIONAL { ?m akg:measuredIn/akg:cellType/skos:prefLabel ?cellType }
-  OPTIONAL { ?m prov:wasDerivedFrom/akg:startOffset ?start }
-  BIND(EXISTS { ?m prov:wasDerivedFrom/akg:tableNumber ?tableNumber } AS ?fromTable)
+  OPTIONAL { GRAPH ?g { ?m akg:measuredIn/akg:cellType ?ct } ?ct skos:prefLabel ?cellType }
 } ORDER BY ?coating ?start ?m"""
 )
 
 CELL_QUERY = (
     PREFIXES
     + f"""
-SELECT ?coating ?cellType ?electrolyte ?fromTable WHERE {{
-  ?coating a akg:Coating ; akg:testedIn ?t .
-  OPTIONAL {{ ?t akg:cellType ?ct . {_label("cellType", "?ct")} }}
-  OPTIONAL {{ ?t akg:usesElectrolyte ?e . {_label("electrolyte", "?e")} }}
-  BIND(EXISTS {{ ?t prov:wasDerivedFrom/akg:tableNumber ?tableNumber }} AS ?fromTable)
+SELECT ?coating ?g ?cellType ?electrolyte ?fromTable WHERE {{
+  GRAPH ?g {{
+    ?coating a akg:Coating ; akg:testedIn ?t .
+    BIND(EXISTS {{ ?t prov:wasDerivedFrom/akg:tableNumber ?tableNumber }} AS ?fromTable)
+  }}
+  OPTIONAL {{ GRAPH ?g {{ ?t akg:cellType ?ct }} {_label("cellType", "?ct")} }}
+  OPTIONAL {{ GRAPH ?g {{ ?t akg:usesElectrolyte ?e }} {_label("electrolyte", "?e")} }}
 }}"""
 )
 
 SOURCE_QUERY = (
     PREFIXES
     + """
-SELECT ?coating ?table ?row ?section ?sentence ?rule ?start WHERE {
-  ?coating a akg:Coating ; prov:wasDerivedFrom ?span .
-  ?span akg:startOffset ?start .
-  OPTIONAL { ?span akg:tableNumber ?table }
-  OPTIONAL { ?span akg:rowNumber ?row }
-  OPTIONAL { ?span akg:section ?section }
-  OPTIONAL { ?span akg:sentenceIndex ?sentence }
-  OPTIONAL { ?span akg:extractionRule ?rule }
+SELECT ?coating ?g ?table ?row ?section ?sentence ?rule ?start WHERE {
+  GRAPH ?g {
+    ?coating a akg:Coating ; prov:wasDerivedFrom ?span .
+    ?span akg:startOffset ?start .
+    OPTIONAL { ?span akg:tableNumber ?table }
+    OPTIONAL { ?span akg:rowNumber ?row }
+    OPTIONAL { ?span akg:section ?section }
+    OPTIONAL { ?span akg:sentenceIndex ?sentence }
+    OPTIONAL { ?span akg:extractionRule ?rule }
+  }
 } ORDER BY ?coating ?start"""
 )
 
@@ -179,15 +191,24 @@ def describe_source(row: dict[str, Any]) -> str:
     return where
 
 
-def coatings_table(store: Selectable) -> list[dict[str, Any]]:
-    """Every coating in the store as a plain record (see COLUMNS), sorted by doc, ref."""
-    records: dict[str, dict[str, Any]] = {}
+Key = tuple[str, str]  # (coating IRI, document graph IRI)
+
+
+def _key(row: dict[str, Any]) -> Key:
+    return row["coating"], row["g"]
+
+
+def _base_records(store: Selectable) -> dict[Key, dict[str, Any]]:
+    records: dict[Key, dict[str, Any]] = {}
     for row in store.select(COATINGS_QUERY):
-        c = row["coating"]
-        doc = row["g"][len(DOC_GRAPH) :] if row["g"].startswith(DOC_GRAPH) else row["g"]
-        records[c] = {
-            "doc": doc,
-            "ref": row["ref"],
+        g = row["g"]
+        ref = row["citedRef"] if row["citedRef"] is not None else row["ref"]
+        known = records.get(_key(row))
+        if known is not None and (known["ref"] is not None or ref is None):
+            continue
+        records[_key(row)] = {
+            "doc": g[len(DOC_GRAPH) :] if g.startswith(DOC_GRAPH) else g,
+            "ref": ref,
             "year": row["tableYear"] if row["tableYear"] is not None else row["refYear"],
             "material": row["material"],
             "technique": None,
@@ -201,56 +222,68 @@ def coatings_table(store: Selectable) -> list[dict[str, Any]]:
             "outcomes": [],
             "source": [],
             "cell_tests": [],  # {cell_type, electrolyte, from_table}: where each test was read
-            "coating": c,
+            "coating": row["coating"],
             "label": row["label"],
         }
-    techniques: dict[str, list[tuple[bool, str]]] = defaultdict(list)
+    return records
+
+
+def _add_process(store: Selectable, records: dict[Key, dict[str, Any]]) -> None:
+    techniques: dict[Key, list[tuple[bool, str]]] = defaultdict(list)
     for row in store.select(TECHNIQUE_QUERY):
-        techniques[row["coating"]].append((bool(row["specific"]), row["technique"]))
-    for c, options in techniques.items():
-        if c in records:
-            records[c]["technique"] = sorted(options, reverse=True)[0][1]
+        techniques[_key(row)].append((bool(row["specific"]), row["technique"]))
+    for key, options in techniques.items():
+        if key in records:
+            records[key]["technique"] = sorted(options, reverse=True)[0][1]
     for row in store.select(PRECURSOR_QUERY):
-        r = records.get(row["coating"])
+        r = records.get(_key(row))
         if r is not None and row["precursor"] not in r["precursors"]:
             r["precursors"].append(row["precursor"])
-    # Setup columns show the table's values when a table row gives them; prose values of the
-    # same kind (often variants the study also tried) fill a column only when no row does.
-    setup: dict[tuple[str, str], dict[bool, list[Any]]] = defaultdict(lambda: defaultdict(list))
-    seen_measurements: set[str] = set()
-    for row in store.select(MEASUREMENT_QUERY):
-        r = records.get(row["coating"])
-        if r is None or row["m"] in seen_measurements:
-            continue
-        seen_measurements.add(row["m"])
-        value = _value(row["low"], row["high"])
-        if row["kind"] in SETUP_KINDS:
-            setup[(row["coating"], SETUP_KINDS[row["kind"]])][bool(row["fromTable"])].append(value)
-            continue
-        conditions = {
-            k: v
-            for k, v in (
-                ("after_cycles", _number(row["after"])),
-                ("current_density_mA_cm2", _number(row["cd"])),
-                ("cell_type", row["cellType"]),
-            )
-            if v is not None
-        }
-        r["outcomes"].append(
-            {
-                "kind": row["kind"],
-                "value": value,
-                "unit": row["unit"],
-                "comparator": row["comparator"] or "=",
-                "text": row["text"],
-                "conditions": conditions,
-                "from_table": bool(row["fromTable"]),
-            }
+
+
+def _outcome(row: dict[str, Any]) -> dict[str, Any]:
+    conditions = {
+        k: v
+        for k, v in (
+            ("after_cycles", _number(row["after"])),
+            ("current_density_mA_cm2", _number(row["cd"])),
+            ("cell_type", row["cellType"]),
         )
-    for (c, column), by_source in setup.items():
-        records[c][column] = _collapse(by_source[True] or by_source[False])
+        if v is not None
+    }
+    return {
+        "kind": row["kind"],
+        "value": _value(row["low"], row["high"]),
+        "unit": row["unit"],
+        "comparator": row["comparator"] or "=",
+        "text": row["text"],
+        "conditions": conditions,
+        "from_table": bool(row["fromTable"]),
+    }
+
+
+def _add_measurements(store: Selectable, records: dict[Key, dict[str, Any]]) -> None:
+    """Outcomes, and the setup columns: the table's values when a table row gives them; prose
+    values of the same kind (often variants the study also tried) only when no row does."""
+    setup: dict[tuple[Key, str], dict[bool, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    seen: set[tuple[str, str]] = set()
+    for row in store.select(MEASUREMENT_QUERY):
+        r = records.get(_key(row))
+        if r is None or (row["m"], row["g"]) in seen:
+            continue
+        seen.add((row["m"], row["g"]))
+        if row["kind"] in SETUP_KINDS:
+            value = _value(row["low"], row["high"])
+            setup[(_key(row), SETUP_KINDS[row["kind"]])][bool(row["fromTable"])].append(value)
+        else:
+            r["outcomes"].append(_outcome(row))
+    for (key, column), by_source in setup.items():
+        records[key][column] = _collapse(by_source[True] or by_source[False])
+
+
+def _add_cells_and_sources(store: Selectable, records: dict[Key, dict[str, Any]]) -> None:
     for row in store.select(CELL_QUERY):
-        r = records.get(row["coating"])
+        r = records.get(_key(row))
         if r is None:
             continue
         if row["cellType"] and row["cellType"] not in r["cell_types"]:
@@ -265,11 +298,20 @@ def coatings_table(store: Selectable) -> list[dict[str, Any]]:
             }
         )
     for row in store.select(SOURCE_QUERY):
-        r = records.get(row["coating"])
+        r = records.get(_key(row))
         if r is not None:
             text = describe_source(row)
             if text not in r["source"]:
                 r["source"].append(text)
+
+
+def coatings_table(store: Selectable) -> list[dict[str, Any]]:
+    """Every coating in the store as a plain record (see COLUMNS), one per document that
+    reports it (a study in a review and in its own paper: two rows), sorted by doc, ref."""
+    records = _base_records(store)
+    _add_process(store, records)
+    _add_measurements(store, records)
+    _add_cells_and_sources(store, records)
     return sorted(
         records.values(),
         key=lambda r: (r["doc"], r["ref"] if r["ref"] is not None else 10**9, r["material"]),

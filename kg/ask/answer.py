@@ -187,7 +187,7 @@ def _index_details(rows: list[dict[str, Any]]) -> _Details:
             d.add_first(part, row["c"], row)
             d.add("graphs", row["c"], row.get("g"))
         elif part == "cite":
-            d.add_first(part, (row["study"], row.get("g")), row)
+            d.add_first(part, (row["study"], row.get("citDoc")), row)
         elif part == "electrolyte":
             d.add(part, row["c"], row.get("elecLabel") or _local(row.get("elec") or ""))
         elif part == "cell":
@@ -196,6 +196,10 @@ def _index_details(rows: list[dict[str, Any]]) -> _Details:
             d.add(part, row["study"], row.get("described"))
         elif part in ("year", "substrate"):
             d.add_first(part, row["c"], row)
+        elif part == "file":
+            d.add_first(part, _doc(row.get("g")), row)
+        elif part == "mdocs":
+            d.add(part, row["m"], _doc(row.get("g")))
         elif part in ("value", "mgraph"):
             d.add_first(part, row["m"], row)
         elif part == "mat":
@@ -206,10 +210,12 @@ def _index_details(rows: list[dict[str, Any]]) -> _Details:
 
 
 def _study(studies: list[dict[str, Any]], cited_only: bool) -> dict[str, Any]:
+    """The study a row shows: one with a citation number first (``cited_only``), else the
+    first (a primary document's own study has none)."""
     for study in studies:
         if study.get("ref") is not None or not cited_only:
             return study
-    return {}
+    return studies[0] if studies else {}
 
 
 def _sources(d: _Details, c: str, base: dict[str, Any]) -> list[dict[str, Any]]:
@@ -226,20 +232,33 @@ def _sources(d: _Details, c: str, base: dict[str, Any]) -> list[dict[str, Any]]:
     for g in graphs:
         if g is None:
             continue
-        cite = d.get("cite", (study, g))
+        doc = _doc(g)
+        cite = d.get("cite", (study, doc))
         if cite:
             ref = cite.get("citRef")
-        elif g in described or _doc_node(g) in described:
+        elif doc in described:
             ref = None
         else:
             ref = base.get("ref")
-        out.append({"doc": _doc(g), "ref": ref, "doi": doi})
+        record = _RECORD.match(d.get("file", doc).get("fileName") or "")
+        if record and ref is None:  # one record of an export: that file, record number
+            out.append({"doc": record["file"], "ref": int(record["n"]), "doi": doi, "record": doc})
+        else:
+            out.append({"doc": doc, "ref": ref, "doi": doi})
     return out
 
 
-def _doc_node(graph: str) -> str:
-    """The document node a graph is about (``…/graph/doc/ID`` → ``…/doc/ID``)."""
-    return graph.replace("/graph/doc/", "/doc/", 1)
+#: The file name of an export record's document: "export-bibtex.bib#3".
+_RECORD = re.compile(r"^(?P<file>.+?)(?:\.[A-Za-z0-9]+)?#(?P<n>\d+)$")
+
+
+def _keep_sources(base: dict[str, Any], docs: list[str]) -> None:
+    """Keep the row's sources that state a matched value; the row's own doc becomes one."""
+    kept = [s for s in base.get("sources") or [] if s.get("record", s["doc"]) in docs]
+    if not kept:
+        return
+    base["sources"] = kept
+    base["doc"], base["ref"] = kept[0]["doc"], kept[0]["ref"]
 
 
 def merge_details(
@@ -269,6 +288,7 @@ def merge_details(
                     base[column] = "; ".join(x for x in d.all(part, c) if x) or None
             if base["sources"]:
                 base["ref"] = base["sources"][0]["ref"]
+                base["doc"] = base["sources"][0]["doc"]
             base["tableYear"] = d.get("year", c).get("tableYear")
             base["subst"] = d.get("substrate", c).get("subst")
         if mv is not None:
@@ -289,6 +309,7 @@ def merge_details(
                 if base.get(name) is None:
                     base[name] = value.get(k)
             base[v.value_text] = value.get("vt")
+            _keep_sources(base, d.all("mdocs", m))
             spans = d.all("mspan", m)
             _put_span(base, v.span, spans[0] if spans else None)
         if interp.target == "precursors":
@@ -341,6 +362,7 @@ class _Group:
     spans: dict[str, dict[str, Any]] = field(default_factory=dict)
     materials: list[str] = field(default_factory=list)
     years: set[int] = field(default_factory=set)
+    sources: list[dict[str, Any]] = field(default_factory=list)
 
 
 _UPWARD = (">", "≥", "max")
@@ -364,6 +386,9 @@ def _collect(interp: Interpretation, rows: list[dict[str, Any]], key_of: Any) ->
         group = groups.get(key)
         if group is None:
             group = groups[key] = _Group(key, row)
+        for source in row.get("sources") or []:
+            if source not in group.sources:
+                group.sources.append(source)
         tech = row.get("tech")
         if tech and tech not in group.techniques:
             group.techniques.append(tech)
@@ -428,9 +453,9 @@ def _base_row(group: _Group) -> dict[str, Any]:
     table_year, ref_year = row.get("tableYear"), row.get("refYear")
     out: dict[str, Any] = {
         "ref": row.get("ref"),
-        "doc": _doc(row.get("g")),
+        "doc": row.get("doc") or _doc(row.get("g")),
         "doi": row.get("doi"),
-        "sources": row.get("sources") or [],
+        "sources": group.sources,
         "study": row.get("studyLabel"),
         "material": _label(row.get("mat"), row.get("matLabel")),
         "technique": _technique(group),

@@ -129,6 +129,7 @@ class Interpretation:
     elements: list[str] = field(default_factory=list)
     years: list[tuple[str, int, int]] = field(default_factory=list)  # (op, low, high)
     authors: list[str] = field(default_factory=list)
+    first_authors: list[str] = field(default_factory=list)  # "whose first author is Chen"
     dois: list[str] = field(default_factory=list)  # lower case, as DOIs compare
     excluded: list[Concept] = field(default_factory=list)  # "excluding Al2O3", "non-oxide"
     numbers: list[NumericConstraint] = field(default_factory=list)
@@ -198,7 +199,8 @@ class Interpretation:
             else:
                 parts.append(f"year {op} {low} (table or reference list)")
         for author in self.authors:
-            parts.append(f"author {author}")
+            first = "first " if author in self.first_authors else ""
+            parts.append(f"{first}author {author}")
         for doi in self.dois:
             parts.append(f"DOI {doi}")
         for concept in self.excluded:
@@ -752,6 +754,8 @@ def _read_authors(interp: Interpretation, doc: Doc, text: str, used: set[int]) -
         if not tokens or any(i in used for i in tokens):
             continue
         name = m.group("name")
+        if m.group(0).lower().startswith("first") and name.split()[-1] not in interp.first_authors:
+            interp.first_authors.append(name.split()[-1])
         if _add_author(interp, name.split()[-1], name):
             used.update(t.i for t in doc if m.start() <= t.idx < m.end())
 

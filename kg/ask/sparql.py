@@ -337,29 +337,40 @@ def _material_lines(interp: Interpretation, vocab: Vocabulary, *, coating: bool)
     return lines
 
 
+def _study_of(owner: str, study: str) -> str:
+    """``study`` is the study ``owner`` is reported in: the one it cites, or the study a
+    primary document is (akg:describedBy the document its facts were read from)."""
+    return (
+        f"{{ {owner} akg:reportedIn {study} }} UNION "
+        f"{{ {owner} prov:wasDerivedFrom/akg:document {study}Doc . {study} akg:describedBy {study}Doc }}"
+    )
+
+
 def _study_constraints(interp: Interpretation, owner: str) -> list[str]:
-    """Year (table or reference list: both count) and author constraints."""
+    """Year (table or reference list: both count), DOI and author constraints."""
     lines: list[str] = []
     for j, (op, low, high) in enumerate(interp.years):
         y = f"?year{j}"
         lines.append(
-            f"{{ {owner} akg:year {y} }} UNION {{ {owner} akg:reportedIn/akg:year {y} }}"
-            f"\n  FILTER({_year_filter(y, op, low, high)})"
+            f"{{ {owner} akg:year {y} }} UNION {{ {_study_of(owner, f'?yearStudy{j}')} "
+            f"?yearStudy{j} akg:year {y} }}\n  FILTER({_year_filter(y, op, low, high)})"
         )
     for j, doi in enumerate(interp.dois):
         lines.append(
-            f"{owner} akg:reportedIn ?doiStudy{j} . ?doiStudy{j} bibo:doi ?doi{j} "
+            f"{_study_of(owner, f'?doiStudy{j}')} ?doiStudy{j} bibo:doi ?doi{j} "
             f"FILTER(LCASE(STR(?doi{j})) = {sparql_literal(doi)})"
         )
     for j, name in enumerate(interp.authors):
         lit = sparql_literal(name.lower())
         # The surname as a whole word of the author list: "Sun" is not "Sundaram".
         word = sparql_literal(rf"(^|[^\p{{L}}]){re.escape(name.lower())}([^\p{{L}}]|$)")
-        lines.append(
-            f"{owner} akg:reportedIn ?authStudy{j} .\n  "
-            f"{{ ?authStudy{j} akg:firstAuthor ?fa{j} FILTER(LCASE(STR(?fa{j})) = {lit}) }} UNION "
-            f"{{ ?authStudy{j} akg:authorsText ?at{j} FILTER(REGEX(LCASE(STR(?at{j})), {word})) }}"
-        )
+        first = f"{{ ?authStudy{j} akg:firstAuthor ?fa{j} FILTER(LCASE(STR(?fa{j})) = {lit}) }}"
+        if name not in interp.first_authors:
+            first += (
+                f" UNION {{ ?authStudy{j} akg:authorsText ?at{j} "
+                f"FILTER(REGEX(LCASE(STR(?at{j})), {word})) }}"
+            )
+        lines.append(f"{_study_of(owner, f'?authStudy{j}')}\n  {first}")
     return lines
 
 
@@ -469,8 +480,14 @@ def details_sparql(
 
         branches += [
             branch("GRAPH ?g { ?c a akg:Coating }", "graph"),
+            # A record of an export file (BibTeX, RIS, CSV) is named "file.bib#3".
             branch(
-                "?c akg:reportedIn ?study . OPTIONAL { ?study akg:citationNumber ?ref } "
+                "GRAPH ?g { ?c a akg:Coating . ?docNode akg:docId ?docId ; "
+                "akg:fileName ?fileName }",
+                "file",
+            ),
+            branch(
+                f"{_study_of('?c', '?study')} OPTIONAL {{ ?study akg:citationNumber ?ref }} "
                 "OPTIONAL { ?study rdfs:label ?studyLabel } OPTIONAL { ?study akg:year ?refYear } "
                 "OPTIONAL { ?study bibo:doi ?doi }",
                 "study",
@@ -478,11 +495,14 @@ def details_sparql(
             # The number each citing document gives the study (akg:Citation, in its graph),
             # and the document that is the study itself (its rows have no number).
             branch(
-                "?c akg:reportedIn ?study . GRAPH ?g { ?cit akg:citedStudy ?study ; "
-                "akg:citationNumber ?citRef }",
+                f"{_study_of('?c', '?study')} ?cit akg:citedStudy ?study ; "
+                "akg:citationNumber ?citRef ; akg:citingDocument/akg:docId ?citDoc .",
                 "cite",
             ),
-            branch("?c akg:reportedIn ?study . ?study akg:describedBy ?described .", "described"),
+            branch(
+                f"{_study_of('?c', '?study')} ?study akg:describedBy/akg:docId ?described .",
+                "described",
+            ),
             branch("?c akg:year ?tableYear .", "year"),
             branch("?c akg:onSubstrate ?subst .", "substrate"),
             branch("?c akg:depositedBy ?proc . ?proc akg:technique ?tech .", "technique"),
@@ -515,6 +535,9 @@ def details_sparql(
             "OPTIONAL { ?study rdfs:label ?studyLabel } OPTIONAL { ?study akg:year ?refYear } "
             'BIND("mstudy" AS ?part) }',
             f'{{ {vm} GRAPH ?g {{ ?m akg:ofMaterial ?ofm }} BIND("mgraph" AS ?part) }}',
+            # The documents that state each value (a coating shared by documents that
+            # disagree: only the one saying "1000 h" answers "> 1000 h").
+            f'{{ {vm} GRAPH ?g {{ ?m akg:quantityKind ?mk }} BIND("mdocs" AS ?part) }}',
             _span_branch("m", measurements, "mspan"),
         ]
     if materials:

@@ -164,7 +164,7 @@ def test_normalize_question() -> None:
         ("coatings at least 5 nm thick", ['VALUES ?cmp0 { "=" "~" ">" "≥" }', "?hi0 >= 5"]),
         ("coatings in full cells", ["vocab/FullCell>", "vocab/LiLTOCell>"]),
         ("coatings in carbonate electrolytes", ["vocab/Carbonate>", "vocab/EC>", "vocab/LiPF6>"]),
-        ("studies from 2018", ["akg:reportedIn/akg:year", "= 2018"]),
+        ("studies from 2018", ["akg:reportedIn ?yearStudy0", "akg:describedBy", "= 2018"]),
     ],
 )
 def test_sparql_filters(question: str, pieces: list[str]) -> None:

@@ -204,3 +204,12 @@ def test_typos_of_any_known_word_are_corrected(
 def test_names_are_not_corrected() -> None:
     assert interpret("papers by Rubloff").authors == ["Rubloff"]
     assert not interpret("papers by Rubloff").readings
+
+
+def test_first_author_is_only_the_first_author() -> None:
+    from kg.ask import build_sparql
+
+    interp = interpret("coatings from studies whose first author is Chen")
+    assert interp.first_authors == ["Chen"] and interp.authors == ["Chen"]
+    assert "authorsText" not in build_sparql(interp)
+    assert "authorsText" in build_sparql(interpret("papers by Chen"))

@@ -104,3 +104,11 @@ def test_ask_csv_prints_the_rows(ask_store: object, tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
     assert sorted(int(r["ref"]) for r in rows) == [1, 3, 5]
     assert {"material", "doc", "evidence"} <= set(rows[0])
+
+
+def test_an_export_record_is_named_by_its_file_and_position() -> None:
+    from kg.ask.answer import _RECORD
+
+    match = _RECORD.match("export-bibtex.bib#3")
+    assert match and (match["file"], match["n"]) == ("export-bibtex", "3")
+    assert _RECORD.match("review.txt") is None

@@ -15,7 +15,7 @@ from lxml import etree
 from ingest.readers.checks import decode_text
 from ingest.readers.common import clean_doi, file_name, year_of
 from ingest.readers.layout import Article, Section, Table, render
-from ingest.readers.markup import inline, local
+from ingest.readers.markup import Special, inline, local
 from ingest.records import DocumentMetadata, IngestError, SourceDocument
 from ingest.structure import doc_id_for
 
@@ -79,19 +79,55 @@ def _is_abstract(el: etree._Element) -> bool:
     return "abstract" in marks and local(el.tag) in ("div", "section", "aside", "p", "blockquote")
 
 
-def _table(el: etree._Element) -> Table:
+def _table(el: etree._Element, special: Special) -> Table:
     caption = el.find(".//caption")
     rows = tuple(
-        tuple(inline(cell) for cell in tr if local(cell.tag) in ("th", "td"))
+        tuple(inline(cell, special) for cell in tr if local(cell.tag) in ("th", "td"))
         for tr in el.iter("tr")
     )
-    return Table(inline(caption) if caption is not None else "", rows)
+    return Table(inline(caption, special) if caption is not None else "", rows)
+
+
+_CITATION_TEXT = re.compile(r"\d{1,4}(?:\s*[,–\-]\s*\d{1,4})*")
+
+
+def _reference_ids(body: etree._Element) -> set[str]:
+    """Ids of the elements under a References heading: the targets of citation links."""
+    ids: set[str] = set()
+    in_refs = False
+    for el in body.iter():
+        name = local(el.tag)
+        if name in _HEADING:
+            in_refs = bool(_REFERENCES.match(el.text_content()))
+        elif in_refs and el.get("id"):
+            ids.add(el.get("id"))
+    return ids
+
+
+def _citation_links(ref_ids: set[str]) -> Special:
+    """``<a href="#ref12">12</a>`` pointing into the reference list → ``[12]``."""
+
+    def special(el: etree._Element, before: str) -> str | None:
+        href = el.get("href") or ""
+        text = " ".join(el.text_content().split())
+        if (
+            local(el.tag) == "a"
+            and href.startswith("#")
+            and href[1:] in ref_ids
+            and _CITATION_TEXT.fullmatch(text)
+            and not before.rstrip().endswith("[")
+        ):
+            return f"[{text.replace(' ', '')}]"
+        return None
+
+    return special
 
 
 class _Walker:
     """Collects the page's blocks in document order: sections, references, the abstract."""
 
-    def __init__(self) -> None:
+    def __init__(self, special: Special) -> None:
+        self.special = special
         self.abstract: list[str] = []
         self.sections: list[Section] = []
         self.references: list[str] = []
@@ -113,7 +149,7 @@ class _Walker:
             if _is_abstract(child) and not in_abstract:
                 self.walk(child, in_abstract=True)
                 if not self.abstract and local(child.tag) == "p":
-                    self.abstract.append(inline(child))
+                    self.abstract.append(inline(child, self.special))
             elif name in _HEADING:
                 if in_abstract:
                     continue  # the "Abstract" heading itself
@@ -122,11 +158,11 @@ class _Walker:
                 self._in_refs = bool(_REFERENCES.match(self._heading))
             elif name == "table":
                 if not in_abstract:
-                    self._blocks.append(_table(child))
+                    self._blocks.append(_table(child, self.special))
             elif name in ("p", "li") or (
                 name == "div" and not len(child) and (child.text or "").strip()
             ):
-                text = inline(child)
+                text = inline(child, self.special)
                 if in_abstract:
                     self.abstract.append(text)
                 elif self._in_refs:
@@ -154,7 +190,7 @@ def read(name: str, data: bytes) -> list[SourceDocument]:
         el.drop_tree()
     meta = _metadata(doc)
     body = doc.find(".//article") if doc.find(".//article") is not None else doc.find("body")
-    walker = _Walker()
+    walker = _Walker(_citation_links(_reference_ids(body) if body is not None else set()))
     if body is not None:
         walker.walk(body)
         walker.close()

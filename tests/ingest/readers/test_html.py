@@ -71,3 +71,15 @@ def test_a_plain_page_without_abstract_or_headings_keeps_its_paragraphs() -> Non
     [doc] = html.read("note.htm", page)
     assert doc.text.splitlines()[0] == "A note on films"
     assert "We grew ZnO by ALD on Li." in doc.text.splitlines()
+
+
+def test_links_into_the_reference_list_are_citations() -> None:
+    page = b"""<html><body><h1>Linked citations</h1>
+    <div id="abstract"><p>An Al<sub>2</sub>O<sub>3</sub> film on Na.</p></div>
+    <h2>Results</h2>
+    <p>Films crack <a href="#b1">1</a>, <a href="#b2">2</a>; see <a href="#fig1">Figure 1</a>
+    and [<a href="#b2">2</a>].</p>
+    <h2>References</h2><ol><li id="b1">Doe, J. 2019.</li><li id="b2">Roe, R. 2020.</li></ol>
+    </body></html>"""
+    [doc] = html.read("linked.html", page)
+    assert "Films crack [1,2]; see Figure 1 and [2]." in doc.text.splitlines()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import statistics
+from collections import Counter
 from collections.abc import Iterable
 
 from ingest.readers.common import file_name
@@ -179,18 +180,46 @@ def _pages(name: str, data: bytes) -> Iterable[object]:
         raise IngestError(f"{name}: not a readable PDF ({type(e).__name__}: {e}).") from e
 
 
+def _running_key(block: str) -> str:
+    return re.sub(r"\d+", "#", block.strip().lower())
+
+
+def _drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
+    """Without the running heads and feet: a page's first or last short block that recurs
+    (numbers aside) at the top or foot of at least three pages and half of them
+    (``J. Test. 2024, 12, #``, ``Page # of #``)."""
+    if len(pages) < 3:
+        return pages
+
+    def ends(blocks: list[str]) -> set[str]:
+        return {_running_key(b) for b in (blocks[:1] + blocks[-1:]) if len(b) < 120}
+
+    counts = Counter(key for blocks in pages for key in ends(blocks))
+    repeated = {k for k, n in counts.items() if n >= max(3, len(pages) / 2)}
+    out = []
+    for blocks in pages:
+        keep = list(blocks)
+        while keep and _running_key(keep[0]) in repeated:
+            keep.pop(0)
+        while keep and _running_key(keep[-1]) in repeated:
+            keep.pop()
+        out.append(keep)
+    return out
+
+
 def read(name: str, data: bytes) -> list[SourceDocument]:
     """The text layer of every page; ``pages`` holds where each page starts in the text.
 
     Raises:
         IngestError: encrypted, unreadable, or without a text layer (a scan: run OCR first).
     """
+    pages = _drop_running_lines([_page_blocks(page) for page in _pages(name, data)])
     parts: list[str] = []
     starts: list[int] = []
     offset = 0
-    for page in _pages(name, data):
+    for blocks in pages:
         starts.append(offset)
-        text = "\n\n".join(_page_blocks(page))
+        text = "\n\n".join(blocks)
         text = text + "\n\n" if text else ""
         parts.append(text)
         offset += len(text)

@@ -75,7 +75,13 @@ def _line(c: canvas.Canvas, x: float, y: float, text: str, size: float = 10) -> 
         x += pdfmetrics.stringWidth(rest, FONT, size)
 
 
+RUNNING_HEAD = "J. Test. Films 2024, 12"
+
+
 def _page(c: canvas.Canvas, number: int, *, first: bool, last: bool) -> None:
+    c.setFont(FONT, 8)
+    c.drawString(MARGIN, HEIGHT - 25, RUNNING_HEAD)
+    c.drawString(WIDTH - MARGIN - 60, 25, f"Page {number} of many")
     y = HEIGHT - MARGIN
     if first:
         c.setFont(FONT, 16)

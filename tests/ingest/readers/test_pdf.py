@@ -18,7 +18,7 @@ from tests.ingest.readers.pdfgen import make_pdf, make_scanned_pdf
 
 @pytest.fixture(scope="module")
 def article(tmp_path_factory: pytest.TempPathFactory):
-    path = make_pdf(tmp_path_factory.mktemp("pdf") / "Alumina Paper.pdf", pages=2)
+    path = make_pdf(tmp_path_factory.mktemp("pdf") / "Alumina Paper.pdf", pages=3)
     [doc] = read_path(path)
     return doc
 
@@ -29,8 +29,12 @@ def test_identity_and_pages(article) -> None:
         "Alumina Paper.pdf",
         "pdf",
     )
-    assert len(article.pages) == 2 and article.pages[0] == 0
+    assert len(article.pages) == 3 and article.pages[0] == 0
     assert article.text[article.pages[1] :].startswith("2. Results on page 2")
+
+
+def test_running_heads_and_page_feet_are_dropped(article) -> None:
+    assert "J. Test. Films 2024" not in article.text and "of many" not in article.text
 
 
 def test_columns_in_reading_order(article) -> None:

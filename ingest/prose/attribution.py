@@ -22,6 +22,7 @@ from ingest.prose.words import (
     COMPARED_WITH,
     FIRST_PERSON,
     OTHER_ROUTE,
+    PROCESS_VERB,
     _is_alkali,
     quantity_key,
 )
@@ -34,7 +35,7 @@ from ingest.records import (
     Span,
     StructuredDocument,
 )
-from kg.vocab import Vocabulary, label_key
+from kg.vocab import Concept, Vocabulary, label_key
 
 #: Attribution rules, recorded on each span as ``akg:attributionRule``.
 OWN_STUDY = "own-study"  # a primary study's uncited sentence: the document itself
@@ -230,7 +231,7 @@ class Attribution:
         for sentence, found in group:
             if own_start is not None and sentence.index < own_start:
                 continue  # background before "we ...": another work's films
-            for material in film_materials(sentence.text, found):
+            for material in _specific(film_materials(sentence.text, found)):
                 key = label_key(material.label)
                 if key in seen or (None, key) in self.drafts:
                     continue
@@ -447,7 +448,7 @@ def _process_sentence(text: str, mentions: Sequence[Mention]) -> bool:
     """A sentence about making a film: a technique, a deposition verb or another route."""
     return bool(
         any(m.kind == "Technique" for m in mentions)
-        or _DEPOSITION_VERB.search(text)
+        or PROCESS_VERB.search(text)
         or OTHER_ROUTE.search(text)
     )
 
@@ -495,3 +496,21 @@ def _record_keys(record: CoatingRecord) -> frozenset[tuple[object, ...]]:
     keys |= {("deposition_cycles", quantity_key(q), None) for q in record.deposition_cycles}
     keys |= {("measured", quantity_key(m.quantity), None) for m in record.measurements}
     return frozenset(keys)
+
+
+def _is_class_word(concept: Concept) -> bool:
+    """A class word ("alucone", "zircone") rather than a named compound: the vocabulary's
+    ``Unnamed...`` members of a class stand for a film whose exact chemistry is not given."""
+    return concept.iri.rsplit("/", 1)[-1].startswith("Unnamed")
+
+
+def _specific(materials: list[Mention]) -> list[Mention]:
+    """ "a zircone, a zirconium ethylene glycol hybrid (ZrEG)": the named compound, not the class
+    word, when a sentence names both for one film."""
+    named = [m for m in materials if not _is_class_word(m.concept)]
+    return [
+        m
+        for m in materials
+        if not _is_class_word(m.concept)
+        or not any(set(n.concept.classes) >= set(m.concept.classes) for n in named)
+    ]

@@ -91,9 +91,10 @@ class _NearestSubject:
         return last_bare > last_coated
 
 
-def _doses_follow(mentions: list[Mention], end: int) -> bool:
-    """A precursor named right after a cycle count: the cycles dose it ("50 cycles of TMA")."""
-    return any(m.kind == "Precursor" and 0 <= m.start - end <= 8 for m in mentions)
+def _doses_follow(mentions: list[Mention], start: int, end: int) -> bool:
+    """A precursor named in or right after a cycle count: the cycles dose it ("50 cycles of
+    TMA", "20 TMA/H2O cycles")."""
+    return any(m.kind == "Precursor" and start <= m.start <= end + 8 for m in mentions)
 
 
 def _add_value(draft: _Draft, values: str, q: Quantity) -> None:
@@ -110,6 +111,8 @@ _REFERS_TO_FILM = re.compile(
 )
 
 
+#: A clause that turns to the other sample: its values are not the coating's unless it names it.
+_WHEREAS = re.compile(r"^[\s,;]*whereas\b", re.I)
 #: "than bare sodium", "over uncoated Li": the bare electrode as the comparison, not the subject.
 _COMPARED_WITH = re.compile(
     r"\b(?:than|over|versus|vs\.?|compared (?:to|with)|relative to)\s+(?:the\s+|that of\s+)?$",
@@ -455,7 +458,8 @@ class _ProseExtractor:
         subjects = [
             (a, b) for a, b in bare if not _COMPARED_WITH.search(sentence.text[max(0, a - 25) : a])
         ]
-        if (contrast or bare) and not coated:
+        turns = bool(_WHEREAS.match(clause.text))  # "..., whereas on 40 µm foil ...": the other
+        if (contrast or bare or turns) and not coated:
             return  # the clause is about the bare electrode
         keep = {(s, e) for _, s, e in self._respectively(clause, inside, coated, bare)}
         paired = len(keep) < len(inside)  # "respectively" already chose the coated values
@@ -507,7 +511,7 @@ class _ProseExtractor:
     def _place(self, ctx: _ClauseContext, index: int, q: Quantity, start: int, end: int) -> None:
         """Put one value where it belongs: the process (temperature, thickness...) or an outcome."""
         text, draft = ctx.sentence.text, ctx.draft
-        if q.kind == "CycleCount" and _doses_follow(ctx.mentions, end):
+        if q.kind == "CycleCount" and _doses_follow(ctx.mentions, start, end):
             q = replace(q, kind="DepositionCycles")  # "50 cycles of TTIP and H2O"
         if q.kind == "DepositionTemperature" or q.canonical_unit == "degC":
             if _is_deposition_temperature(text, start, end):

@@ -50,6 +50,13 @@ _DEPOSITION_VERB = re.compile(
     r"(?<![\w-])(?:deposit\w*|coat(?:s|ed|ing)?|grown|grew|grow|fabricated|applied)\b",
     re.I,
 )
+#: Making a film, as a verb ("we deposited", "grew", "was coated with"): the noun "the coating"
+#: and the adjective "the coated foil" say nothing about a deposition in this sentence.
+PROCESS_VERB = re.compile(
+    r"(?<![\w-])(?:deposit(?:s|ed|ing)?|deposition|grow(?:s|n|ing)?|grew|fabricated|applied"
+    r"|coat(?:s|ed)?(?=\s+(?:[\w-]+\s+){0,3}?(?:with|by|via|using|onto|on|in)\b))\b",
+    re.I,
+)
 #: Routes to a film other than ALD/MLD: a coating made this way is not an ALD/MLD coating,
 #: even when the text names ALD as the alternative.
 OTHER_ROUTE = re.compile(
@@ -118,7 +125,7 @@ _AFTER_WORD = re.compile(r"\bafter\s*$", re.I)
 _DEP_CYCLES = re.compile(r"^\s*(?:\(\s*)?(?:ALD|MLD|deposition|total)\b", re.I)
 #: "... cycles yield a conformal film", "cycles produced a dense layer": cycles that make a film.
 _CYCLES_MAKE_FILM = re.compile(
-    r"^[^.;]{0,12}?\b(?:yield\w*|produc\w*|gave|give[sn]?|form\w*|result\w* in|grew|grow\w*)"
+    r"^[^.;]{0,25}?\b(?:yield\w*|produc\w*|gave|give[sn]?|form\w*|result\w* in|grew|grow\w*)"
     r"\s+(?:[\w,-]+\s+){0,4}?(?:films?|layers?|coatings?)\b",
     re.I,
 )
@@ -129,7 +136,11 @@ _FILM_AFTER_CYCLES = re.compile(
 #: "keeps 78.4% of its capacity": a capacity retention.
 _KEEPS_CAPACITY = re.compile(r"^\s*of\s+(?:its|the|their)\s+(?:initial\s+)?capacity", re.I)
 #: "the 50-cycle film", "25 cycles Al2O3 layer": the number of cycles that made the film.
-_CYCLE_FILM = re.compile(r"^-?\s*(?:[\w-]+\s+)?(?:films?|layers?|coatings?)\b", re.I)
+_CYCLE_FILM = re.compile(
+    r"^-?\s*(?:[\w-]+\s+)?(?:films?|layers?|coatings?)\b"
+    r"|^\s*\(\s*(?:about|roughly|approximately|ca\.|~|∼)?\s*[\d.]+\s*nm\b",
+    re.I,
+)
 #: "compared 5, 10, 25 and 50 cycles", "varied between 10 and 50 cycles": deposition variants.
 _COMPARED_CYCLES = re.compile(
     r"\b(?:compar\w*|vari\w*|tested|screened)\s+(?:between\s+)?(?:[\d.]+\s*(?:,|and|or|to)\s*)*$",

@@ -216,3 +216,39 @@ def test_result_after_n_cycles_is_a_cycle_count() -> None:
         "Li-S cells with the protected anodes still delivered a higher capacity after 140 cycles.",
     )
     assert ("CycleCount", 140.0, "=") in outcomes(rec)
+
+
+def test_named_compound_wins_over_its_class_word() -> None:
+    (rec,) = own("We grow a zircone, a zirconium ethylene glycol hybrid (ZrEG), on Li foil by MLD.")
+    assert rec.material == "ZrEG"
+
+
+def test_the_coating_noun_is_no_deposition() -> None:
+    records = own(
+        "Polyurea is grown on lithium metal by MLD at 65 °C.",
+        "XPS finds that the SEI formed on the coating is rich in LiF.",
+    )
+    assert [r.material for r in records] == ["PU"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We grew about 2 nm of Al2O3 on Li foil by ALD with 20 TMA/H2O cycles.",
+        "We grew Al2O3 on Li foil by ALD; 20 cycles (about 2 nm) gave the best result.",
+        "Li foil was coated with Al2O3 by ALD; 10 and 20 cycles produced films of 1 and 2 nm.",
+    ],
+)
+def test_cycles_that_make_the_film_are_deposition_cycles(sentence: str) -> None:
+    (rec,) = own(sentence)
+    assert 20.0 in values(rec.deposition_cycles)
+    assert not [m for m in rec.measurements if m.quantity.kind == "CycleCount"]
+
+
+def test_whereas_clause_about_another_sample_gives_nothing() -> None:
+    (rec,) = own(
+        "We coated Li foil with LiAlOx by ALD.",
+        "On thick foil the coated electrodes ran for more than 350 h, whereas on thin foil the "
+        "overpotential began to rise after roughly 100 h.",
+    )
+    assert outcomes(rec) == {("CyclingDuration", 350.0, ">")}

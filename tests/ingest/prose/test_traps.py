@@ -129,7 +129,6 @@ def test_temperatures_that_are_not_deposition_temperatures(sentence: str) -> Non
     assert [q.canonical_value for q in rec.temperatures] == [100.0]
 
 
-@pytest.mark.xfail(reason="a minute-long activation step is read as a cycling duration")
 def test_activation_step_is_not_a_cycling_duration() -> None:
     records, _ = primary(
         "We coated Li foil with Al2O3 by ALD.",

@@ -146,11 +146,21 @@ def test_devset_look_alikes_stay_separate(devset: OxigraphStore) -> None:
     assert len(list(devset.select(query))) == 2  # two Chen 2018 abstracts in one journal
 
 
-@pytest.mark.xfail(
-    reason="needs each table row's own substrate (the review's Li3PO4 row is read as on Na)",
-    strict=False,
-)
 def test_devset_intended_disagreement_is_queryable(devset: OxigraphStore) -> None:
     rows = [r for r in devset.select(DISAGREEMENTS)]
     assert len(rows) == 1
     assert {rows[0]["a"], rows[0]["b"]} == {1000.0, 900.0}
+
+
+def test_coatings_table_has_one_record_per_document(store: OxigraphStore) -> None:
+    from kg.table import coatings_table
+
+    records = {r["doc"]: r for r in coatings_table(store)}
+    assert records["paper"]["coating"] == records["review"]["coating"]
+    assert (records["paper"]["ref"], records["review"]["ref"]) == (None, 1)
+    durations = {
+        doc: [o["value"] for o in r["outcomes"] if o["kind"] == "CyclingDuration"]
+        for doc, r in records.items()
+    }
+    assert durations == {"paper": [800], "review": [600]}
+    assert records["paper"]["year"] == 2020  # the primary study's own header

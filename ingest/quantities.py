@@ -259,7 +259,12 @@ def _parse_unit_cached(text: str) -> tuple[str, str | None]:
 
 # --------------------------------------------------------------------------- kinds
 
-_RE_CE = re.compile(r"\bCEs?\b|coulomb(?:ic)? efficienc", re.I)
+#: "the efficiency" alone, once a paper has named its Coulombic efficiency, is that efficiency;
+#: energy, voltage and round-trip efficiencies are other quantities.
+_RE_CE = re.compile(
+    r"\bCEs?\b|coulomb(?:ic)? efficienc|(?<!energy )(?<!voltage )(?<!round-trip )\befficienc",
+    re.I,
+)
 _RE_RETENTION = re.compile(r"retention|retain", re.I)
 _RE_SHEAR = re.compile(r"\bshear\b", re.I)
 _RE_ELASTIC = re.compile(r"elastic|young", re.I)
@@ -440,7 +445,7 @@ _VALUE = rf"(?:{_SCI}|(?:{_NUM}))"
 _RANGE_SEP = r"\s*(?:–|—|-|to)\s*"
 
 _COMPARATORS: tuple[tuple[str, str], ...] = (
-    ("~", r"~|≈|∼|about|approximately|approx\.|around|nearly|roughly|ca\."),
+    ("~", r"~|≈|∼|about|approximately|approx\.|around|nearly|roughly|ca\.|near|close\s+to"),
     ("≥", r"≥|>=|at least|no less than"),
     ("≤", r"≤|<=|up to|at most|no more than"),
     (">", r">|more than|greater than|over|beyond|above|exceeding|in excess of"),

@@ -82,7 +82,9 @@ def electrolytes(text: str) -> list[str]:
         salt = terms.lookup("Salt", m.group("salt"))
         if salt is None:
             continue
-        found.append(f"{m.group('conc')} M {salt.label} in {m.group('solv')}")
+        found.append(
+            f"{m.group('conc')} M {m.group('salt')} in {m.group('solv')}"
+        )  # salt as written
         if salt.family:
             families_covered.add(salt.family)
     for m in re.finditer(r"(?<![\w-])[A-Z][A-Za-z0-9]{2,}(?![\w])", text):

@@ -330,3 +330,16 @@ def test_a_cut_piece_is_none_not_an_error() -> None:
 def test_a_long_list_of_numbers_stays_linear_in_output() -> None:
     text = " ".join(f"{i} nm," for i in range(1, 3001))
     assert len(find_quantities(text)) == 3000
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "comparator"),
+    [
+        ("The efficiency stayed above 95% for 50 cycles", "CoulombicEfficiency", ">"),
+        ("it stays near 80% in carbonate", "", "~"),
+        ("an energy efficiency of 80%", "", "="),
+    ],
+)
+def test_efficiency_words_and_near(text: str, kind: str, comparator: str) -> None:
+    (q, _, _), *_ = find_quantities(text)
+    assert (q.kind, q.comparator) == (kind, comparator)

@@ -869,7 +869,14 @@ def find_quantities(text: str) -> list[tuple[Quantity, int, int]]:
     >>> [(q.kind, q.low, q.high) for q, _, _ in find_quantities("cycled between 3.0 and 4.6 V")]
     [('VoltageWindow', 3.0, 4.6)]
     """
+    return list(_find_quantities(text))
+
+
+@lru_cache(maxsize=8192)
+def _find_quantities(text: str) -> tuple[tuple[Quantity, int, int], ...]:
+    """:func:`find_quantities`, memoized per text: tables and reviews repeat the same cells and
+    phrases, and a row repeated 20,000 times is read once (the cache is bounded)."""
     items = _items(text)
     list_start = _share_units(text, items)
     found = (_item_quantity(text, it, list_start) for it in items)
-    return [r for r in found if r is not None]
+    return tuple(r for r in found if r is not None)

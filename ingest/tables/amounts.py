@@ -12,6 +12,7 @@ import itertools
 import math
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from ingest.quantities import UnitError, find_quantities, parse_quantity
 from ingest.records import Quantity
@@ -172,6 +173,7 @@ def _segments(cell: str) -> list[tuple[str, str]]:
     ]
 
 
+@lru_cache(maxsize=4096)
 def parse_thickness_cycles(cell: str) -> tuple[tuple[Quantity, ...], tuple[Quantity, ...]]:
     """A ``Thickness and Cycles`` cell → (thicknesses in nm, deposition cycles), order kept.
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.records import GlossaryEntry, ProcessStep, TableBlock
 from ingest.tables.columns import Columns
@@ -153,7 +154,14 @@ def parse_process(
     >>> precursors, (steps[0].pulse_s, steps[0].purge_s)
     (('TMA', 'H2O'), (0.1, 30.0))
     """
-    glossary = table.glossary if table is not None else ()
+    return _parse_process(cell, table.glossary if table is not None else ())
+
+
+@lru_cache(maxsize=4096)
+def _parse_process(
+    cell: str, glossary: tuple[GlossaryEntry, ...]
+) -> tuple[tuple[ProcessStep, ...], tuple[str, ...], tuple[str, ...]]:
+    """:func:`parse_process`, memoized: a table repeats its recipes."""
     steps: list[ProcessStep] = []
     notes: list[str] = []
     for seq in _sequences(cell):

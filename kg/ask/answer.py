@@ -186,6 +186,7 @@ def _index_details(rows: list[dict[str, Any]]) -> _Details:
         elif part == "graph":
             d.add_first(part, row["c"], row)
             d.add("graphs", row["c"], row.get("g"))
+            d.add_first("file", _doc(row.get("g")), row)
         elif part == "cite":
             d.add_first(part, (row["study"], row.get("citDoc")), row)
         elif part == "electrolyte":
@@ -196,8 +197,6 @@ def _index_details(rows: list[dict[str, Any]]) -> _Details:
             d.add(part, row["study"], row.get("described"))
         elif part in ("year", "substrate"):
             d.add_first(part, row["c"], row)
-        elif part == "file":
-            d.add_first(part, _doc(row.get("g")), row)
         elif part == "mdocs":
             d.add(part, row["m"], _doc(row.get("g")))
         elif part in ("value", "mgraph"):

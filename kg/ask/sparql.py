@@ -478,16 +478,19 @@ def details_sparql(
         def branch(body: str, part: str) -> str:
             return f"{{ {vc} {body} BIND({sparql_literal(part)} AS ?part) }}"
 
+        # Each coating's studies once (a primary document's study is reached through every
+        # source span of the coating, so without DISTINCT it would repeat per span).
+        studies = f"{{ SELECT DISTINCT ?c ?study WHERE {{ {vc} {_study_of('?c', '?study')} }} }}"
+
         branches += [
-            branch("GRAPH ?g { ?c a akg:Coating }", "graph"),
-            # A record of an export file (BibTeX, RIS, CSV) is named "file.bib#3".
+            # With the file name of the graph's document: a record of an export file
+            # (BibTeX, RIS, CSV) is named "file.bib#3".
             branch(
-                "GRAPH ?g { ?c a akg:Coating . ?docNode akg:docId ?docId ; "
-                "akg:fileName ?fileName }",
-                "file",
+                "GRAPH ?g { ?c a akg:Coating OPTIONAL { ?docNode akg:fileName ?fileName } }",
+                "graph",
             ),
             branch(
-                f"{_study_of('?c', '?study')} OPTIONAL {{ ?study akg:citationNumber ?ref }} "
+                f"{studies} OPTIONAL {{ ?study akg:citationNumber ?ref }} "
                 "OPTIONAL { ?study rdfs:label ?studyLabel } OPTIONAL { ?study akg:year ?refYear } "
                 "OPTIONAL { ?study bibo:doi ?doi }",
                 "study",
@@ -495,12 +498,12 @@ def details_sparql(
             # The number each citing document gives the study (akg:Citation, in its graph),
             # and the document that is the study itself (its rows have no number).
             branch(
-                f"{_study_of('?c', '?study')} ?cit akg:citedStudy ?study ; "
+                f"{studies} ?cit akg:citedStudy ?study ; "
                 "akg:citationNumber ?citRef ; akg:citingDocument/akg:docId ?citDoc .",
                 "cite",
             ),
             branch(
-                f"{_study_of('?c', '?study')} ?study akg:describedBy/akg:docId ?described .",
+                f"{studies} ?study akg:describedBy/akg:docId ?described .",
                 "described",
             ),
             branch("?c akg:year ?tableYear .", "year"),

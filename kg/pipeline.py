@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -280,12 +283,17 @@ def build_files(
             if progress:
                 progress(done, len(paths))
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pool = ProcessPoolExecutor(max_workers=jobs)
+        try:
             chunk = max(1, len(paths) // (jobs * 8))
             for done, batch in enumerate(pool.map(build, paths, chunksize=chunk), 1):
                 results.extend(batch)
                 if progress:
                     progress(done, len(paths))
+        except BaseException:  # a bad file or a signal: stop the workers, leave none behind
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown()
     _refuse_duplicate_ids(results)
     return results
 
@@ -336,6 +344,26 @@ def report(
     return IngestReport(docs, description, time.perf_counter() - started, files)
 
 
+@contextmanager
+def _exit_on_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP end an ingest as an exception does, so the spool folder is removed
+    and the workers are stopped (by default Python dies on them without cleaning up). Only
+    the main thread can set handlers; elsewhere (the app's script thread) this does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def ingest(
     paths: Iterable[str | os.PathLike[str]],
     *,
@@ -356,7 +384,7 @@ def ingest(
     """
     started = time.perf_counter()
     files = find_documents(paths)
-    with tempfile.TemporaryDirectory(prefix="kg-ingest-") as spool:
+    with _exit_on_signals(), tempfile.TemporaryDirectory(prefix="kg-ingest-") as spool:
         on_file = (lambda done, total: progress("read", done, total)) if progress else None
         built = build_files(files, jobs=jobs, progress=on_file, spool_dir=spool)
         if callable(store):

@@ -149,3 +149,33 @@ def test_a_store_opener_is_called_only_after_everything_is_built(folder: Path) -
 
     report = ingest([folder], store=opener)
     assert len(opened) == 1 and set(opened[0].documents()) == {d.doc_id for d in report.documents}
+
+
+CHILD = """
+import os, signal, sys
+from kg.pipeline import ingest
+from kg.store import open_store
+
+def progress(stage, done, total):
+    if stage == "read" and done == 1:
+        os.kill(os.getpid(), signal.SIGTERM)
+
+ingest([sys.argv[1]], store=open_store(memory=True), progress=progress)
+"""
+
+
+def test_sigterm_during_an_ingest_leaves_no_spool_folder(folder: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    spool_root = tmp_path / "tmp"
+    spool_root.mkdir()
+    env = {**os.environ, "TMPDIR": str(spool_root)}
+    root = Path(__file__).resolve().parents[2]
+    env["PYTHONPATH"] = str(root)
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(folder)], env=env, capture_output=True, timeout=120
+    )
+    assert done.returncode == 128 + 15, done.stderr.decode()[-500:]
+    assert not [p for p in spool_root.iterdir() if p.name.startswith("kg-ingest-")]

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ingest.records import IngestError
-from kg import appdata
+from kg.app import ask, common, compare, explore, export, ingest
 from kg.app.safe import md, md_inline
 from kg.graphview import graph_payload, render_html
 from tests.hostile import DOC_ID, write_hostile_store
@@ -91,7 +91,7 @@ def test_sparql_example_query_runs(app: AppTest) -> None:
     app.selectbox(key="sparql_example").set_value("Coatings per substrate").run()
     app.button(key="sparql_run").click().run()
     assert not app.error
-    result = app.dataframe[0].value
+    result = app.dataframe[-1].value
     assert set(result["substrate"]) >= {"Li", "Na"}
 
 
@@ -100,7 +100,7 @@ def test_sparql_update_is_refused(app: AppTest) -> None:
     app.text_area(key="sparql_text").input("DELETE WHERE { ?s ?p ?o }")
     app.button(key="sparql_run").click().run()
     assert any("DELETE" in e.value for e in app.error)
-    assert not app.dataframe
+    assert not [d for d in app.dataframe if "substrate" in d.value.columns]
 
 
 # --------------------------------------------------------------------------- Explore
@@ -128,10 +128,10 @@ def test_neighbourhood_data_for_the_graph(app_store: Path) -> None:
     from kg.store import open_store
 
     store = open_store(app_store, read_only=True)
-    page = appdata.entity_page(
-        store, next(e.iri for e in appdata.find_entities(store, "NaAlOx on Na"))
+    page = explore.entity_page(
+        store, next(e.iri for e in explore.find_entities(store, "NaAlOx on Na"))
     )
-    nodes, edges = appdata.neighbourhood(page)
+    nodes, edges = explore.neighbourhood(page)
     payload = graph_payload(nodes, edges)
     labels = {n["label"] for n in payload["nodes"]}
     assert {"NaAlOx on Na [96]", "NaAlOx", "Na"} <= labels
@@ -181,7 +181,7 @@ def test_coatings_csv_has_the_table(app_store: Path) -> None:
     from kg.store import open_store
     from kg.table import coatings_table
 
-    data = appdata.coatings_csv(coatings_table(open_store(app_store, read_only=True)))
+    data = export.coatings_csv(coatings_table(open_store(app_store, read_only=True)))
     assert data.startswith(b"doc,ref,year,material")
     assert b"NaAlOx" in data
 
@@ -195,17 +195,17 @@ def test_coatings_csv_has_the_table(app_store: Path) -> None:
         ("empty.txt", b"  \n", "the file is empty"),
         ("binary.txt", b"\x00\x01\x02PK\x03\x04", "binary file"),
         ("latin1.txt", "Al2O3 coating, café".encode("latin-1"), "not UTF-8"),
-        ("big.txt", b"a" * (appdata.UPLOAD_MAX_BYTES + 1), "over the 5 MB limit"),
+        ("big.txt", b"a" * (ingest.UPLOAD_MAX_BYTES + 1), "over the 5 MB limit"),
         ("paper.docx", b"PK\x03\x04", "only .txt, .md"),
     ],
 )
 def test_check_upload_messages(name: str, data: bytes, message: str) -> None:
     with pytest.raises(IngestError, match=message):
-        appdata.check_upload(name, data)
+        ingest.check_upload(name, data)
 
 
 def test_check_upload_returns_text() -> None:
-    assert appdata.check_upload("r.md", "\ufeffAl₂O₃ coating".encode()) == "Al₂O₃ coating"
+    assert ingest.check_upload("r.md", "\ufeffAl₂O₃ coating".encode()) == "Al₂O₃ coating"
 
 
 def test_bad_upload_shows_error_and_changes_nothing(app: AppTest) -> None:
@@ -249,13 +249,13 @@ def test_good_upload_previews_coatings(app: AppTest) -> None:
 
 
 def test_highlight_escapes_source_text() -> None:
-    html = appdata.highlight_html("<script>x</script> Al2O3 on Li", [19, 24])
+    html = common.highlight_html("<script>x</script> Al2O3 on Li", [19, 24])
     assert "<script>" not in html
     assert "<mark>Al2O3</mark>" in html
 
 
 def test_answer_frame_orders_columns_and_shows_units() -> None:
-    frame = appdata.answer_frame(
+    frame = ask.answer_frame(
         [
             "ref",
             "study",
@@ -278,16 +278,22 @@ def test_answer_frame_orders_columns_and_shows_units() -> None:
                 "cycling_duration_h": 1000,
                 "comparator": ">",
                 "evidence": "x",
+                "year": 2016,
+                "doi": "10.1016/j.example.2016.01",
             }
         ],
     )
+    assert frame.iloc[0]["DOI"] == "https://doi.org/10.1016/j.example.2016.01"
+    assert frame.iloc[0]["year"] == "2016"
     assert list(frame.columns) == [
         "material",
         "technique",
         "substrate",
         "cycling duration (h)",
         "study",
+        "year",
         "doc",
+        "DOI",
     ]
     assert frame.iloc[0]["cycling duration (h)"] == ">1000"
     assert frame.iloc[0]["study"] == "[96] Lin et al. 2016"
@@ -301,8 +307,8 @@ def test_graph_page_is_offline_and_escaped() -> None:
 
 
 def test_technique_colours_are_stable_across_plots() -> None:
-    first = appdata.technique_colours(["MLD", "ALD", "ALD"])
-    second = appdata.technique_colours(["ALD", "MLD"])
+    first = compare.technique_colours(["MLD", "ALD", "ALD"])
+    second = compare.technique_colours(["ALD", "MLD"])
     assert first == second and first["ALD"] != first["MLD"]
 
 
@@ -381,3 +387,159 @@ def test_sparql_error_echoing_the_query_is_escaped(
     at.button(key="sparql_run").click().run()
     assert at.error
     assert_no_live_markdown(at)
+
+
+# --------------------------------------------------------------------------- links
+
+
+def linked_app(**params: str | list[str]) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def copy_link_text(at: AppTest) -> str:
+    return next(c.value for c in at.code if "?tab=" in c.value)
+
+
+def test_ask_view_is_published_in_the_link(app: AppTest) -> None:
+    app.button(key="example_0").click().run()
+    assert app.query_params["tab"] == "ask"
+    assert app.query_params["q"] == "coatings stable over 1000 h on Na"
+    assert "q=coatings+stable+over+1000+h+on+Na" in copy_link_text(app)
+
+
+def test_answer_rows_link_to_their_coating_and_back(app: AppTest) -> None:
+    app.button(key="example_0").click().run()
+    frame = app.dataframe[0].value
+    link = next(v for v in frame["explore"] if v and "96-naalox" in v)
+    assert link.startswith("?tab=explore&entity=https")
+    params = dict(p.split("=", 1) for p in link[1:].split("&"))
+    from urllib.parse import unquote_plus
+
+    at = linked_app(**{k: unquote_plus(v) for k, v in params.items()})
+    assert at.session_state["tab"] == "Explore"
+    assert any(m.value == "### " + md_inline("NaAlOx on Na [96]") for m in at.markdown)
+    at.button(key="explore_back").click().run()
+    assert at.session_state["tab"] == "Ask"
+    assert "NaAlOx" in table_text(at)
+
+
+def test_entity_link_by_label(app_store: Path) -> None:
+    at = linked_app(entity="LiF")
+    assert at.session_state["tab"] == "Explore"
+    assert any(m.value == "### LiF" for m in at.markdown)
+    assert at.query_params["entity"].startswith("https://w3id.org/ald-kg/")
+
+
+def test_search_after_a_deep_link_shows_the_new_entity(app_store: Path) -> None:
+    at = linked_app(entity="LiF")
+    at.text_input(key="entity_find").input("NaAlOx").run()
+    assert not at.exception, at.exception
+    assert any(m.value == "### NaAlOx" for m in at.markdown)
+    assert "naalox" in at.query_params["entity"].lower()
+
+
+def test_sparql_link_restores_and_runs_the_query(app_store: Path) -> None:
+    query = "SELECT ?s WHERE { ?s a <https://w3id.org/ald-kg/ontology#Coating> } LIMIT 3"
+    at = linked_app(tab="sparql", sparql=query, timeout="30")
+    assert at.text_area(key="sparql_text").value == query
+    assert at.selectbox(key="sparql_timeout").value == 30.0
+    assert len(at.dataframe[-1].value) == 3
+    assert at.query_params["sparql"] == query
+
+
+def test_compare_link_restores_the_filters(app_store: Path) -> None:
+    at = linked_app(tab="compare", substrate=["Na", "Nowhere"])
+    assert at.multiselect(key="f_substrate").value == ["Na"]
+    assert set(at.dataframe[0].value["substrate"]) == {"Na"}
+    assert at.query_params["substrate"] in (["Na"], "Na")
+
+
+@pytest.mark.parametrize(
+    "tab", ["Ask", "SPARQL", "Explore", "Compare", "Documents", "Export", "Ingest"]
+)
+def test_every_tab_has_a_link(app_store: Path, tab: str) -> None:
+    at = linked_app(tab=tab.lower())
+    assert at.session_state["tab"] == tab
+    assert f"tab={tab.lower()}" in copy_link_text(at)
+
+
+# --------------------------------------------------------------------------- new controls
+
+
+def test_sparql_schema_panel_inserts_a_pattern(app: AppTest) -> None:
+    from kg.app import sparql
+
+    open_tab(app, "SPARQL")
+    app.selectbox(key="schema_pick").set_value("akg:hasMaterial").run()
+    app.button(key="schema_insert").click().run()
+    text = app.text_area(key="sparql_text").value
+    assert "?coating akg:hasMaterial ?material ." in text
+    schema = next(d.value for d in app.dataframe if "comment" in d.value.columns)
+    assert "akg:Coating" in set(schema["name"])
+    assert sparql.select_order("SELECT * { ?z ?a ?m }", ["a", "m", "z"]) == ["z", "a", "m"]
+
+
+def test_sparql_syntax_error_says_where_and_what_to_try(app: AppTest) -> None:
+    open_tab(app, "SPARQL")
+    app.text_area(key="sparql_text").input("SELECT ?s WHERE {\n  ?s ?p ?o\n")
+    app.button(key="sparql_run").click().run()
+    assert any("line" in e.value for e in app.error)
+    assert any("'{' without a closing '}'" in c.value.replace("\\", "") for c in app.caption)
+
+
+def test_sparql_columns_keep_select_order_and_prefixed_names(app: AppTest) -> None:
+    open_tab(app, "SPARQL")
+    app.text_area(key="sparql_text").input(
+        "PREFIX akg: <https://w3id.org/ald-kg/ontology#>\n"
+        "SELECT * WHERE { ?zcoating a akg:Coating ; akg:onSubstrate ?asubstrate } LIMIT 2"
+    )
+    app.button(key="sparql_run").click().run()
+    result = app.dataframe[-1].value
+    assert list(result.columns) == ["zcoating", "asubstrate"]
+    assert all(v.startswith("akgv:") for v in result["asubstrate"])
+
+
+@pytest.fixture
+def scratch_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A store of its own (the hostile review) that a test may write to."""
+    store = write_hostile_store(tmp_path / "store", HOSTILE_URL)
+    monkeypatch.setenv("KG_STORE", str(store))
+    return store
+
+
+def test_documents_tab_lists_and_removes_with_confirmation(scratch_store: Path) -> None:
+    at = linked_app(tab="documents")
+    frame = next(d.value for d in at.dataframe if "triples" in d.value.columns)
+    assert list(frame["document"]) == [DOC_ID]
+    assert frame.iloc[0]["coatings"] == 1 and frame.iloc[0]["triples"] > 10
+    at.selectbox(key="remove_pick").set_value(DOC_ID).run()
+    at.button(key="remove_ask").click().run()
+    assert any("Remove" in w.value for w in at.warning)
+    assert "1 document(s)" in at.caption[0].value  # nothing removed before confirming
+    at.button(key="remove_confirm").click().run()
+    assert not at.exception, at.exception
+    assert "0 document(s)" in at.caption[0].value
+    assert any("Removed" in s.value for s in at.success)
+
+
+def test_header_count_updates_after_ingest(scratch_store: Path) -> None:
+    text = (
+        "A short review\n\n1. Introduction\n\n"
+        "Kazyak et al. [85] showed that a 2 nm Al2O3 film made by ALD protected Li metal for "
+        "1200 cycles in symmetric cells.\n\n"
+        "References\n\n[85] E. Kazyak, K. N. Wood, N. P. Dasgupta, Chem. Mater. 2015, 27, 6457.\n"
+    )
+    at = linked_app(tab="ingest")
+    assert "1 document(s)" in at.caption[0].value
+    at.file_uploader(key="upload").set_value(("second.txt", text.encode(), "text/plain")).run()
+    frame = at.dataframe[0].value
+    assert "temperature (°C)" in frame.columns or "material" in frame.columns
+    assert not [c for c in frame.columns if c.endswith("_C")]  # readable headers
+    at.button(key="ingest_add").click().run()
+    assert not at.exception, at.exception
+    assert "2 document(s)" in at.caption[0].value

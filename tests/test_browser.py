@@ -17,7 +17,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 
@@ -177,8 +177,48 @@ def test_sparql_tab_runs_an_example(page: object, app_url: str) -> None:
     page.get_by_role("tab", name="SPARQL").click()
     page.get_by_role("button", name="Run").wait_for()
     page.get_by_role("button", name="Run").click()
-    page.locator("[data-testid='stDataFrame']").first.wait_for()
+    page.get_by_text("row(s) in").wait_for()
+    page.locator("[data-testid='stDataFrame']").last.wait_for()
     page.screenshot(path=str(ARTIFACTS / "05-sparql.png"), full_page=True)
+
+
+# --------------------------------------------------------------------------- shared links
+
+LINK_QUERY = (
+    "SELECT ?material WHERE { ?c a akg:Coating ; akg:hasMaterial/skos:prefLabel ?material } LIMIT 5"
+)
+
+#: tab → (link parameters, text the view must show, screenshot name)
+SHARED_LINKS: dict[str, tuple[dict[str, str], str, str]] = {
+    "ask": ({"q": "which precursors make LiF?"}, "Understood:", "10-ask.png"),
+    "sparql": ({"sparql": LINK_QUERY, "timeout": "30"}, "row(s) in", "11-sparql.png"),
+    "explore": ({"entity": "LiF"}, "Facts about it", "12-explore.png"),
+    "compare": ({"substrate": "Na"}, "coatings**", "13-compare.png"),
+    "documents": ({}, "Documents in the graph", "14-documents.png"),
+    "export": ({}, "Export the graph", "15-export.png"),
+    "ingest": ({}, "Add a document", "16-ingest.png"),
+}
+
+
+@pytest.mark.parametrize("tab", list(SHARED_LINKS))
+def test_shared_link_opens_the_same_view(page: object, app_url: str, tab: str) -> None:
+    params, expected, shot = SHARED_LINKS[tab]
+    page.set_viewport_size({"width": 1400, "height": 1400})
+    page.goto(f"{app_url}/?{urlencode({'tab': tab, **params})}")
+    page.get_by_role("tab", name=tab.capitalize() if tab != "sparql" else "SPARQL",
+                     selected=True).wait_for()  # fmt: skip
+    page.get_by_text(expected.strip("*"), exact=False).first.wait_for()
+    _wait_settled(page)
+    if tab == "sparql":
+        assert page.get_by_role("textbox", name="Query (read-only").input_value() == LINK_QUERY
+    if tab == "compare":
+        page.get_by_text("of ", exact=False).first.wait_for()
+        page.locator("[data-testid='stMultiSelect']", has_text="Na").first.wait_for()
+    if tab == "explore":
+        page.get_by_role("heading", name="LiF", exact=True).wait_for()
+    # The address bar still links to this view once the page has drawn it.
+    assert f"tab={tab}" in page.url
+    page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
 
 
 # --------------------------------------------------------------------------- hostile labels
@@ -242,6 +282,8 @@ def _no_injection(page: object, canary_url: str) -> None:
 
 
 def _wait_settled(page: object) -> None:
+    """Until the run has finished: the copy-link control is drawn last."""
+    page.get_by_role("button", name="Copy link to this view").wait_for()
     page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden")
     time.sleep(0.5)
 
@@ -287,7 +329,7 @@ def test_hostile_question_and_query_error_render_as_text(
     _no_injection(page, url)
 
     page.get_by_role("tab", name="SPARQL").click()
-    editor = page.get_by_label("Query", exact=False)
+    editor = page.get_by_role("textbox", name="Query (read-only")
     editor.wait_for()
     editor.fill(f"SELECT * WHERE {{ ![s]({url}/sparql) <img src='{url}/sparql-img'>")
     page.get_by_role("button", name="Run").click()

@@ -379,7 +379,8 @@ def export(
         typer.Option(
             "--format",
             "-f",
-            help="turtle, nt, nquads, trig, json-ld, xml, graphml, gexf, csv or cytoscape.",
+            help="turtle, nt, nquads, trig, json-ld (one compacted document), json-ld-dataset "
+            "(named graphs kept), xml, graphml, gexf, csv or cytoscape.",
         ),
     ] = "turtle",
     output: Annotated[

@@ -2,13 +2,16 @@
 Gephi, CSV node and edge lists for spreadsheets and Neo4j, Cytoscape.js JSON.
 
 RDF formats come from pyoxigraph's serializers (``store.dump``), which are fast at a million
-triples; JSON-LD goes through rdflib without any remote ``@context``. The graph formats turn
+triples; Turtle and TriG are written again with the project's ``@prefix`` lines so people can
+read them. JSON-LD goes through rdflib, compacted against an inline ``@context`` of those
+prefixes (never a remote one): ``json-ld`` is one document of the merged graph, which
+``rdflib.Graph().parse`` loads whole; ``json-ld-dataset`` keeps the named graphs. The graph formats turn
 IRIs and blank nodes into nodes and keep literals as string attributes of their subject, so two
 subjects that share a value are not joined through a literal node (which is what
 ``rdflib_to_networkx_*`` would do).
 
-Triple formats (turtle, nt, xml) and the graph formats merge every named graph into one graph;
-nquads, trig and json-ld keep the graphs. ``csv`` writes a zip archive holding ``nodes.csv``
+Triple formats (turtle, nt, xml, json-ld) and the graph formats merge every named graph into
+one graph; nquads, trig and json-ld-dataset keep the graphs. ``csv`` writes a zip archive holding ``nodes.csv``
 and ``edges.csv``.
 """
 
@@ -25,7 +28,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import networkx as nx
 import pyoxigraph as ox
-from rdflib import Dataset
+from rdflib import Dataset, Graph
 
 from kg.query import DEFAULT_PREFIXES
 
@@ -40,6 +43,7 @@ FORMATS: dict[str, str] = {
     "nquads": "nq",
     "trig": "trig",
     "json-ld": "jsonld",
+    "json-ld-dataset": "jsonld",
     "xml": "rdf",
     "graphml": "graphml",
     "gexf": "gexf",
@@ -89,14 +93,26 @@ def export(
         out.write(data)
 
 
+#: Formats written again with prefixes (pyoxigraph's dump has none).
+_PREFIXED = {"turtle", "trig"}
+
+
 def _render(store: OxigraphStore | RemoteStore, fmt: str) -> bytes:
+    if fmt in _PREFIXED:
+        rdf_format = _RDF_FORMATS[fmt]
+        quads = ox.parse(store.dump(rdf_format), format=rdf_format)
+        return ox.serialize(quads, format=rdf_format, prefixes=DEFAULT_PREFIXES)
     if fmt in _RDF_FORMATS:
         return store.dump(_RDF_FORMATS[fmt])
-    nquads = store.dump(ox.RdfFormat.N_QUADS)
     if fmt == "json-ld":
+        graph = Graph()
+        graph.parse(data=store.dump(ox.RdfFormat.N_TRIPLES).decode("utf-8"), format="nt")
+        return _json_ld(graph)
+    nquads = store.dump(ox.RdfFormat.N_QUADS)
+    if fmt == "json-ld-dataset":
         dataset = Dataset(default_union=True)
         dataset.parse(data=nquads.decode("utf-8"), format="nquads")
-        return dataset.serialize(format="json-ld", indent=2).encode("utf-8")
+        return _json_ld(dataset)
     graph = to_networkx(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
     if fmt == "graphml":
         buffer = io.BytesIO()
@@ -109,6 +125,13 @@ def _render(store: OxigraphStore | RemoteStore, fmt: str) -> bytes:
     if fmt == "csv":
         return _csv_zip(graph)
     return json.dumps(cytoscape_json(graph), ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _json_ld(graph: Graph | Dataset) -> bytes:
+    """Compacted JSON-LD with the project's prefixes as an inline ``@context``."""
+    context = dict(DEFAULT_PREFIXES)
+    text = graph.serialize(format="json-ld", context=context, auto_compact=True, indent=1)
+    return text.encode("utf-8")
 
 
 # --------------------------------------------------------------------------- graph view

@@ -5,8 +5,11 @@ mode, and the app must work offline. The page holds its data as JSON in a ``<scr
 (``</`` escaped, so labels cannot close it) and puts labels into the DOM with ``textContent``
 only, so text from an ingested document cannot inject markup.
 
-Interaction: drag a node to move it (it stays pinned), hover for its full label and kind,
-click to highlight its edges, double-click to open its page in the app (``?entity=IRI``).
+Interaction: drag a node to move it (it stays pinned), hover a node for its full label and
+kind and to show its edges' labels (edge labels are hidden otherwise, so they never pile up),
+hover an edge for its property, click to highlight, double-click to open its page in the app
+(``?tab=explore&entity=IRI``). Node labels are kept inside the picture: a node is never placed
+where its label would be cut off, and the centre stays in the middle.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ PALETTE: dict[str, str] = {
     "Material": "#ff7f0e",
     "Measurement": "#8c564b",
     "entity": "#17becf",
+    "group": "#bdbdbd",
 }
 
 
@@ -81,7 +85,9 @@ _TEMPLATE = """<!DOCTYPE html>
  svg{width:100%;height:__HEIGHT__px;display:block;border:1px solid #e6e6e6;border-radius:6px;cursor:grab}
  .edge{stroke:#b8b8b8;stroke-width:1.2}
  .edge.hot{stroke:#d62728;stroke-width:2.2}
- .elabel{font-size:9px;fill:#888;pointer-events:none}
+ .elabel{font-size:10px;fill:#555;pointer-events:none;display:none;paint-order:stroke;stroke:#fff;stroke-width:3px}
+ .elabel.show{display:block}
+ .hit{stroke:transparent;stroke-width:10;cursor:help}
  .node circle{stroke:#fff;stroke-width:1.5;cursor:pointer}
  .node text{font-size:11px;fill:#222;pointer-events:none;paint-order:stroke;stroke:#fff;stroke-width:3px}
  .node.dim{opacity:.25}
@@ -89,7 +95,7 @@ _TEMPLATE = """<!DOCTYPE html>
  #help{position:absolute;right:8px;top:6px;font-size:11px;color:#999}
 </style></head>
 <body>
-<div id="help">drag · hover · click to highlight · double-click to open</div>
+<div id="help">hover for names · drag · click to highlight · double-click to open</div>
 <div id="tip"></div>
 <svg id="g" xmlns="http://www.w3.org/2000/svg"></svg>
 <script id="data" type="application/json">__DATA__</script>
@@ -99,19 +105,14 @@ _TEMPLATE = """<!DOCTYPE html>
   var data = JSON.parse(document.getElementById("data").textContent);
   var svg = document.getElementById("g"), tip = document.getElementById("tip");
   var NS = "http://www.w3.org/2000/svg";
-  var W = svg.getBoundingClientRect().width || 800, H = __HEIGHT__;
-  // Ring radius: leave room for outward labels (about 130 px) on both sides.
-  var r = Math.max(60, Math.min(H*0.42, W/2 - 130));
+  var W = svg.getBoundingClientRect().width || window.innerWidth || 800, H = __HEIGHT__;
+  var r = 60;  // set once labels are measured
   var byId = {}, nodes = data.nodes, edges = data.edges;
   // Radial start: the centre in the middle, neighbours on a circle, so the layout settles fast.
   var others = nodes.filter(function(n){return !n.centre;});
   nodes.forEach(function(n){
     byId[n.id] = n;
     if (n.centre) { n.x = W/2; n.y = H/2; n.fixed = true; }
-  });
-  others.forEach(function(n, i){
-    var a = 2*Math.PI*i/Math.max(1, others.length);
-    n.x = W/2 + r*Math.cos(a); n.y = H/2 + r*Math.sin(a);
   });
   nodes.forEach(function(n){ n.vx = 0; n.vy = 0; });
   function el(name, attrs, parent){
@@ -122,20 +123,41 @@ _TEMPLATE = """<!DOCTYPE html>
   var edgeLayer = el("g", {}), nodeLayer = el("g", {});
   edges.forEach(function(e){
     e.line = el("line", {"class": "edge"}, edgeLayer);
+    e.hit = el("line", {"class": "hit"}, edgeLayer);
+    var t = el("title", {}, e.hit); t.textContent = e.label;
     e.text = el("text", {"class": "elabel", "text-anchor": "middle"}, edgeLayer);
     e.text.textContent = e.label;
+    e.hit.addEventListener("mouseenter", function(){ e.text.setAttribute("class", "elabel show"); });
+    e.hit.addEventListener("mouseleave", function(){ e.text.setAttribute("class", "elabel"); });
   });
+  var widest = 0;
   nodes.forEach(function(n){
     n.g = el("g", {"class": "node"}, nodeLayer);
     n.circle = el("circle", {r: n.centre ? 11 : 7, fill: n.color}, n.g);
     n.text = el("text", {x: 10, y: 4}, n.g);
     n.text.textContent = n.short;
+    n.w = (n.text.getComputedTextLength && n.text.getComputedTextLength()) || 7 * n.short.length;
+    if (!n.centre) widest = Math.max(widest, n.w);
   });
+  // Ring radius: room for the widest label outside the ring on both sides.
+  r = Math.max(60, Math.min(H*0.40, W/2 - widest - 24));
+  others.forEach(function(n, i){
+    var a = 2*Math.PI*i/Math.max(1, others.length);
+    n.x = W/2 + r*Math.cos(a); n.y = H/2 + r*Math.sin(a);
+  });
+  function keepInside(n){
+    // Labels point outward: a node left of the middle needs its label's width on its left.
+    var left = n.x < W/2 && !n.centre;
+    var lo = left ? n.w + 16 : 12, hi = left ? W - 12 : W - n.w - 16;
+    n.x = Math.max(lo, Math.min(hi, n.x)); n.y = Math.max(12, Math.min(H - 12, n.y));
+  }
   function draw(){
     edges.forEach(function(e){
       var a = byId[e.source], b = byId[e.target];
       e.line.setAttribute("x1", a.x); e.line.setAttribute("y1", a.y);
       e.line.setAttribute("x2", b.x); e.line.setAttribute("y2", b.y);
+      e.hit.setAttribute("x1", a.x); e.hit.setAttribute("y1", a.y);
+      e.hit.setAttribute("x2", b.x); e.hit.setAttribute("y2", b.y);
       // At 60% of the way out, so labels of edges sharing a hub do not pile up on it.
       e.text.setAttribute("x", a.x + (b.x-a.x)*0.6); e.text.setAttribute("y", a.y + (b.y-a.y)*0.6 - 2);
     });
@@ -165,7 +187,7 @@ _TEMPLATE = """<!DOCTYPE html>
       if (!n.fixed) {
         n.x += Math.max(-20, Math.min(20, n.vx * alpha));
         n.y += Math.max(-20, Math.min(20, n.vy * alpha));
-        n.x = Math.max(12, Math.min(W - 12, n.x)); n.y = Math.max(12, Math.min(H - 12, n.y));
+        keepInside(n);
       }
       n.vx *= 0.55; n.vy *= 0.55;
     });
@@ -179,11 +201,17 @@ _TEMPLATE = """<!DOCTYPE html>
     n.g.addEventListener("mousedown", function(ev){ dragging = n; n.fixed = true; ev.preventDefault(); });
     n.g.addEventListener("mouseenter", function(ev){
       tip.textContent = n.label + "  ·  " + n.kind; tip.style.display = "block";
+      edges.forEach(function(e){
+        if (e.source === n.id || e.target === n.id) e.text.setAttribute("class", "elabel show");
+      });
     });
     n.g.addEventListener("mousemove", function(ev){
       tip.style.left = (ev.pageX + 12) + "px"; tip.style.top = (ev.pageY + 12) + "px";
     });
-    n.g.addEventListener("mouseleave", function(){ tip.style.display = "none"; });
+    n.g.addEventListener("mouseleave", function(){
+      tip.style.display = "none";
+      edges.forEach(function(e){ e.text.setAttribute("class", "elabel"); });
+    });
     n.g.addEventListener("click", function(){
       var near = {}; near[n.id] = true;
       edges.forEach(function(e){
@@ -194,9 +222,10 @@ _TEMPLATE = """<!DOCTYPE html>
       nodes.forEach(function(m){ m.g.setAttribute("class", near[m.id] ? "node" : "node dim"); });
     });
     n.g.addEventListener("dblclick", function(){
+      if (n.kind === "group") return;  // a group is not an entity: its members are in the tables
       try {
         var top = window.top.location;
-        top.href = top.pathname + "?entity=" + encodeURIComponent(n.id);
+        top.href = top.pathname + "?tab=explore&entity=" + encodeURIComponent(n.id);
       } catch (err) { /* a sandboxed frame cannot navigate the app: clicking still highlights */ }
     });
   });

@@ -543,3 +543,99 @@ def test_header_count_updates_after_ingest(scratch_store: Path) -> None:
     at.button(key="ingest_add").click().run()
     assert not at.exception, at.exception
     assert "2 document(s)" in at.caption[0].value
+
+
+# --------------------------------------------------------------------------- Explore data sheet
+
+
+def _page(store_path: Path, label: str) -> tuple[object, explore.EntityPage]:
+    from kg.store import open_store
+
+    store = open_store(store_path, read_only=True)
+    return store, explore.entity_page(store, explore.resolve(store, label))
+
+
+def test_precursor_page_names_its_coatings_not_steps(app_store: Path) -> None:
+    at = linked_app(entity="TMA")
+    coatings = next(d.value for d in at.dataframe if "via" in d.value.columns)
+    assert len(coatings) >= 5
+    assert all(" on " in c for c in coatings["coating"])
+    assert "NaAlOx on Na" in set(coatings["coating"])
+    assert all(v.startswith("?tab=explore&entity=") for v in coatings["open"])
+    assert not any("table-step" in b.label for b in at.button)
+
+
+def test_precursor_graph_is_grouped_and_labelled(app_store: Path) -> None:
+    _, page = _page(app_store, "TMA")
+    payload = graph_payload(*explore.neighbourhood(page))
+    labels = [n["label"] for n in payload["nodes"]]
+    assert len(labels) <= 15
+    assert not any("/" in label for label in labels), labels
+    group = next(n for n in payload["nodes"] if n["kind"] == "group")
+    assert group["label"].endswith("× uses precursor")
+    assert all(len(n["short"]) <= 22 for n in payload["nodes"])
+
+
+def test_coating_page_lists_measurements_with_units_and_sources(app_store: Path) -> None:
+    store, page = _page(app_store, "NaAlOx on Na [96]")
+    frame = explore.measurement_frame(store, page)
+    cycling = frame[frame["quantity"] == "cycling duration"]
+    assert set(cycling["value"]) == {"> 1000"} and set(cycling["unit"]) == {"h"}
+    assert all("Table 2" in s for s in cycling["source"])
+    card = explore.summary(page)
+    assert card.kind == "Coating" and card.label == "NaAlOx on Na [96]"
+
+
+# --------------------------------------------------------------------------- Compare
+
+
+def test_side_by_side_of_chosen_coatings(app: AppTest) -> None:
+    open_tab(app, "Compare")
+    options = app.multiselect(key="compare_pick").options
+    assert len(options) >= 2
+    frame = app.dataframe[0].value
+    picked = list(frame["coating IRI"][:2])
+    app.multiselect(key="compare_pick").set_value(picked).run()
+    assert not app.exception, app.exception
+    table = next(d.value for d in app.dataframe if "thickness (nm)" in d.value.index)
+    assert table.shape[1] == 2
+    assert {"material", "technique", "year", "longest cycling (h)"} <= set(table.index)
+    assert [
+        b for b in app.get("download_button") if b.proto.label.startswith("Download the comparison")
+    ]
+    assert app.query_params["pick"] in (picked, picked[0])
+
+
+def test_each_point_at_its_own_samples_values(app_store: Path) -> None:
+    from kg.store import open_store
+    from kg.table import coatings_table
+
+    store = open_store(app_store, read_only=True)
+    frame = compare.compare_frame(coatings_table(store))
+    points = compare.duration_vs_thickness(frame)
+    several = points[points["samples"] == "several samples"]
+    assert not several.empty  # a study with 1.4, 3.5 and 7 nm samples and one duration
+    row = several.iloc[0]
+    assert row["x"] - row["below"] == row["thickness_min"]
+    assert row["x"] + row["above"] == row["thickness_max"]
+    single = points[points["samples"] == "one sample"]
+    assert (single["x"] == single["thickness_value"]).all()
+
+
+def test_technique_colours_fixed_and_unlike_the_reference_line() -> None:
+    colours = compare.technique_colours(["MLD", "ALD", "thermal ALD", "unknown"])
+    assert colours == compare.technique_colours(["thermal ALD", "ALD", "MLD"]) | {
+        "unknown": compare.UNKNOWN
+    }
+    assert compare.REFERENCE_LINE not in colours.values()
+    assert len(set(colours.values())) == len(colours)
+
+
+def test_year_counts_are_integers(app_store: Path) -> None:
+    from kg.store import open_store
+    from kg.table import coatings_table
+
+    frame = compare.compare_frame(coatings_table(open_store(app_store, read_only=True)))
+    counts = compare.counts_per_year(frame)
+    assert counts["coatings"].dtype.kind == "i" and counts["year"].dtype.kind == "i"
+    assert compare.log_ticks(300, 1000) == [500, 1000]

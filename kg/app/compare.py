@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from kg.app.common import Selectable, cell_text, column_title
+from kg.app.common import Selectable, cell_text, column_title, doi_url
 from kg.app.resources import AppContext
 from kg.table import PREFIXES
 
@@ -90,6 +90,7 @@ COMPARE_COLUMNS = [
     "substrate",
     "study",
     "year",
+    "doi",
     "material_class",
     "electrolyte_family",
     "cell_types",
@@ -108,14 +109,17 @@ def compare_frame(
     records: Iterable[dict[str, Any]],
     facets: dict[str, dict[str, list[str]]] | None = None,
     studies: dict[str, str] | None = None,
+    dois: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """One row per coating with lists kept as lists (for filtering) and plot-ready numbers.
 
-    ``thickness_value`` is the first reported thickness (a range's midpoint); ``cycling_h``
-    the longest cycling duration; ``cycle_count`` the largest cycle count.
+    ``thickness_value`` is the reported thickness when there is one (a range's midpoint), None
+    when the study reports several samples; ``thickness_min``/``thickness_max`` span them.
+    ``cycling_h`` is the longest cycling duration; ``cycle_count`` the largest cycle count.
     """
     facets = facets or {}
     studies = studies or {}
+    dois = dois or {}
     rows = []
     for r in records:
         f = facets.get(r["coating"], {})
@@ -128,6 +132,7 @@ def compare_frame(
                 "study": studies.get(r["coating"])
                 or (f"[{r['ref']}]" if r.get("ref") is not None else ""),
                 "ref": r.get("ref"),
+                "doi": dois.get(r["coating"]),
                 "year": r.get("year"),
                 "material_class": f.get("material_class", []),
                 "electrolyte_family": f.get("electrolyte_family", []),
@@ -137,7 +142,11 @@ def compare_frame(
                 "thickness_nm": cell_text(r.get("thickness_nm")),
                 "deposition_cycles": cell_text(r.get("deposition_cycles")),
                 "temperatures": numbers(r.get("temperature_C")),
-                "thickness_value": thickness[0] if thickness else None,
+                # One thickness: the point's x. Several (samples of one study): no single x;
+                # the plot draws their range, never one sample's value for another's result.
+                "thickness_value": thickness[0] if len(thickness) == 1 else None,
+                "thickness_min": min(thickness) if thickness else None,
+                "thickness_max": max(thickness) if thickness else None,
                 "cycling_h": _outcome_max(r, "CyclingDuration"),
                 "cycle_count": _outcome_max(r, "CycleCount"),
                 "doc": r.get("doc"),
@@ -149,10 +158,16 @@ def compare_frame(
 
 STUDY_LABELS_QUERY = (
     PREFIXES
-    + """SELECT ?coating ?label WHERE {
+    + """SELECT ?coating ?label ?doi WHERE {
   ?coating a akg:Coating ; akg:reportedIn ?study . ?study rdfs:label ?label .
+  OPTIONAL { ?study <http://purl.org/ontology/bibo/doi> ?doi }
 }"""
 )
+
+
+def study_dois(store: Selectable) -> dict[str, str]:
+    """Coating IRI → its study's DOI, where the graph knows one."""
+    return {str(r["coating"]): str(r["doi"]) for r in store.select(STUDY_LABELS_QUERY) if r["doi"]}
 
 
 def study_labels(store: Selectable) -> dict[str, str]:
@@ -241,18 +256,33 @@ def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
 def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The filtered table as text cells, in the column order researchers read it."""
     if frame.empty:
-        return pd.DataFrame(columns=[column_title(c) for c in COMPARE_COLUMNS])
+        return pd.DataFrame(
+            columns=[column_title(c) if c != "doi" else "DOI" for c in COMPARE_COLUMNS]
+        )
     shown = frame[COMPARE_COLUMNS].copy()
     for column in ("material_class", "electrolyte_family", "cell_types"):
         shown[column] = shown[column].map(cell_text)
-    return shown.rename(columns={c: column_title(c) for c in COMPARE_COLUMNS})
+    shown["doi"] = shown["doi"].map(doi_url)
+    return shown.rename(columns={c: column_title(c) for c in COMPARE_COLUMNS} | {"doi": "DOI"})
 
 
 def duration_vs_thickness(frame: pd.DataFrame) -> pd.DataFrame:
-    """Coatings with both a thickness and a cycling duration: the first plot's points."""
+    """Coatings with a thickness and a cycling duration: the first plot's points.
+
+    A coating with one thickness is a point at it. A study that reports several samples but
+    one duration does not say which sample reached it, so its point sits in the middle of
+    the samples' range with a bar across the range (``below``/``above``), marked "several".
+    """
     if frame.empty:
-        return frame
-    return frame.dropna(subset=["thickness_value", "cycling_h"])
+        return frame.assign(x=[], below=[], above=[], samples=[])
+    rows = frame.dropna(subset=["thickness_min", "cycling_h"]).copy()
+    single = rows["thickness_value"].notna()
+    middle = (rows["thickness_min"] + rows["thickness_max"]) / 2
+    rows["x"] = rows["thickness_value"].where(single, middle)
+    rows["below"] = (rows["x"] - rows["thickness_min"]).where(~single, 0.0)
+    rows["above"] = (rows["thickness_max"] - rows["x"]).where(~single, 0.0)
+    rows["samples"] = single.map({True: "one sample", False: "several samples"})
+    return rows
 
 
 def temperatures_by_substrate(frame: pd.DataFrame, melting: dict[str, float]) -> pd.DataFrame:
@@ -284,12 +314,94 @@ def counts_per_year(frame: pd.DataFrame) -> pd.DataFrame:
     return dated.groupby(["year", "substrate"]).size().reset_index(name="coatings")
 
 
-def technique_colours(techniques: Iterable[str]) -> dict[str, str]:
-    """One colour per technique, the same in every plot (sorted names → a fixed palette)."""
-    import plotly.express as px
+#: Technique colours (Okabe–Ito, readable by colour-blind readers); none is black, which the
+#: plots keep for reference lines such as a metal's melting point.
+PALETTE: tuple[str, ...] = (
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#8E6C8A",
+)  # fmt: skip
+REFERENCE_LINE = "#000000"
+UNKNOWN = "#9E9E9E"
 
-    palette = px.colors.qualitative.Plotly
-    return {t: palette[i % len(palette)] for i, t in enumerate(sorted(set(techniques)))}
+
+def technique_colours(techniques: Iterable[str]) -> dict[str, str]:
+    """One colour per technique of the whole graph (sorted names → :data:`PALETTE`).
+
+    Called with every technique the graph holds, not the filtered ones, so a technique keeps
+    its colour whatever the filter; "unknown" is grey.
+    """
+    names = sorted({str(t) for t in techniques} - {"unknown"})
+    colours = {t: PALETTE[i % len(PALETTE)] for i, t in enumerate(names)}
+    return colours | {"unknown": UNKNOWN}
+
+
+#: Log-axis ticks a reader can read without counting decades: 1, 2, 5, 10, 20, 50, …
+LOG_TICKS: tuple[float, ...] = tuple(m * 10**e for e in range(-1, 6) for m in (1, 2, 5))
+
+
+def log_ticks(low: float, high: float) -> list[float]:
+    """The :data:`LOG_TICKS` within [low, high] (at least two, widening the range if needed).
+
+    >>> log_ticks(300, 1000)
+    [500, 1000]
+    """
+    inside = [t for t in LOG_TICKS if low <= t <= high]
+    below = [t for t in LOG_TICKS if t < low][-1:]
+    above = [t for t in LOG_TICKS if t > high][:1]
+    ticks = inside if len(inside) >= 2 else below + inside + above
+    return [int(t) if float(t).is_integer() else t for t in ticks]
+
+
+# --------------------------------------------------------------------------- side by side
+
+#: The rows of the side-by-side table: (label, compare-frame column).
+SIDE_BY_SIDE: tuple[tuple[str, str], ...] = (
+    ("material", "material"),
+    ("technique", "technique"),
+    ("substrate", "substrate"),
+    ("study", "study"),
+    ("year", "year"),
+    ("DOI", "doi"),
+    ("material class", "material_class"),
+    ("precursors", "precursors"),
+    ("deposition temperature (°C)", "temperature_C"),
+    ("thickness (nm)", "thickness_nm"),
+    ("deposition cycles", "deposition_cycles"),
+    ("longest cycling (h)", "cycling_h"),
+    ("most cycles", "cycle_count"),
+    ("electrolyte family", "electrolyte_family"),
+    ("cell types", "cell_types"),
+    ("document", "doc"),
+)
+
+
+def coating_name(row: Any) -> str:
+    """How a coating is named in the side-by-side header: "Al2O3 on Na [94] Luo et al. 2017"."""
+    return f"{row['material']} on {row['substrate']} · {row['study'] or row['doc']}"
+
+
+def side_by_side(frame: pd.DataFrame, coatings: Iterable[str]) -> pd.DataFrame:
+    """Chosen coatings as columns, their properties as rows (as in an ORKG comparison)."""
+    chosen = [c for c in coatings if c in set(frame["coating"])]
+    by_iri = frame.set_index("coating")
+    columns = {}
+    for iri in chosen:
+        row = by_iri.loc[iri]
+        name = coating_name(row)
+        while name in columns:
+            name += " ′"
+        values = [_plain(row.get(column)) for _, column in SIDE_BY_SIDE]
+        columns[name] = [
+            doi_url(v) or "" if label == "DOI" else cell_text(v)
+            for (label, _), v in zip(SIDE_BY_SIDE, values, strict=True)
+        ]
+    return pd.DataFrame(columns, index=[label for label, _ in SIDE_BY_SIDE]).rename_axis("property")
+
+
+def _plain(value: Any) -> Any:
+    """pandas' missing values (NaN, None) as None, so a cell reads empty."""
+    if isinstance(value, list | tuple):
+        return list(value)
+    return None if value is None or value != value else value
 
 
 # --------------------------------------------------------------------------- the tab
@@ -340,7 +452,15 @@ def render(ctx: AppContext) -> None:
     frame: pd.DataFrame = data["frame"]
     shown = apply_filters(frame, _filters(filter_options(frame)))
     st.markdown(f"**{len(shown)} of {len(frame)} coatings**")
-    st.dataframe(display_frame(shown), hide_index=True, width="stretch")
+    st.dataframe(
+        display_frame(shown),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "DOI": st.column_config.LinkColumn("DOI", display_text=r"https://doi\.org/(.*)")
+        },
+    )
+    _side_by_side(frame, shown)
     if shown.empty:
         return
     colours = technique_colours(frame["technique"].dropna().unique())
@@ -349,25 +469,59 @@ def render(ctx: AppContext) -> None:
     _years_plot(shown)
 
 
+def _side_by_side(frame: pd.DataFrame, shown: pd.DataFrame) -> None:
+    """Chosen coatings side by side (properties as rows), with a CSV download."""
+    names = {r.coating: coating_name(r._asdict()) for r in frame.itertuples()}
+    chosen = st.session_state.get("compare_pick") or []
+    st.session_state["compare_pick"] = [c for c in chosen if c in names]
+    options = list(dict.fromkeys([*st.session_state["compare_pick"], *shown["coating"]]))
+    picked = st.multiselect(
+        "Side by side: choose coatings to compare property by property",
+        options,
+        key="compare_pick",
+        format_func=lambda iri: names.get(iri, iri),
+        placeholder="Choose two or more coatings from the table above…",
+    )
+    if not picked:
+        return
+    table = side_by_side(frame, picked)
+    st.dataframe(table, width="stretch", key="side_by_side")
+    st.download_button(
+        "Download the comparison (CSV)",
+        table.to_csv().encode("utf-8"),
+        "comparison.csv",
+        "text/csv",
+        key="dl_comparison",
+    )
+
+
 def _duration_plot(shown: pd.DataFrame, colours: dict[str, str]) -> None:
     points = duration_vs_thickness(shown)
     if points.empty:
         return
     fig = px.scatter(
         points,
-        x="thickness_value",
+        x="x",
         y="cycling_h",
+        error_x="above",
+        error_x_minus="below",
         color="technique",
         color_discrete_map=colours,
+        symbol="samples",
+        symbol_map={"one sample": "circle", "several samples": "diamond-open"},
         facet_col="substrate",
-        hover_data=["material", "study"],
+        hover_data={"material": True, "study": True, "thickness_nm": True, "x": False},
         log_y=True,
-        labels={"thickness_value": "coating thickness (nm)", "cycling_h": "cycling duration (h)"},
+        labels={"x": "coating thickness (nm)", "cycling_h": "cycling duration (h)"},
     )
+    ticks = log_ticks(float(points["cycling_h"].min()), float(points["cycling_h"].max()))
+    fig.update_yaxes(tickvals=ticks, ticktext=[f"{t:g}" for t in ticks], minor_showgrid=False)
     st.plotly_chart(fig, key="plot_duration")
     st.caption(
         f"Longest reported cycling duration against coating thickness for {len(points)} coatings "
-        "that report both, coloured by deposition technique, one panel per substrate (log scale)."
+        "that report both, coloured by deposition technique, one panel per substrate (log scale). "
+        "A hollow diamond with a bar is a study of several thicknesses that gives one duration: "
+        "the bar spans its samples, since the study does not say which one reached it."
     )
 
 
@@ -397,14 +551,14 @@ def _temperature_plot(
                 row=1,
                 col=i,
                 line_dash="dash",
-                line_color="red",
+                line_color=REFERENCE_LINE,
                 annotation_text=f"{substrate} melts at {mp:g} °C",
                 annotation_position="top left",
             )
     st.plotly_chart(fig, key="plot_temperature")
     st.caption(
-        "Deposition temperatures per substrate; the dashed red line is the metal's melting point "
-        "(from the vocabulary), above which a process would melt the anode."
+        "Deposition temperatures per substrate; the dashed black line is the metal's melting "
+        "point (from the vocabulary), above which a process would melt the anode."
     )
 
 
@@ -416,5 +570,8 @@ def _years_plot(shown: pd.DataFrame) -> None:
         counts, x="year", y="coatings", color="substrate", labels={"coatings": "coatings reported"}
     )
     fig.update_xaxes(dtick=1)
+    fig.update_yaxes(tickformat="d", rangemode="tozero")
+    if counts.groupby("year")["coatings"].sum().max() <= 10:
+        fig.update_yaxes(dtick=1)
     st.plotly_chart(fig, key="plot_years")
     st.caption("Coatings reported per publication year of the cited study, stacked by substrate.")

@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from kg.app.common import RDF_TYPE, Selectable, compact, evidence_html, short_iri
+from kg.app.common import RDF_TYPE, Selectable, compact, doi_url, evidence_html, short_iri
+from kg.app.links import link
 from kg.app.resources import AppContext
 from kg.app.safe import md, md_inline
 from kg.graphview import render_html
 from kg.query import sparql_iri, sparql_literal
 from kg.table import PREFIXES, describe_source
+
+AKG = "https://w3id.org/ald-kg/ontology#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+BIBO_DOI = "http://purl.org/ontology/bibo/doi"
 
 # --------------------------------------------------------------------------- explore
 
@@ -191,8 +197,13 @@ def entity_page(store: Selectable, iri: str, *, limit: int = 400) -> EntityPage:
     )
 
 
+def _labelled(fact: Fact) -> bool:
+    """A fact whose other end has a name of its own (not only its IRI's path)."""
+    return fact.value_label != short_iri(fact.value)
+
+
 def neighbours(page: EntityPage, *, limit: int = 40) -> list[Entity]:
-    """Entities one step away (not classes or source spans), for the page's buttons.
+    """Named entities one step away (not classes, spans or unnamed steps), for the buttons.
 
     Each neighbour's ``kind`` is the property that links it, which is what the button says.
     """
@@ -200,56 +211,55 @@ def neighbours(page: EntityPage, *, limit: int = 40) -> list[Entity]:
     for fact in (*page.outgoing, *page.incoming):
         if not fact.is_iri or fact.predicate == RDF_TYPE or fact.value in seen:
             continue
+        if not _labelled(fact):
+            continue
         seen[fact.value] = Entity(iri=fact.value, label=fact.value_label, kind=fact.predicate_label)
         if len(seen) >= limit:
             break
     return list(seen.values())
 
 
+#: More neighbours than this along one property are drawn as one group node.
+GROUP_AT = 6
+
+
 def neighbourhood(
-    page: EntityPage, *, limit: int = 60
+    page: EntityPage, *, limit: int = 40
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Nodes and edges of the page's entity and its IRI neighbours, for kg.graphview.
 
     Literal values stay on the page (as facts), not in the picture; classes are drawn so the
-    reader sees what a thing is.
+    reader sees what a thing is. Where one property links more than :data:`GROUP_AT`
+    neighbours (a precursor used by thirty process steps), they become one node "30 × uses
+    precursor", so the picture stays readable; the tables list them all.
     """
     centre = page.entity
     nodes: dict[str, dict[str, Any]] = {
         centre.iri: {"id": centre.iri, "label": centre.label, "kind": centre.kind, "centre": True}
     }
     edges: list[dict[str, Any]] = []
+    groups: dict[tuple[str, str], list[Fact]] = {}
     for direction, facts in (("out", page.outgoing), ("in", page.incoming)):
         for fact in facts:
-            if not fact.is_iri:
-                continue
-            if fact.value not in nodes:
+            if fact.is_iri:
+                groups.setdefault((direction, fact.predicate), []).append(fact)
+    for (direction, predicate), facts in groups.items():
+        distinct = list({f.value: f for f in facts}.values())
+        label = distinct[0].predicate_label
+        if len(distinct) > GROUP_AT:
+            node_id = f"group:{direction}:{predicate}"
+            items = [{"id": node_id, "label": f"{len(distinct)} × {label}", "kind": "group"}]
+        else:
+            kind = "class" if predicate == RDF_TYPE and direction == "out" else "entity"
+            items = [{"id": f.value, "label": f.value_label, "kind": kind} for f in distinct]
+        for item in items:
+            if item["id"] not in nodes:
                 if len(nodes) >= limit:
                     continue
-                kind = "class" if fact.predicate == RDF_TYPE and direction == "out" else "entity"
-                nodes[fact.value] = {
-                    "id": fact.value,
-                    "label": fact.value_label,
-                    "kind": kind,
-                    "centre": False,
-                }
-            source, target = (
-                (centre.iri, fact.value) if direction == "out" else (fact.value, centre.iri)
-            )
-            edges.append({"source": source, "target": target, "label": fact.predicate_label})
+                nodes[item["id"]] = {**item, "centre": False}
+            ends = (centre.iri, item["id"]) if direction == "out" else (item["id"], centre.iri)
+            edges.append({"source": ends[0], "target": ends[1], "label": label})
     return list(nodes.values()), edges
-
-
-def facts_frame(facts: Sequence[Any], *, incoming: bool = False) -> pd.DataFrame:
-    """An entity page's facts as a table; incoming facts name the entity they come from."""
-    rows = []
-    for f in facts:
-        source = "; ".join(s["location"] for s in f.provenance)
-        if incoming:
-            rows.append({"from": f.value_label, "property": f.predicate_label, "source": source})
-        else:
-            rows.append({"property": f.predicate_label, "value": f.value_label, "source": source})
-    return pd.DataFrame(rows)
 
 
 def resolve(store: Selectable, wanted: str) -> str | None:
@@ -264,6 +274,172 @@ def resolve(store: Selectable, wanted: str) -> str | None:
         return text
     found = find_entities(store, text, limit=1)
     return found[0].iri if found else None
+
+
+# --------------------------------------------------------------------------- the data sheet
+
+HAS_MEASUREMENT = AKG + "hasMeasurement"
+_CARD_PREDICATES = {
+    RDF_TYPE,
+    SKOS + "prefLabel",
+    SKOS + "altLabel",
+    RDFS + "label",
+    RDFS + "comment",
+    SKOS + "definition",
+    BIBO_DOI,
+}
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The card at the top of an entity's page: what it is, its names, a line about it."""
+
+    label: str
+    kind: str
+    iri: str
+    aliases: tuple[str, ...]
+    description: str
+    doi: str | None
+
+
+def summary(page: EntityPage) -> Summary:
+    out = page.outgoing
+    aliases = sorted(
+        {f.value for f in out if f.predicate == SKOS + "altLabel"} - {page.entity.label}
+    )
+    description = next(
+        (f.value for f in out if f.predicate in (SKOS + "definition", RDFS + "comment")), ""
+    )
+    doi = next((f.value for f in out if f.predicate == BIBO_DOI), None)
+    return Summary(
+        label=page.entity.label,
+        kind=page.entity.kind,
+        iri=page.entity.iri,
+        aliases=tuple(aliases),
+        description=description,
+        doi=doi_url(doi),
+    )
+
+
+def _sources(fact: Fact) -> str:
+    return "; ".join(dict.fromkeys(s["location"] for s in fact.provenance if s["location"]))
+
+
+def property_frame(page: EntityPage) -> pd.DataFrame:
+    """Literal facts (values the entity carries) that the card does not already show."""
+    rows = [
+        {"property": f.predicate_label, "value": f.value_label, "source": _sources(f)}
+        for f in page.outgoing
+        if not f.is_iri and f.predicate not in _CARD_PREDICATES
+    ]
+    return pd.DataFrame(rows, columns=["property", "value", "source"])
+
+
+def explore_link(iri: str) -> str:
+    return link({"tab": "explore", "entity": iri})
+
+
+def related_frame(page: EntityPage) -> pd.DataFrame:
+    """Links to other entities, both directions, each with a link to its own page."""
+    rows = []
+    for direction, facts in (("→", page.outgoing), ("←", page.incoming)):
+        for f in facts:
+            if f.is_iri and f.predicate not in (RDF_TYPE, HAS_MEASUREMENT):
+                rows.append(
+                    {
+                        "relation": f"{direction} {f.predicate_label}",
+                        "entity": f.value_label,
+                        "source": _sources(f),
+                        "open": explore_link(f.value),
+                    }
+                )
+    return pd.DataFrame(rows, columns=["relation", "entity", "source", "open"])
+
+
+MEASUREMENTS_QUERY = """SELECT ?m ?kind ?comparator ?value ?unit ?text ?label WHERE {{
+  {node} akg:hasMeasurement ?m .
+  OPTIONAL {{ ?m akg:quantityKind ?k . OPTIONAL {{ ?k skos:prefLabel ?kl }} }}
+  BIND(COALESCE(?kl, STRAFTER(STR(?k), "/vocab/")) AS ?kind)
+  OPTIONAL {{ ?m akg:comparator ?comparator }} OPTIONAL {{ ?m akg:numericValue ?value }}
+  OPTIONAL {{ ?m akg:unitText ?unit }} OPTIONAL {{ ?m akg:valueText ?text }}
+  OPTIONAL {{ ?m rdfs:label ?label }}
+}} ORDER BY ?kind ?value"""
+
+
+def _conditions(label: str) -> str:
+    """The parenthesised conditions of a measurement's label: "(1 mA cm⁻², symmetric)"."""
+    match = re.search(r"\(([^()]*)\)\s*$", label)
+    return match.group(1) if match else ""
+
+
+def measurement_frame(store: Selectable, page: EntityPage) -> pd.DataFrame:
+    """The entity's measurements: quantity, value with comparator and unit, conditions, source."""
+    sources = {f.value: _sources(f) for f in page.outgoing if f.predicate == HAS_MEASUREMENT}
+    if not sources:
+        return pd.DataFrame(
+            columns=["quantity", "value", "unit", "conditions", "as written", "source"]
+        )
+    query = PREFIXES + MEASUREMENTS_QUERY.format(node=sparql_iri(page.entity.iri))
+    rows, seen = [], set()
+    for r in store.select(query):
+        if r["m"] in seen:
+            continue
+        seen.add(r["m"])
+        comparator = "" if r.get("comparator") in (None, "=") else str(r["comparator"])
+        value = r.get("value")
+        number = f"{value:g}" if isinstance(value, float) else str(value or "")
+        rows.append(
+            {
+                "quantity": str(r.get("kind") or ""),
+                "value": f"{comparator} {number}".strip(),
+                "unit": str(r.get("unit") or ""),
+                "conditions": _conditions(str(r.get("label") or "")),
+                "as written": str(r.get("text") or ""),
+                "source": sources.get(r["m"], ""),
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["quantity", "value", "unit", "conditions", "as written", "source"]
+    )
+
+
+COATINGS_OF_QUERY = """SELECT DISTINCT ?c ?p WHERE {{
+  ?c a akg:Coating .
+  {{ ?c ?p {node} }}
+  UNION {{ ?c ?p ?x . ?x ?q {node} FILTER(?q NOT IN (<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>, skos:inScheme)) }}
+  UNION {{ ?c ?p ?x . ?x ?q ?y . ?y ?r {node}
+          FILTER(?q NOT IN (<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>, skos:inScheme) && ?r NOT IN (<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>, skos:inScheme)) }}
+  UNION {{ ?c prov:wasDerivedFrom/akg:document {node} BIND(akg:document AS ?p) }}
+  FILTER(?p NOT IN (<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>, skos:inScheme, prov:wasDerivedFrom))
+}} LIMIT 2000"""
+
+
+def coatings_of(store: Selectable, iri: str) -> dict[str, str]:
+    """Coating IRI → how it reaches ``iri`` (its material, a precursor of its process, …).
+
+    A precursor is three steps from a coating (coating → process → step → precursor); the
+    page names the coatings, not the steps in between.
+    """
+    found: dict[str, str] = {}
+    for r in store.select(PREFIXES + COATINGS_OF_QUERY.format(node=sparql_iri(iri))):
+        found.setdefault(str(r["c"]), compact(str(r["p"])))
+    return found
+
+
+def coatings_frame(found: dict[str, str], table: pd.DataFrame) -> pd.DataFrame:
+    """The coatings that use an entity, by name, with study, year, DOI and a link to each.
+
+    ``table`` is the Compare tab's coatings frame (one row per coating, with study labels).
+    """
+    columns = ["coating", "technique", "study", "year", "DOI", "doc", "via", "open"]
+    if not found or table.empty:
+        return pd.DataFrame(columns=columns)
+    rows = table[table["coating"].isin(found)].copy()
+    rows["via"] = rows["coating"].map(found)
+    rows["open"] = rows["coating"].map(explore_link)
+    rows["DOI"] = rows["doi"].map(doi_url) if "doi" in rows else None
+    rows["coating"] = rows["material"].astype(str) + " on " + rows["substrate"].astype(str)
+    return rows.sort_values(["year", "coating"], na_position="last", kind="stable")[columns]
 
 
 # --------------------------------------------------------------------------- the tab
@@ -346,39 +522,66 @@ def render(ctx: AppContext) -> None:
     except ValueError as e:
         st.error(f"Not an entity IRI: {md(e)}")
         return
-    _sheet(page)
+    _sheet(ctx, page)
 
 
-def _sheet(page: EntityPage) -> None:
-    st.markdown(f"### {md_inline(page.entity.label)}")
-    st.caption(f"{md(page.entity.kind)} · {md(page.entity.iri)}")
+_LINKS = {
+    "open": st.column_config.LinkColumn("open", display_text="open →"),
+    "DOI": st.column_config.LinkColumn("DOI", display_text=r"https://doi\.org/(.*)"),
+}
+
+
+def _card(page: EntityPage) -> None:
+    card = summary(page)
+    with st.container(border=True):
+        st.markdown(f"### {md_inline(card.label)}")
+        st.caption(f"{md(card.kind)} · {md(card.iri)}")
+        if card.aliases:
+            st.markdown(f"**Also written** {md(', '.join(card.aliases))}")
+        if card.description:
+            st.markdown(md(card.description))
+        if card.doi:
+            st.link_button("DOI: " + md_inline(card.doi.removeprefix("https://doi.org/")), card.doi)
+
+
+def _table(title: str, frame: pd.DataFrame, key: str) -> None:
+    if frame.empty:
+        return
+    st.markdown(f"**{title}** ({len(frame)})")
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=_LINKS, key=key)
+
+
+def _sheet(ctx: AppContext, page: EntityPage) -> None:
+    _card(page)
     if page.provenance:
-        with st.expander(f"Where it comes from ({len(page.provenance)})", expanded=True):
+        with st.expander(f"Where it comes from ({len(page.provenance)})", expanded=False):
             st.html("".join(evidence_html(span) for span in page.provenance))
-    left, right = st.columns([5, 4])
-    with left:
-        st.markdown("**Facts about it**")
-        st.dataframe(facts_frame(page.outgoing), hide_index=True, width="stretch")
-        st.markdown("**Facts pointing to it**")
-        st.dataframe(facts_frame(page.incoming, incoming=True), hide_index=True, width="stretch")
-        with_prov = [f for f in (*page.outgoing, *page.incoming) if f.provenance]
-        if with_prov:
-            with st.expander(f"Source text of {len(with_prov)} linked fact(s)"):
-                st.html(
-                    "".join(
-                        f"<p><b>{html.escape(f.predicate_label)}: {html.escape(f.value_label)}</b></p>"
-                        + "".join(evidence_html(s) for s in f.provenance)
-                        for f in with_prov
-                    )
+    _table("Measurements", measurement_frame(ctx.store, page), "explore_measurements")
+    _table("Properties", property_frame(page), "explore_properties")
+    coatings = coatings_frame(coatings_of(ctx.store, page.entity.iri), ctx.coatings()["frame"])
+    _table("Coatings that use it", coatings, "explore_coatings")
+    _table("Related", related_frame(page), "explore_related")
+    with_prov = [f for f in (*page.outgoing, *page.incoming) if f.provenance]
+    if with_prov:
+        with st.expander(f"Source text of {len(with_prov)} linked fact(s)"):
+            st.html(
+                "".join(
+                    f"<p><b>{html.escape(f.predicate_label)}: {html.escape(f.value_label)}</b></p>"
+                    + "".join(evidence_html(s) for s in f.provenance)
+                    for f in with_prov
                 )
-    with right:
+            )
+    left, right = st.columns([3, 2])
+    with left:
         nodes, edges = neighbourhood(page)
-        st.iframe(render_html(nodes, edges, height=440), height=460)
+        st.iframe(render_html(nodes, edges, height=460), height=480)
         st.caption(
-            "Neighbourhood: drag nodes, hover for names, click to highlight, double-click to open."
+            "Neighbourhood: hover a node or an edge for its name, drag to move, double-click to "
+            "open. Many neighbours of one kind are drawn as one grey node."
         )
+    with right:
         st.markdown("**Neighbours**")
-        for i, other in enumerate(neighbours(page, limit=30)):
+        for i, other in enumerate(neighbours(page, limit=20)):
             st.button(
                 f"{md_inline(other.kind)} → {md_inline(other.label)}",
                 key=f"nb_{i}_{other.iri}",

@@ -17,6 +17,7 @@ EXPORTS: dict[str, tuple[str, str, str]] = {
     "N-Quads": ("nquads", "ald-kg.nq", "application/n-quads"),
     "TriG": ("trig", "ald-kg.trig", "application/trig"),
     "JSON-LD": ("json-ld", "ald-kg.jsonld", "application/ld+json"),
+    "JSON-LD (named graphs)": ("json-ld-dataset", "ald-kg-dataset.jsonld", "application/ld+json"),
     "RDF/XML": ("xml", "ald-kg.rdf", "application/rdf+xml"),
     "GraphML": ("graphml", "ald-kg.graphml", "application/xml"),
     "GEXF": ("gexf", "ald-kg.gexf", "application/xml"),

@@ -46,12 +46,20 @@ def get_language() -> bool:
 @st.cache_data(show_spinner=False, max_entries=8)
 def coatings_data(location: str, documents: tuple[str, ...], _store: Any) -> dict[str, Any]:
     """The coatings table and its facets, per store state (the documents it holds)."""
-    from kg.app.compare import coating_facets, compare_frame, melting_points, study_labels
+    from kg.app.compare import (
+        coating_facets,
+        compare_frame,
+        melting_points,
+        study_dois,
+        study_labels,
+    )
 
     records = coatings_table(_store)
     return {
         "records": records,
-        "frame": compare_frame(records, coating_facets(_store), study_labels(_store)),
+        "frame": compare_frame(
+            records, coating_facets(_store), study_labels(_store), study_dois(_store)
+        ),
         "melting": melting_points(_store),
     }
 

@@ -11,6 +11,7 @@ import networkx as nx
 import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from kg.export import FORMATS, ExportError, export
 from kg.store import OxigraphStore, doc_graph_iri, open_store
@@ -65,7 +66,8 @@ def _export_bytes(store: OxigraphStore, fmt: str) -> bytes:
 
 
 @pytest.mark.parametrize(
-    ("fmt", "rdflib_format"), [("turtle", "turtle"), ("nt", "nt"), ("xml", "xml")]
+    ("fmt", "rdflib_format"),
+    [("turtle", "turtle"), ("nt", "nt"), ("xml", "xml"), ("json-ld", "json-ld")],
 )
 def test_triple_formats_round_trip_the_merged_graph(
     store: OxigraphStore, fmt: str, rdflib_format: str
@@ -75,7 +77,8 @@ def test_triple_formats_round_trip_the_merged_graph(
 
 
 @pytest.mark.parametrize(
-    ("fmt", "rdflib_format"), [("nquads", "nquads"), ("trig", "trig"), ("json-ld", "json-ld")]
+    ("fmt", "rdflib_format"),
+    [("nquads", "nquads"), ("trig", "trig"), ("json-ld-dataset", "json-ld")],
 )
 def test_dataset_formats_keep_each_named_graph(
     store: OxigraphStore, fmt: str, rdflib_format: str
@@ -90,9 +93,33 @@ def test_dataset_formats_keep_each_named_graph(
         assert isomorphic(got, expected), iri
 
 
-def test_json_ld_has_no_remote_context(store: OxigraphStore) -> None:
-    text = _export_bytes(store, "json-ld").decode()
-    assert "@context" not in text or "http" not in json.dumps(json.loads(text).get("@context", ""))
+@pytest.mark.parametrize("fmt", ["json-ld", "json-ld-dataset"])
+def test_json_ld_context_is_inline_prefixes(store: OxigraphStore, fmt: str) -> None:
+    document = json.loads(_export_bytes(store, fmt))
+    assert isinstance(document, dict)  # one compacted document, not a list of graphs
+    context = document["@context"]
+    assert isinstance(context, dict) and context["akg"] == AKG  # inline: nothing to fetch
+    assert "@graph" in document
+    assert any("akg:" in json.dumps(node) for node in document["@graph"])
+
+
+def test_json_ld_loads_whole_into_a_graph_and_a_dataset(store: OxigraphStore) -> None:
+    data = _export_bytes(store, "json-ld")
+    assert isomorphic(Graph().parse(data=data, format="json-ld"), _merged())
+    dataset = Dataset()
+    dataset.parse(data=data, format="json-ld")
+    assert len(dataset.graph(DATASET_DEFAULT_GRAPH_ID)) == len(_merged())
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "trig"])
+def test_turtle_and_trig_carry_prefixes(store: OxigraphStore, fmt: str) -> None:
+    text = _export_bytes(store, fmt).decode()
+    assert text.startswith("@prefix ")
+    assert f"@prefix akg: <{AKG}> ." in text
+    assert "akg:Coating" in text
+    parsed = Dataset()
+    parsed.parse(data=text, format=fmt)
+    assert sum(1 for _ in parsed.quads((None, None, None, None))) == len(_merged())
 
 
 @pytest.mark.parametrize(("fmt", "reader"), [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)])
@@ -153,8 +180,8 @@ def test_unknown_format_message() -> None:
     with pytest.raises(ExportError) as info:
         export(open_store(memory=True), "ttl2", io.BytesIO())
     assert str(info.value) == (
-        "Unknown export format 'ttl2'. Try one of: turtle, nt, nquads, trig, json-ld, xml, "
-        "graphml, gexf, csv, cytoscape."
+        "Unknown export format 'ttl2'. Try one of: turtle, nt, nquads, trig, json-ld, "
+        "json-ld-dataset, xml, graphml, gexf, csv, cytoscape."
     )
 
 

@@ -192,7 +192,7 @@ LINK_QUERY = (
 SHARED_LINKS: dict[str, tuple[dict[str, str], str, str]] = {
     "ask": ({"q": "which precursors make LiF?"}, "Understood:", "10-ask.png"),
     "sparql": ({"sparql": LINK_QUERY, "timeout": "30"}, "row(s) in", "11-sparql.png"),
-    "explore": ({"entity": "LiF"}, "Facts about it", "12-explore.png"),
+    "explore": ({"entity": "LiF"}, "Coatings that use it", "12-explore.png"),
     "compare": ({"substrate": "Na"}, "coatings**", "13-compare.png"),
     "documents": ({}, "Documents in the graph", "14-documents.png"),
     "export": ({}, "Export the graph", "15-export.png"),

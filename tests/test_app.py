@@ -415,7 +415,8 @@ def test_ask_view_is_published_in_the_link(app: AppTest) -> None:
 def test_answer_rows_link_to_their_coating_and_back(app: AppTest) -> None:
     app.button(key="example_0").click().run()
     frame = app.dataframe[0].value
-    link = next(v for v in frame["explore"] if v and "96-naalox" in v)
+    row = frame[frame["material"] == "NaAlOx"].iloc[0]
+    link = row["explore"]
     assert link.startswith("?tab=explore&entity=https")
     params = dict(p.split("=", 1) for p in link[1:].split("&"))
     from urllib.parse import unquote_plus

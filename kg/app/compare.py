@@ -382,7 +382,8 @@ def coating_name(row: Any) -> str:
 def side_by_side(frame: pd.DataFrame, coatings: Iterable[str]) -> pd.DataFrame:
     """Chosen coatings as columns, their properties as rows (as in an ORKG comparison)."""
     chosen = [c for c in coatings if c in set(frame["coating"])]
-    by_iri = frame.set_index("coating")
+    # A coating reported by several documents has a row per document; the first one speaks.
+    by_iri = frame.drop_duplicates("coating").set_index("coating")
     columns = {}
     for iri in chosen:
         row = by_iri.loc[iri]

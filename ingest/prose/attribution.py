@@ -37,6 +37,13 @@ from ingest.records import (
 )
 from kg.vocab import Concept, Vocabulary, label_key
 
+#: A sentence that refers back to the film just described ("the coated LATP", "these layers").
+_REFERS_BACK = re.compile(
+    r"\b(?:the|these|this|such)\s+(?:[\w-]+\s+){0,2}?(?:coated|protected|films?|layers?"
+    r"|coatings?)\b",
+    re.I,
+)
+
 #: Attribution rules, recorded on each span as ``akg:attributionRule``.
 OWN_STUDY = "own-study"  # a primary study's uncited sentence: the document itself
 CITED = "cited-in-sentence"  # the one study the sentence cites
@@ -167,8 +174,18 @@ class Attribution:
             return int(m.group(1))
         return None
 
-    def deposition(self, sentence: Sentence, mentions: list[Mention]) -> _Draft | None:
-        """A new study's coating when the sentence shows a deposition with a citation."""
+    def deposition(
+        self,
+        sentence: Sentence,
+        mentions: list[Mention],
+        following: Sequence[tuple[Sentence, list[Mention]]] = (),
+    ) -> _Draft | None:
+        """A new study's coating when the sentence shows a deposition with a citation.
+
+        The coated object may come in the uncited sentences that follow in its paragraph
+        ("ZnO was grown by ALD [5]. The coated LATP was then paired with Li ..."), named there
+        after ``coated``/``on``, never a metal it is merely paired with.
+        """
         ref = self.et_al_ref(sentence)
         if ref is None and len(sentence.citations) == 1:
             ref = sentence.citations[0]
@@ -178,14 +195,23 @@ class Attribution:
         if not techniques and not _DEPOSITION_VERB.search(sentence.text):
             return None
         materials = [m for m in mentions if m.kind == "Material"]
-        substrates = [m for m in mentions if m.kind == "Substrate"]
-        if not materials or not substrates:
-            return None
-        if ref in self.tables and not self._new_study_under_table_ref(ref, materials, substrates):
+        if not materials:
             return None
         target = coated_object(sentence.text, mentions)
+        named = [m for m in mentions if m.kind == "Substrate"]
+        for later, found in following:
+            if target is not None:
+                break
+            if not _REFERS_BACK.search(later.text) or any(m.kind == "Technique" for m in found):
+                continue  # not about this film: another process, or the review's own voice
+            target = coated_object(later.text, found, strict=True)
+            named += [
+                m for m in found if m.kind == "Substrate" and m.label == (target and target.label)
+            ]
         if target is None or target.label is None:
             return None  # no coated anode-side object (or a cathode): not an anode coating
+        if ref in self.tables and not self._new_study_under_table_ref(ref, materials, named):
+            return None
         if not techniques and OTHER_ROUTE.search(sentence.text):
             return None  # made by another route (solution, sputtering, CVD...)
         technique = techniques[0].label if techniques else None
@@ -402,14 +428,16 @@ class CoatedObject:
     text: str
 
 
-def coated_object(text: str, mentions: Sequence[Mention]) -> CoatedObject | None:
+def coated_object(
+    text: str, mentions: Sequence[Mention], *, strict: bool = False
+) -> CoatedObject | None:
     """The object a sentence's film is deposited on, or None when it names none.
 
     The words before each candidate decide: ``on``/``onto``/``coat``/``surface of`` make it the
     coated object, ``against``/``counter``/``bare`` make it another electrode ("Al2O3 on
     garnet ... against Li" coats the garnet). Without such words a host, current collector or
     solid electrolyte is preferred to a metal named in passing; a cathode only counts when the
-    words say it is coated.
+    words say it is coated. ``strict`` takes only an object the words say is coated.
     """
     candidates = [(m.start, m.label, m.text, m.concept) for m in mentions if m.kind == "Substrate"]
     candidates += [(c.start(), None, c.group(0), None) for c in CATHODE.finditer(text)]
@@ -424,7 +452,7 @@ def coated_object(text: str, mentions: Sequence[Mention]) -> CoatedObject | None
             others.append((concept, CoatedObject(label, written)))
     if objects:
         return objects[0]
-    if not others:
+    if not others or strict:  # strict: only an object the words say is coated
         return None
     non_metal = [o for concept, o in others if not _is_alkali(o.label)]
     return (non_metal or [o for _, o in others])[0]

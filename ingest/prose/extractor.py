@@ -91,6 +91,21 @@ class _NearestSubject:
         return last_bare > last_coated
 
 
+def _following(
+    sentences: list[Sentence], mentions: list[list[Mention]], i: int, reach: int = 3
+) -> list[tuple[Sentence, list[Mention]]]:
+    """The uncited sentences after sentence ``i`` in its paragraph (a few), which go on about
+    the study it cites."""
+    found = []
+    here = (sentences[i].section, sentences[i].paragraph)
+    for j in range(i + 1, min(i + 1 + reach, len(sentences))):
+        s = sentences[j]
+        if (s.section, s.paragraph) != here or s.citations:
+            break
+        found.append((s, mentions[j]))
+    return found
+
+
 def _doses_follow(mentions: list[Mention], start: int, end: int) -> bool:
     """A precursor named in or right after a cycle count: the cycles dose it ("50 cycles of
     TMA", "20 TMA/H2O cycles")."""
@@ -146,8 +161,9 @@ class _ProseExtractor:
         sentences = [s for s in self.doc.sentences if not self._skip(s)]
         all_mentions = self.matcher.pipe(s.text for s in sentences)
         # pass 1: studies that no table lists but whose deposition a sentence describes
-        for sentence, mentions in zip(sentences, all_mentions, strict=True):
-            draft = self.studies.deposition(sentence, mentions)
+        for i, (sentence, mentions) in enumerate(zip(sentences, all_mentions, strict=True)):
+            following = _following(sentences, all_mentions, i)
+            draft = self.studies.deposition(sentence, mentions, following)
             if draft and (draft.ref, label_key(draft.material)) not in self.drafts:
                 self.drafts[(draft.ref, label_key(draft.material))] = draft
         if self.doc.kind == "primary":

@@ -75,3 +75,25 @@ def test_counter_electrode_is_not_the_coated_object() -> None:
 
 def test_metal_foil_is_the_coated_object() -> None:
     assert _object("We coat sodium foil at 75 °C.") == "Na"
+
+
+def test_review_coating_whose_substrate_comes_in_the_next_sentence() -> None:
+    doc = make_doc(
+        [
+            "ZnO was grown by ALD at 150 °C from DEZ and water [5].",
+            "The coated LATP was then paired with Li metal in symmetric cells.",
+        ]
+    )
+    (rec,) = extract_prose(doc, [])[0]
+    assert (rec.ref, rec.material, rec.technique) == (5, "ZnO", "ALD")
+    assert rec.substrate == "LATP"
+
+
+def test_review_background_process_followed_by_a_paired_metal_is_no_coating() -> None:
+    doc = make_doc(
+        [
+            "Al2O3 is grown by ALD from TMA and water [2].",
+            "Such cells are then paired with Li metal.",
+        ]
+    )
+    assert extract_prose(doc, [])[0] == []

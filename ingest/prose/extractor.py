@@ -21,6 +21,7 @@ from ingest.prose.attribution import (
     ET_AL,
     OWN_STUDY,
     PARAGRAPH,
+    SEGMENT,
     Attribution,
     _Draft,
 )
@@ -89,6 +90,24 @@ class _NearestSubject:
         last_bare = self.bare[b - 1] if b else -1
         last_coated = self.coated[c - 1] if c else -1
         return last_bare > last_coated
+
+
+_BRACKET = re.compile(r"\[(\d+)\]")
+
+
+def _citation_segments(sentence: Sentence, studies: set[int]) -> list[tuple[int, int, int]]:
+    """(start, end, ref): the part of a sentence up to each of its one-number citations, when
+    every study it cites is cited so ("Al2O3 on Li [3] and ZrO2 on Na [4]"); else none."""
+    markers = [(m.end(), int(m.group(1))) for m in _BRACKET.finditer(sentence.text)]
+    refs = [r for _, r in markers]
+    cited = {c for c in sentence.citations if c in studies}
+    if len(markers) < 2 or set(refs) != cited or len(set(refs)) != len(refs):
+        return []
+    segments, start = [], 0
+    for end, ref in markers:
+        segments.append((start, end, ref))
+        start = end
+    return segments
 
 
 def _following(
@@ -163,9 +182,15 @@ class _ProseExtractor:
         # pass 1: studies that no table lists but whose deposition a sentence describes
         for i, (sentence, mentions) in enumerate(zip(sentences, all_mentions, strict=True)):
             following = _following(sentences, all_mentions, i)
-            draft = self.studies.deposition(sentence, mentions, following)
-            if draft and (draft.ref, label_key(draft.material)) not in self.drafts:
-                self.drafts[(draft.ref, label_key(draft.material))] = draft
+            parts = [(sentence, mentions)]
+            if len(sentence.citations) > 1:
+                for start, end, ref in _citation_segments(sentence, set(sentence.citations)):
+                    part = [m for m in mentions if start <= m.start < end]
+                    parts.append((replace(sentence, citations=(ref,)), part))
+            for cited, found in parts:
+                draft = self.studies.deposition(cited, found, following)
+                if draft and (draft.ref, label_key(draft.material)) not in self.drafts:
+                    self.drafts[(draft.ref, label_key(draft.material))] = draft
         if self.doc.kind == "primary":
             self.studies.own_coatings(sentences, all_mentions)
         studies = set(self.tables) | {r for r, _ in self.drafts if r is not None}
@@ -201,12 +226,29 @@ class _ProseExtractor:
             self._own_sentence(sentence, mentions, state)
             return
         own = self._owner(sentence, mentions, studies, state)
-        if own is None:
-            return  # a summary over several studies: no single owner for its facts
-        ref: int | None = state["ref"]
-        if ref is None:
+        if own is None:  # several studies: each its own part, else no single owner
+            for start, end, ref in _citation_segments(sentence, studies):
+                state.update(ref=ref, rule=SEGMENT, material=None, cell=None, draft=None)
+                state.update(electrolytes=(), cd=None)
+                part = [m for m in mentions if start <= m.start < end]
+                self._study_facts(sentence, part, [ref], state, within=(start, end))
+            state.update(ref=None, material=None, draft=None)
+            return
+        if state["ref"] is None:
             self._material_facts(sentence, mentions, state)
             return
+        self._study_facts(sentence, mentions, own, state)
+
+    def _study_facts(
+        self,
+        sentence: Sentence,
+        mentions: list[Mention],
+        own: list[int],
+        state: dict[str, Any],
+        within: tuple[int, int] | None = None,
+    ) -> None:
+        """Give the facts of a sentence (or of its part ``within``) to the paragraph's study."""
+        ref: int = state["ref"]
         material = self.studies.pick_material(ref, mentions, state["material"])
         substrates = [m.label for m in mentions if m.kind == "Substrate" and _is_alkali(m.label)]
         substrates += [a for m in mentions if m.kind == "CellType" and (a := _cell_alkali(m))]
@@ -228,8 +270,9 @@ class _ProseExtractor:
                 draft.notes.append(f"host for {substrate} metal anode")
                 draft.anode_metal = draft.anode_metal or substrate
             state["draft"] = draft
-            self._coating_facts(sentence, mentions, draft, state)
-        self._material_facts(sentence, mentions, state)
+            self._coating_facts(sentence, mentions, draft, state, within=within)
+        if within is None:
+            self._material_facts(sentence, mentions, state)
 
     def _owner(
         self,

@@ -97,3 +97,33 @@ def test_review_background_process_followed_by_a_paired_metal_is_no_coating() ->
         ]
     )
     assert extract_prose(doc, [])[0] == []
+
+
+def test_sentence_citing_two_studies_gives_each_its_own_facts() -> None:
+    doc = make_doc(
+        [
+            "Al2O3 was deposited on Li by ALD at 150 °C [3], while ZrO2 was grown on Na "
+            "by ALD at 90 °C [4].",
+        ]
+    )
+    records = extract_prose(doc, [])[0]
+    found = {
+        (r.ref, r.material, r.substrate, tuple(q.value for q in r.temperatures)) for r in records
+    }
+    assert found == {(3, "Al2O3", "Li", (150.0,)), (4, "ZrO2", "Na", (90.0,))}
+
+
+def test_review_paragraph_keeps_each_cited_study_apart() -> None:
+    doc = make_doc(
+        [
+            "Kim et al. [3] deposited Al2O3 on Li metal by ALD.",
+            "The coated Li cycled for 700 h in symmetric cells.",
+            "Lee et al. [4] grew TiO2 on Na metal by ALD.",
+            "The coated Na cycled for 300 h.",
+        ]
+    )
+    by_ref = {
+        r.ref: {m.quantity.canonical_value for m in r.measurements}
+        for r in extract_prose(doc, [])[0]
+    }
+    assert by_ref == {3: {700.0}, 4: {300.0}}

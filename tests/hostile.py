@@ -37,8 +37,22 @@ def write_hostile_store(location: Path, url: str) -> Path:
     source.write_text(hostile_review(url), encoding="utf-8")
     store = open_store(location)
     store.ensure_ontology(ontology_graph())
+    triples = []
     for doc in build_files([source]):
-        store.replace_graph(doc_graph_iri(doc.doc_id), doc.load_ntriples())
+        triples.append(doc.load_ntriples())
+        store.replace_graph(doc_graph_iri(doc.doc_id), triples[-1])
+    (location.parent / "hostile.nt").write_text("".join(triples), encoding="utf-8")
     del store
     gc.collect()  # release Oxigraph's lock for the app's process
     return location
+
+
+def labelled(location: Path, start: str) -> str:
+    """The IRI of the node whose rdfs:label starts with ``start`` in the hostile store at
+    ``location`` (IRIs of studies and coatings are derived by the graph, so they are looked up,
+    not spelled)."""
+    for line in (location.parent / "hostile.nt").read_text(encoding="utf-8").splitlines():
+        subject, predicate, rest = line.split(" ", 2)
+        if predicate.endswith("rdf-schema#label>") and rest.startswith(f'"{start}'):
+            return subject.strip("<>")
+    raise AssertionError(f"no node labelled {start!r}…")

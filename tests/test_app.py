@@ -12,7 +12,7 @@ from ingest.records import IngestError
 from kg.app import ask, common, compare, explore, export, ingest
 from kg.app.safe import md, md_inline
 from kg.graphview import graph_payload, render_html
-from tests.hostile import DOC_ID, write_hostile_store
+from tests.hostile import DOC_ID, labelled, write_hostile_store
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -356,7 +356,7 @@ def test_md_escapes_markdown_and_breaks_autolinks() -> None:
 def test_hostile_study_label_is_escaped_in_explore(
     hostile_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    study = f"https://w3id.org/ald-kg/id/{DOC_ID}/ref/7"
+    study = labelled(hostile_store, "[7] ![t](")
     at = hostile_app(hostile_store, monkeypatch, entity=study)
     assert any(m.value == "### " + md_inline(f"[7] ![t]({HOSTILE_URL}/author) 2019")
                for m in at.markdown)  # fmt: skip
@@ -366,7 +366,7 @@ def test_hostile_study_label_is_escaped_in_explore(
 def test_hostile_neighbour_buttons_are_escaped(
     hostile_store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    coating = f"https://w3id.org/ald-kg/id/{DOC_ID}/coating/7-al2o3"
+    coating = labelled(hostile_store, "Al2O3 on Li")
     at = hostile_app(hostile_store, monkeypatch, entity=coating)
     assert any(md_inline(f"![t]({HOSTILE_URL}/author)") in b.label for b in at.button)
     assert_no_live_markdown(at)
@@ -639,4 +639,4 @@ def test_year_counts_are_integers(app_store: Path) -> None:
     frame = compare.compare_frame(coatings_table(open_store(app_store, read_only=True)))
     counts = compare.counts_per_year(frame)
     assert counts["coatings"].dtype.kind == "i" and counts["year"].dtype.kind == "i"
-    assert compare.log_ticks(300, 1000) == [500, 1000]
+    assert compare.log_ticks(300, 1000) == [200, 500, 1000, 2000]

@@ -21,7 +21,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from tests.hostile import DOC_ID, write_hostile_store
+from tests.hostile import DOC_ID, labelled, write_hostile_store
 
 pytestmark = pytest.mark.browser
 
@@ -254,12 +254,14 @@ def canary() -> Iterator[tuple[str, list[str]]]:
 
 
 @pytest.fixture(scope="module")
-def hostile_url(
-    canary: tuple[str, list[str]], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """The app serving only the hostile review, whose labels point images at the canary."""
-    store = write_hostile_store(tmp_path_factory.mktemp("hostile") / "store", canary[0])
-    with serve_app(store, "streamlit-hostile.log") as url:
+def hostile_store(canary: tuple[str, list[str]], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of only the hostile review, whose labels point images at the canary."""
+    return write_hostile_store(tmp_path_factory.mktemp("hostile") / "store", canary[0])
+
+
+@pytest.fixture(scope="module")
+def hostile_url(hostile_store: Path) -> Iterator[str]:
+    with serve_app(hostile_store, "streamlit-hostile.log") as url:
         yield url
 
 
@@ -289,10 +291,10 @@ def _wait_settled(page: object) -> None:
 
 
 def test_hostile_labels_render_as_text(
-    page: object, hostile_url: str, canary: tuple[str, list[str]]
+    page: object, hostile_url: str, hostile_store: Path, canary: tuple[str, list[str]]
 ) -> None:
     url, seen = canary
-    study = quote(f"https://w3id.org/ald-kg/id/{DOC_ID}/ref/7", safe="")
+    study = quote(labelled(hostile_store, "[7] ![t]("), safe="")
     page.goto(f"{hostile_url}/?entity={study}")
     # The heading shows the author's Markdown as the characters it is (a URL in it carries an
     # invisible word joiner so it is not made a link).
@@ -303,7 +305,7 @@ def test_hostile_labels_render_as_text(
     _no_injection(page, url)
     page.screenshot(path=str(ARTIFACTS / "90-hostile-study.png"), full_page=True)
 
-    coating = quote(f"https://w3id.org/ald-kg/id/{DOC_ID}/coating/7-al2o3", safe="")
+    coating = quote(labelled(hostile_store, "Al2O3 on Li"), safe="")
     page.goto(f"{hostile_url}/?entity={coating}")
     page.get_by_role("button", name="![t](").first.wait_for()
     _wait_settled(page)

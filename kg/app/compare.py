@@ -339,15 +339,16 @@ LOG_TICKS: tuple[float, ...] = tuple(m * 10**e for e in range(-1, 6) for m in (1
 
 
 def log_ticks(low: float, high: float) -> list[float]:
-    """The :data:`LOG_TICKS` within [low, high] (at least two, widening the range if needed).
+    """The :data:`LOG_TICKS` within [low, high], and one beyond each end, so every point has a
+    labelled tick below and above it.
 
     >>> log_ticks(300, 1000)
-    [500, 1000]
+    [200, 500, 1000, 2000]
     """
     inside = [t for t in LOG_TICKS if low <= t <= high]
     below = [t for t in LOG_TICKS if t < low][-1:]
     above = [t for t in LOG_TICKS if t > high][:1]
-    ticks = inside if len(inside) >= 2 else below + inside + above
+    ticks = below + inside + above
     return [int(t) if float(t).is_integer() else t for t in ticks]
 
 

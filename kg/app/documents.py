@@ -14,6 +14,7 @@ import streamlit as st
 from kg.app.common import Selectable
 from kg.app.resources import AppContext, refresh_after_write
 from kg.app.safe import md, md_inline
+from kg.crossdoc import refresh as refresh_disagreements
 from kg.store import DOC_GRAPH_PREFIX, StoreError, doc_graph_iri
 
 DOCUMENTS_QUERY = f"""PREFIX akg: <https://w3id.org/ald-kg/ontology#>
@@ -90,6 +91,7 @@ def _remove(ctx: AppContext, doc: str) -> None:
     st.session_state.pop("remove_pending", None)
     try:
         removed = ctx.store.remove_graph(doc_graph_iri(doc))
+        refresh_disagreements(ctx.store)  # a disagreement with the removed document is gone
     except StoreError as e:
         st.session_state["flash_error"] = str(e)
         return

@@ -564,6 +564,8 @@ def test_precursor_page_names_its_coatings_not_steps(app_store: Path) -> None:
     assert "NaAlOx on Na" in set(coatings["coating"])
     assert all(v.startswith("?tab=explore&entity=") for v in coatings["open"])
     assert not any("table-step" in b.label for b in at.button)
+    related = next(d.value for d in at.dataframe if "relation" in d.value.columns)
+    assert not any("table-step" in e for e in related["entity"])
 
 
 def test_precursor_graph_is_grouped_and_labelled(app_store: Path) -> None:

@@ -340,10 +340,16 @@ def explore_link(iri: str) -> str:
 
 
 def related_frame(page: EntityPage) -> pd.DataFrame:
-    """Links to other entities, both directions, each with a link to its own page."""
+    """Links to other named entities, both directions, each with a link to its own page.
+
+    Unnamed intermediate nodes (a coating's process or its steps, which a precursor is linked
+    to) are left out: the coatings they belong to are listed by name in their own table.
+    """
     rows = []
     for direction, facts in (("→", page.outgoing), ("←", page.incoming)):
         for f in facts:
+            if not _labelled(f) and direction == "←":
+                continue
             if f.is_iri and f.predicate not in (RDF_TYPE, HAS_MEASUREMENT):
                 rows.append(
                     {

@@ -318,12 +318,14 @@ def _refuse_duplicate_ids(built: Sequence[BuiltDocument]) -> None:
 
 
 def write(built: Sequence[BuiltDocument], *, store: Any, progress: Progress | None = None) -> None:
-    """The ontology, then each document's graph replacing its earlier version."""
+    """The ontology (only when the store's copy is stale), then each document's graph
+    replacing its earlier version. Without a graph, ``ensure_ontology`` compares the store's
+    digest stamp first, so a repeated ingest neither re-parses the ontology files nor
+    rewrites (and flushes) the ontology graph."""
     from kg.crossdoc import refresh
     from kg.store import doc_graph_iri
-    from kg.vocab import ontology_graph
 
-    store.ensure_ontology(ontology_graph())
+    store.ensure_ontology()
     for done, doc in enumerate(built, 1):
         store.replace_graph(doc_graph_iri(doc.doc_id), doc.load_ntriples())
         if progress:

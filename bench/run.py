@@ -594,6 +594,21 @@ def diagnosis_section(diag: dict[str, Any] | None) -> list[str]:
     return out
 
 
+#: Sections below this line in docs/benchmarks.md are measured by hand (one-off profiles);
+#: ``--render`` keeps them instead of dropping them.
+HAND_MARKER = "<!-- measured by hand: bench/run.py keeps everything below this line -->"
+
+
+def hand_measured() -> str:
+    """The page's hand-measured tail (from :data:`HAND_MARKER` on), or "" when there is none."""
+    try:
+        text = DOC.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    at = text.find(HAND_MARKER)
+    return "" if at < 0 else text[at:]
+
+
 def render() -> str:
     ingest, big = load("ingest.json"), load("ingest_1000.json")
     query, full = load("query.json"), load("query_1m.json")
@@ -703,7 +718,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             run(QUERY_FULL_CMD)
             run(DIAGNOSE_CMD)
     DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(render(), encoding="utf-8")
+    kept = hand_measured()
+    DOC.write_text(render() + ("\n" + kept if kept else ""), encoding="utf-8")
     print(f"Wrote {DOC.relative_to(ROOT)}", file=sys.stderr)
     return 0
 

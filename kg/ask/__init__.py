@@ -114,17 +114,21 @@ def ask_bounded(
     """
     check_question(question)
     interpret(question)  # bounded by the checks; warms the matcher before the fork
-    path = store.path if isinstance(store, OxigraphStore) else None
-    target = None if path is not None else store
-    return call_in_worker(
-        _ask_in_worker, question, target, path, limit, timeout_s=timeout_s, memory_mb=memory_mb
-    )
+    # The worker uses a store opened here: opening one inside a forked child can hang on a
+    # RocksDB lock copied from this process (see kg.stores.oxigraph.OxigraphStore.call).
+    writer = isinstance(store, OxigraphStore) and store.path is not None and not store.read_only
+    target = OxigraphStore(store.path, read_only=True) if writer else store
+    try:
+        return call_in_worker(
+            _ask_in_worker, question, target, limit, timeout_s=timeout_s, memory_mb=memory_mb
+        )
+    finally:
+        if writer:
+            target.close()
 
 
-def _ask_in_worker(question: str, store: Any, path: Any, limit: int) -> Answer:
-    """Worker body: an on-disk store is reopened read-only (handles do not cross a fork)."""
-    if store is None:
-        store = OxigraphStore(path, read_only=True)
+def _ask_in_worker(question: str, store: Any, limit: int) -> Answer:
+    """Worker body: the question on the store handle opened before the fork."""
     return ask(question, store, limit=limit)
 
 

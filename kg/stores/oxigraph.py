@@ -91,9 +91,9 @@ def _open_read_only(path: str, attempts: int = 10) -> ox.Store:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _in_child(store: ox.Store | None, path: str, fn: Callable, args: tuple) -> Any:
-    """Worker body: an on-disk store is reopened read-only (handles do not cross a fork)."""
-    return fn(store if store is not None else _open_read_only(path), *args)
+def _in_child(store: ox.Store, fn: Callable, args: tuple) -> Any:
+    """Worker body: the store handle opened before the fork, used as it is."""
+    return fn(store, *args)
 
 
 @dataclass(eq=False)
@@ -272,23 +272,30 @@ class OxigraphStore(StoreHelpers):
         self, fn: Callable[..., Any], *args: Any, timeout_s: float, memory_mb: int | None = None
     ) -> Any:
         """``fn(pyoxigraph_store, *args)`` in a worker killed after ``timeout_s`` (or beyond
-        ``memory_mb``): see :func:`kg.stores.worker.call_in_worker`. The worker gets an
-        in-memory store as a copy-on-write snapshot and reopens an on-disk one read-only.
+        ``memory_mb``): see :func:`kg.stores.worker.call_in_worker`.
+
+        The worker uses a handle opened here, before the fork: an in-memory store (a
+        copy-on-write snapshot), this reader's read-only handle, or for a writer a read-only
+        handle opened for the call. Opening a store *in* a forked child can hang for ever:
+        the fork copies RocksDB's thread-pool lock, held by a background thread of any store
+        open in this process (seen in one test run in two).
 
         Raises:
             QueryTimeout, WorkerMemoryError, QuerySyntaxError; QueryError for the rest.
         """
-        in_memory = self.path is None
-        store = self.raw if in_memory else None
+        handle = self.raw
+        if self.path is not None and not self.read_only:
+            handle = _open_read_only(str(self._opened))
         try:
             return call_in_worker(
-                _in_child, store, str(self._opened), fn, args,
-                timeout_s=timeout_s, memory_mb=memory_mb,
-            )  # fmt: skip
+                _in_child, handle, fn, args, timeout_s=timeout_s, memory_mb=memory_mb
+            )
         except (QueryError, StoreError):
             raise
         except Exception as e:  # the engine's own errors (OSError, RuntimeError, ValueError)
             raise QueryError(f"The query failed: {type(e).__name__}: {e}") from None
+        finally:
+            del handle
 
     def query(
         self,

@@ -9,7 +9,8 @@ So the store folder holds, next to Oxigraph's own files:
 - ``kg-readers/``: a checkpoint (hard links, taken by each writer right after it opens the
   store, before it changes anything). Readers that find a writer at work read this instead:
   the state before the write, consistent, so a batch appears to readers all at once.
-  ``kg-readers.lock`` is held shared by those readers and exclusively while it is replaced.
+  ``kg-readers.lock`` is held shared by those readers and exclusively while it is replaced;
+  ``kg-readers.gen`` names the writer it was made for, so no reader takes an older one.
 - ``kg-batch.log``: the graphs the current writer has touched (one IRI a line, synced before
   each write). Left behind only when a writer died mid-batch; the next writer puts those graphs
   back as the checkpoint has them, so a batch is never half-written.
@@ -32,6 +33,7 @@ from kg.errors import StoreBusy, StoreError
 WRITE_LOCK = "kg-write.lock"
 SNAPSHOT = "kg-readers"
 SNAPSHOT_LOCK = "kg-readers.lock"
+SNAPSHOT_GENERATION = "kg-readers.gen"
 JOURNAL = "kg-batch.log"
 CHANGES = "kg-changes"
 DEFAULT_WAIT_S = float(os.environ.get("KG_LOCK_WAIT_S", "600"))
@@ -61,7 +63,7 @@ class FileLock:
         self._fd = fd
         if not shared:
             os.ftruncate(fd, 0)
-            os.write(fd, f"{os.getpid()}\n".encode())
+            os.write(fd, f"{os.getpid()} {uuid.uuid4().hex}\n".encode())
         return True
 
     def acquire(self, *, shared: bool, wait_s: float, what: str, notify: Notify | None) -> None:
@@ -85,13 +87,21 @@ class FileLock:
                 )
             time.sleep(0.1)
 
+    def _content(self) -> list[str]:
+        try:
+            return self.path.read_text().split()
+        except OSError:
+            return []
+
     def holder(self) -> int | None:
         """The pid the last exclusive holder wrote into the file, if any."""
-        try:
-            text = self.path.read_text().strip()
-        except OSError:
-            return None
-        return int(text) if text.isdigit() else None
+        words = self._content()
+        return int(words[0]) if words and words[0].isdigit() else None
+
+    def generation(self) -> str:
+        """A token the last exclusive holder wrote: which writer's checkpoint readers need."""
+        words = self._content()
+        return words[1] if len(words) > 1 else ""
 
     def release(self) -> None:
         if self._fd is not None:

@@ -179,6 +179,8 @@ class OxigraphStore(StoreHelpers):
             snapshot = location / locking.SNAPSHOT
             shutil.rmtree(snapshot, ignore_errors=True)
             self._store.backup(str(snapshot))
+            generation = self._locks[0].generation()  # our write lock's
+            (location / locking.SNAPSHOT_GENERATION).write_text(generation)
         finally:
             lock.release()
 
@@ -201,17 +203,33 @@ class OxigraphStore(StoreHelpers):
             self._store, self._opened = _open_read_only(str(location)), location
             return
         # A writer is at work: read the checkpoint it took before changing anything.
-        self._lock(locking.SNAPSHOT_LOCK).acquire(
-            shared=True, wait_s=self.wait_s, what="preparing", notify=self.notify
-        )
-        if (snapshot / "CURRENT").exists():
-            self._store, self._opened = _open_read_only(str(snapshot)), snapshot
+        if self._open_checkpoint(location, snapshot):
             return
-        self._locks.pop().release()  # no checkpoint (a store from older code): wait instead
+        # No checkpoint for this writer (a store written by older code): wait for it instead.
         self._locks[-1].acquire(
             shared=True, wait_s=self.wait_s, what="writing to", notify=self.notify
         )
         self._store, self._opened = _open_read_only(str(location)), location
+
+    def _open_checkpoint(self, location: Path, snapshot: Path) -> bool:
+        """Open the checkpoint made for the current writer, waiting the moment it takes to
+        make it (an older one would show a state before earlier commits)."""
+        write_lock = self._locks[-1]
+        lock = self._lock(locking.SNAPSHOT_LOCK)
+        deadline = time.monotonic() + min(self.wait_s, 30)
+        while time.monotonic() < deadline:
+            lock.acquire(shared=True, wait_s=self.wait_s, what="preparing", notify=self.notify)
+            try:
+                made_for = (location / locking.SNAPSHOT_GENERATION).read_text()
+            except OSError:
+                made_for = ""
+            if (snapshot / "CURRENT").exists() and made_for == write_lock.generation():
+                self._store, self._opened = _open_read_only(str(snapshot)), snapshot
+                return True
+            lock.release()
+            time.sleep(0.02)
+        self._locks.pop()
+        return False
 
     def commit(self) -> None:
         """Make what this writer wrote so far the state readers see (a batch boundary).

@@ -72,7 +72,10 @@ def syntax_from_engine(message: str) -> QuerySyntaxError:
     """Oxigraph's syntax error as ours, with line and column when it gives them."""
     m = re.search(r"error at (\d+):(\d+)", message)
     line, col = (int(m.group(1)), int(m.group(2))) if m else (None, None)
-    return QuerySyntaxError(f"SPARQL syntax error: {message}", line, col)
+    first = message.strip().splitlines()[0] if message.strip() else "(no detail)"
+    if len(first) > 200:  # Oxigraph lists every token it expected: keep the start
+        first = first[:200].rsplit(",", 1)[0] + ", …"
+    return QuerySyntaxError(f"SPARQL syntax error: {first}", line, col)
 
 
 def _wait(process: Any, receiver: Any, timeout_s: float, memory_mb: int | None) -> Any:

@@ -1,0 +1,86 @@
+"""Every command with bad options: one line that says what to try, a non-zero exit, no traceback.
+
+Run as a real process (`python -m kg.cli`), as users run it, so a traceback cannot hide.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.stores import doc_graph_iri, open_store
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("cli-errors") / "kg"
+    with open_store(path) as writer:
+        nt = "".join(
+            f'<https://w3id.org/ald-kg/id/s{i}> <http://www.w3.org/2000/01/rdf-schema#label> "l{i}" .\n'
+            for i in range(20)
+        )
+        writer.replace_graph(doc_graph_iri("doc"), nt)
+    return path
+
+
+def _kg(*args: str, store: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "KG_STORE": str(store), "COLUMNS": "200"}
+    env.pop("KG_ENDPOINT", None)
+    return subprocess.run(
+        [sys.executable, "-m", "kg.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+BAD = [
+    (["query", "SELECT * WHERE { ?s ?p ?o }", "--timeout", "0"], "above 0"),
+    (["query", "SELECT * WHERE { ?s ?p ?o }", "--timeout", "-5"], "above 0"),
+    (["query", "SELECT * WHERE { ?s ?p ?o }", "--timeout", "nan"], "above 0"),
+    (["query", "SELECT * WHERE { ?s ?p ?o }", "--timeout", "inf"], "above 0"),
+    (["query", "SELECT * WHERE { ?s ?p ?o }", "--limit", "-1"], "0 or more"),
+    (["query", "SELECT * WHERE { ?s ?p ?o }", "--limit", "x"], "--limit"),
+    (["query", "SELECT * WHERE { ?s ?p ?o . FILTER(?o > ) }"], "syntax error"),
+    (["query", 'SELECT * WHERE { BIND(xsd:integer("x") AS ?n) } ORDER BY ?undefined('], "syntax"),
+    (["query", "SELECT * WHERE { ?s ?p ?o } GROUP BY ?s"], "error"),
+    (["query", "SELECT * WHERE { ?s undeclared:p ?o }"], "syntax error"),
+    (["query", "DROP ALL"], "Refused"),
+    (["query", "SELECT * WHERE { # \r SERVICE <http://127.0.0.1:9/x> {} }"], "Refused"),
+    (["query", ""], "empty"),
+    (["query", "ASK {}", "--store", "/nonexistent/kg"], "No graph at"),
+    (["remove", "a b>"], "No document"),
+    (["remove", "absent"], "No document 'absent'"),
+    (["serve", "--timeout", "0"], "above 0"),
+    (["serve", "--port", "99999"], "--port"),
+    (["serve", "--store", "/nonexistent/kg"], "No graph at"),
+    (["stats", "--store", "/nonexistent/kg"], "No graph at"),
+    (["docs", "--endpoint", "ftp://x"], "Not an HTTP URL"),
+    (["ask", "coatings on Li", "--limit", "-1"], "--limit"),
+    (["search", "alumina", "--limit", "-1"], "--limit"),
+    (["export", "--format", "ttl2"], "ttl2"),
+]
+
+
+@pytest.mark.parametrize(("args", "says"), BAD, ids=[" ".join(a)[:50] for a, _ in BAD])
+def test_bad_options_fail_in_one_line(args: list[str], says: str, store: Path) -> None:
+    result = _kg(*args, store=store)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr + result.stdout
+    assert says.lower() in (result.stderr + result.stdout).lower()
+    if "Usage:" not in result.stderr:  # click's own usage box names the option and --help
+        assert len(result.stderr.strip().splitlines()) <= 3  # one message (syntax: + caret)
+
+
+def test_construct_cut_at_the_limit_says_so(store: Path) -> None:
+    result = _kg("query", "CONSTRUCT WHERE { ?s ?p ?o }", "--limit", "5", store=store)
+    assert result.returncode == 0
+    assert len(result.stdout.splitlines()) == 5
+    assert "Truncated at 5 triples" in result.stderr

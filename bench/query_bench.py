@@ -566,6 +566,7 @@ def bench_scale(name: str, target: int, args: argparse.Namespace) -> dict[str, A
     out.update({k: v for k, v in data.items() if k != "nquads"})
     disk = WORK / "stores" / f"{name}-embedded"
     served = WORK / "stores" / f"{name}-server"
+    (WORK / "stores").mkdir(parents=True, exist_ok=True)  # a fresh checkout has none
     (WORK / "stores" / f"{name}.json").write_text(json.dumps({"nquads": str(nq)}))
     out["load_embedded_s"] = load_embedded(nq, disk)
     out["load_server_store_s"] = load_embedded(nq, served)

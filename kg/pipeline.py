@@ -18,11 +18,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from rdflib import RDF, Graph
+from rdflib import RDF, XSD, Graph
+from rdflib.namespace import DCTERMS
 
 from ingest.extract import extract
 from ingest.normalize import normalize
@@ -33,7 +35,7 @@ from ingest.resolve import resolve
 from ingest.structure import structure
 from ingest.tables import missing_identifying_columns
 from kg.build import build_graph, build_triples, ntriples
-from kg.namespaces import AKG
+from kg.namespaces import AKG, ID
 
 __all__ = [
     "MAX_BYTES",
@@ -326,11 +328,20 @@ def write(built: Sequence[BuiltDocument], *, store: Any, progress: Progress | No
     from kg.store import doc_graph_iri
 
     store.ensure_ontology()
+    added = datetime.now(UTC).isoformat(timespec="seconds")
     for done, doc in enumerate(built, 1):
-        store.replace_graph(doc_graph_iri(doc.doc_id), doc.load_ntriples())
+        store.replace_graph(doc_graph_iri(doc.doc_id), _with_added(doc, added))
         if progress:
             progress("write", done, len(built))
     refresh(store)  # where the documents now disagree (kg.crossdoc)
+
+
+def _with_added(doc: BuiltDocument, added: str) -> str:
+    """The document's N-Triples plus when it was added (``dcterms:created``), stamped at write
+    time so that building stays a pure function of the text (the Documents tab shows it)."""
+    stamp = f'<{ID[doc.doc_id]}> <{DCTERMS.created}> "{added}"^^<{XSD.dateTime}> .\n'
+    text = doc.load_ntriples()
+    return text + ("" if not text or text.endswith("\n") else "\n") + stamp
 
 
 def report(

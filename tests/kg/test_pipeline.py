@@ -179,3 +179,17 @@ def test_sigterm_during_an_ingest_leaves_no_spool_folder(folder: Path, tmp_path:
     )
     assert done.returncode == 128 + 15, done.stderr.decode()[-500:]
     assert not [p for p in spool_root.iterdir() if p.name.startswith("kg-ingest-")]
+
+
+def test_each_document_records_when_it_was_added(folder: Path) -> None:
+    store = open_store(memory=True)
+    ingest([folder / "paper.txt"], store=store)
+    rows = store.raw.query(
+        "SELECT ?when WHERE { ?d <https://w3id.org/ald-kg/ontology#docId> 'paper' ; "
+        "<http://purl.org/dc/terms/created> ?when }",
+        use_default_graph_as_union=True,
+    )
+    stamps = [r["when"] for r in rows]
+    assert len(stamps) == 1
+    assert stamps[0].datatype.value == "http://www.w3.org/2001/XMLSchema#dateTime"
+    assert stamps[0].value[:4].isdigit()

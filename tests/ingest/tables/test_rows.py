@@ -6,8 +6,6 @@ import pytest
 
 from ingest.records import (
     GlossaryEntry,
-    NormalizedText,
-    StructuredDocument,
     TableBlock,
     TableRow,
 )
@@ -18,6 +16,7 @@ from ingest.tables import (
     parse_thickness_cycles,
     table_records,
 )
+from tests.ingest.tables.helpers import doc_with
 from tests.paths import REVIEW
 
 HEADER = (
@@ -42,22 +41,6 @@ ROW = (
 )
 
 
-def _doc(*tables: TableBlock, title: str = "A review") -> StructuredDocument:
-    text = "x" * 2000
-    return StructuredDocument(
-        doc_id="d",
-        path="d.txt",
-        title=title,
-        normalized=NormalizedText(text, text, tuple(range(len(text) + 1))),
-        sections=(),
-        sentences=(),
-        captions=(),
-        tables=tables,
-        glossary=(),
-        references=(),
-    )
-
-
 def _table(
     rows: list[tuple[str, ...]],
     *,
@@ -73,7 +56,7 @@ def _table(
 @pytest.fixture
 def record():
     table = _table([ROW])
-    (rec,) = table_records(table, _doc(table))
+    (rec,) = table_records(table, doc_with(table))
     return rec
 
 
@@ -107,14 +90,14 @@ def test_columns_found_without_number_column_in_any_order() -> None:
     header = tuple(h for h in HEADER if h != "No.")[::-1]
     row = tuple(c for c, h in zip(ROW, HEADER, strict=True) if h != "No.")[::-1]
     table = _table([row], header=header)
-    (rec,) = table_records(table, _doc(table))
+    (rec,) = table_records(table, doc_with(table))
     assert (rec.material, rec.ref, rec.precursors) == ("Al2O3", 30, ("TMA", "O2 plasma"))
 
 
 def test_missing_ref_column_warns_and_reads_rows() -> None:
     header = HEADER[:-1]
     table = _table([ROW[:-1]], header=header, number=7)
-    records, warnings = extract_tables(_doc(table))
+    records, warnings = extract_tables(doc_with(table))
     assert records[0].material == "Al2O3" and records[0].ref is None
     assert any("Table 7" in w and "ref" in w for w in warnings)
 
@@ -137,14 +120,14 @@ def test_technique_and_substrate_from_context(
 ) -> None:
     row = (*ROW[:2], "TMA pulse/purge/EG pulse/purge 1 s/5 s/1 s/15 s", *ROW[3:])
     table = _table([row], caption=caption, section=section)
-    (rec,) = table_records(table, _doc(table))
+    (rec,) = table_records(table, doc_with(table))
     assert (rec.technique, rec.substrate) == (technique, substrate)
 
 
 def test_dual_layer_material_is_cleaned() -> None:
     row = ("1", "AIEG/ Al2O3", *ROW[2:])
     table = _table([row])
-    (rec,) = table_records(table, _doc(table))
+    (rec,) = table_records(table, doc_with(table))
     assert rec.material == "AlEG/Al2O3"
 
 
@@ -224,7 +207,7 @@ def test_spilled_process_cell_moves_to_next_row() -> None:
         ),
     ]
     table = _table(rows, caption="Table 5. Summary of ALD/MLD Dual Layer Surface Coating.")
-    first, second = table_records(table, _doc(table))
+    first, second = table_records(table, doc_with(table))
     assert first.precursors == ("TMA", "H2O", "EG")
     assert second.precursors == ("DEZ", "ED", "PDIC")
     assert second.steps[0].pulse_s == 0.2
@@ -402,7 +385,7 @@ def test_other_layout_separate_columns_and_substrate_column() -> None:
         ),
     ]
     caption = "Table 1. ALD coatings on Na and K metal anodes."
-    records, warnings = extract_tables(_doc(_table(rows, header=header, caption=caption)))
+    records, warnings = extract_tables(doc_with(_table(rows, header=header, caption=caption)))
     assert not warnings
     hfo2, al2o3 = records
     assert (hfo2.substrate, al2o3.substrate) == ("Na", "K")

@@ -23,6 +23,7 @@ from ingest.prose.words import (
     FIRST_PERSON,
     OTHER_ROUTE,
     PROCESS_VERB,
+    _cell_alkali,
     _is_alkali,
     quantity_key,
 )
@@ -247,6 +248,10 @@ class Attribution:
                 paragraphs.setdefault(key, []).append((sentence, found))
         for group in paragraphs.values():
             self._own_in_paragraph(group)
+        metal = _served_metal(sentences, mentions)
+        for (ref, _), draft in self.drafts.items():
+            if ref is None and metal and not _is_alkali(draft.substrate):
+                draft.anode_metal = draft.anode_metal or metal
 
     def _own_in_paragraph(self, group: list[tuple[Sentence, list[Mention]]]) -> None:
         process = [(s, m) for s, m in group if _process_sentence(s.text, m)]
@@ -515,6 +520,30 @@ def _precursors(text: str, mentions: Sequence[Mention]) -> list[str]:
             continue
         found.append(m.label)
     return found
+
+
+def _served_metal(sentences: Sequence[Sentence], mentions: Sequence[list[Mention]]) -> str | None:
+    """The alkali metal a primary study's own work serves: the one its uncited sentences name
+    most (as a metal or in a cell name such as K-Cu), leaving out comparisons ("than lithium").
+
+    A film on a host, a Cu collector or a solid electrolyte is for that metal's anode; a tie
+    (a study of Li and Na alike) names none.
+    """
+    counts: dict[str, int] = {}
+    for sentence, found in zip(sentences, mentions, strict=True):
+        if sentence.citations:
+            continue
+        for m in found:
+            metal = m.label if m.kind == "Substrate" else None
+            if m.kind == "CellType":
+                metal = _cell_alkali(m)
+            before = sentence.text[max(0, m.start - 40) : m.start]
+            if _is_alkali(metal) and not COMPARED_WITH.search(before):
+                counts[metal] = counts.get(metal, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if not ranked or (len(ranked) > 1 and ranked[0][1] == ranked[1][1]):
+        return None
+    return ranked[0][0]
 
 
 def _record_keys(record: CoatingRecord) -> frozenset[tuple[object, ...]]:

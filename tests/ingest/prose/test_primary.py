@@ -252,3 +252,45 @@ def test_whereas_clause_about_another_sample_gives_nothing() -> None:
         "overpotential began to rise after roughly 100 h.",
     )
     assert outcomes(rec) == {("CyclingDuration", 350.0, ">")}
+
+
+@pytest.mark.parametrize(
+    ("sentences", "metal"),
+    [
+        pytest.param(
+            [
+                "Sodium plates unevenly, more so than lithium.",
+                "We line a carbon cloth host with TiO2 by ALD and fill it with molten sodium.",
+                "Na-Na cells of the composite cycled for 800 h.",
+            ],
+            "Na",
+            id="host-for-the-metal-named-most",
+        ),
+        pytest.param(
+            [
+                "We coat Cu foil with ZnO by ALD.",
+                "In Li-Cu cells lithium plated on the coated copper with 99% efficiency.",
+            ],
+            "Li",
+            id="current-collector-for-the-cell-metal",
+        ),
+        pytest.param(
+            [
+                "We coat Cu foil with ZnO by ALD.",
+                "Both lithium and sodium plated evenly on it.",
+            ],
+            None,
+            id="a-tie-names-no-metal",
+        ),
+    ],
+)
+def test_an_own_film_on_a_host_serves_the_metal_the_study_plates(
+    sentences: list[str], metal: str | None
+) -> None:
+    (rec,) = own(*sentences)
+    assert rec.anode_metal == metal
+
+
+def test_an_own_film_on_the_metal_needs_no_served_metal() -> None:
+    (rec,) = own("We coat sodium foil with Al2O3 by ALD.", "Cells with lithium were not tested.")
+    assert (rec.substrate, rec.anode_metal) == ("Na", None)

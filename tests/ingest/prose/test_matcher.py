@@ -117,3 +117,50 @@ def test_real_words_are_not_corrected() -> None:
     text = "the deposited film and the depositions, with symmetric and asymmetric cells"
     fixer = VocabularyMatcher(load_vocabulary())._typos
     assert fixer.fix(text) is None
+
+
+def _sentences_of_shared_documents() -> list[str]:
+    from ingest.normalize import normalize
+    from ingest.readers import read_path
+    from ingest.structure import structure
+    from kg.pipeline import find_documents
+    from tests.paths import CORPUS_DIR, SHARED
+
+    texts = []
+    for path in find_documents([CORPUS_DIR, SHARED / "devset" / "docs"]):
+        for source in read_path(path):
+            doc = structure(normalize(source.text), doc_id=source.doc_id, path=source.path)
+            texts.extend(s.text for s in doc.sentences)
+    return texts
+
+
+def test_pipe_gives_the_entities_the_spacy_component_sets() -> None:
+    """``pipe`` reads mentions without making Docs; on every sentence of the review and the
+    dev documents they are the ones the pipeline's ``doc.ents`` hold (typos repaired first)."""
+    matcher = VocabularyMatcher(load_vocabulary())
+    texts = _sentences_of_shared_documents()
+    assert len(texts) > 500
+    fixed = 0
+    for text, piped in zip(texts, matcher.pipe(texts), strict=True):
+        repaired = matcher._typos.fix(text)
+        clean = text if repaired is None else repaired[0]
+        fixed += repaired is not None
+        via_doc = [(m.kind, m.label, m.text) for m in matcher.mentions(matcher.nlp(clean))]
+        assert [(m.kind, m.label) for m in piped] == [(k, lab) for k, lab, _ in via_doc]
+        if repaired is None:
+            assert [(m.text, m.start, m.end, m.concept) for m in piped] == [
+                (m.text, m.start, m.end, m.concept) for m in matcher.mentions(matcher.nlp(text))
+            ]
+    assert fixed < len(texts)
+
+
+def test_typo_corrections_are_remembered_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ingest.prose import matcher as module
+
+    fixer = module.TypoFixer(["atomic layer deposition"])
+    monkeypatch.setattr(module, "_SEEN_MAX", 2)
+    assert fixer.correct("depostion") == "deposition"
+    assert fixer.correct("depostion") == "deposition"
+    assert fixer.correct("elsewhere") is None
+    assert fixer.correct("decomposition") is None  # a real word further away
+    assert len(fixer._seen) <= 2

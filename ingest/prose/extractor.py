@@ -39,6 +39,7 @@ from ingest.prose.words import (
     _RESPECTIVELY,
     OUTCOME_KINDS,
     PROPERTY_KINDS,
+    PROTOCOL_KINDS,
     _cell_alkali,
     _Clause,
     _clauses,
@@ -650,7 +651,9 @@ class _ProseExtractor:
             return [None]
         start = ordered[index][1]
         positions = [s for _, s in cds]
-        outcome_starts = [s for q, s, _ in ordered if q.kind in OUTCOME_KINDS]
+        outcome_starts = [
+            s for q, s, _ in ordered if q.kind in OUTCOME_KINDS and q.kind not in PROTOCOL_KINDS
+        ]
         after = bisect.bisect_right(outcome_starts, start)
         nxt = outcome_starts[after] if after < len(outcome_starts) else float("inf")
         lo, hi = bisect.bisect_right(positions, start), bisect.bisect_left(positions, nxt)

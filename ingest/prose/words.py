@@ -25,8 +25,13 @@ OUTCOME_KINDS = frozenset(
         "CapacityRetention",
         "Overpotential",
         "SpecificCapacity",
+        "ArealCapacity",
+        "InterfacialResistance",
     }
 )
+#: Outcome kinds that state the test protocol as much as its result ("at 1 mA cm-2 and
+#: 1 mAh cm-2"): they never end the reach of the current densities of the outcome before them.
+PROTOCOL_KINDS = frozenset({"ArealCapacity"})
 #: Quantity kinds that describe a material rather than one cell test.
 PROPERTY_KINDS = frozenset(
     {"IonicConductivity", "ShearModulus", "ElasticModulus", "Modulus", "GrowthPerCycle"}
@@ -170,8 +175,33 @@ _VOLTAGE_LIMIT_BEFORE = re.compile(
     r"(?:about\s+|around\s+|~\s*)?(?:[\d.]+\s*(?:V\s*)?(?:and|to|-|–)\s*)?$",
     re.I,
 )
+#: "lowered the overpotential from 180 mV to 25 mV": a change of the loss, not a voltage window.
+_LOSS_FROM_TO_BEFORE = re.compile(
+    r"(?:overpotential|hysteresis|polari[sz]ation)[^.;]{0,40}\bfrom\s+[~∼≈]?\s*[\d.,]+\s*m?V?"
+    r"\s+(?:down\s+)?to\s+$",
+    re.I,
+)
 _VOLTAGE_LIMIT_AFTER = re.compile(r"^\s*(?:and|to|–|-)\s*[\d.]+\s*V\b|^\s*vs\.?\b", re.I)
 _ORDINAL = re.compile(r"\d(?:st|nd|rd|th)\b")
+#: "fell from 1,710 Ω cm2 to 1 Ω cm2", "from 900 to 35 mV": the first value is the state before
+#: the coating (or the bare electrode), the one after "to" the coated electrode's.
+_FROM_BEFORE = re.compile(r"\bfrom\s*$", re.I)
+_TO_AFTER = re.compile(
+    r"^\s*(?:to|down to|up to)\s+(?:as (?:low|high) as\s+|only\s+|about\s+|~|∼|≈)?\s*\d", re.I
+)
+#: "its theoretical capacity of 3860 mAh g-1", "due to its high energy density of ...": the bare
+#: metal's intrinsic property, stated as background, never a measured outcome.
+_INTRINSIC_BEFORE = re.compile(
+    r"\b(?:theoretical|intrinsic|highest)\b[^.;()]{0,40}\(?\s*$"
+    r"|\b(?:due to|because of|owing to|thanks to|with|has|have|having|offers?|possess\w*)\s+"
+    r"(?:its|their)\s+(?:[\w-]+\s+){0,3}?(?:capacity|energy density)\s+(?:of\s+)?$",
+    re.I,
+)
+#: "With a capacity of 3860 mAh/g, the lithium metal anode ...": the metal is what has it.
+_METAL_AFTER = re.compile(
+    r"^\s*\)?\s*,\s*(?:the\s+)?(?:lithium|sodium|potassium|Li|Na|K)\s+(?:\(\w+\)\s+)?metal\b",
+    re.I,
+)
 _ELECTROCHEM_GAP = re.compile(r"charge|discharge|plating|stripping", re.I)
 _ELECTROLYTE_PHRASE = re.compile(
     r"\b\d+(?:\.\d+)?\s*M\s+[A-Za-z0-9()]+(?:\s+in\s+[^,;.]+?(?:\([^)]*\))?)?(?=[,;.)]|\s+(?:with|at|and|electrolyte|solution)\b|$)"
@@ -288,16 +318,28 @@ def is_not_an_outcome(q: Quantity, text: str, start: int, end: int) -> bool:
 
     "a 400% longer cycle life" and "by 39.5%" compare two cells; "between 3.0 and 4.6 V",
     "stable up to 6 V vs. Li+/Li" are a window and a limit, and no overpotential is measured
-    in volts; "the 1st, 100th and 200th cycles" are checkpoints, not a count.
+    in volts; "the 1st, 100th and 200th cycles" are checkpoints, not a count; in "from 1,710 to
+    1 Ω cm2" the first value is the state before the change; "its theoretical capacity of
+    3860 mAh g-1" is the bare metal's, not a result.
     """
     before = text[max(0, start - 40) : start]
     after = text[end : end + 25]
+    if _FROM_BEFORE.search(before) and _TO_AFTER.search(after):
+        return True  # the value before the change
+    if q.kind == "SpecificCapacity" and (
+        _INTRINSIC_BEFORE.search(text[max(0, start - 60) : start]) or _METAL_AFTER.search(after)
+    ):
+        return True
     relative = _RELATIVE_AFTER.search(after) or _RELATIVE_BEFORE.search(before)
     if q.canonical_unit == "%" and q.kind != "CapacityRetention" and relative:
         return True
     if q.kind == "Overpotential":
         volts = (q.canonical_value or q.high or 0) > 1000  # mV: a cell voltage, not a loss
-        if volts or _VOLTAGE_LIMIT_BEFORE.search(before) or _VOLTAGE_LIMIT_AFTER.search(after):
+        if volts:
+            return True
+        if _LOSS_FROM_TO_BEFORE.search(text[max(0, start - 90) : start]):
+            return False
+        if _VOLTAGE_LIMIT_BEFORE.search(before) or _VOLTAGE_LIMIT_AFTER.search(after):
             return True
     return q.kind == "CycleCount" and bool(_ORDINAL.search(q.text))
 

@@ -294,3 +294,75 @@ def test_an_own_film_on_a_host_serves_the_metal_the_study_plates(
 def test_an_own_film_on_the_metal_needs_no_served_metal() -> None:
     (rec,) = own("We coat sodium foil with Al2O3 by ALD.", "Cells with lithium were not tested.")
     assert (rec.substrate, rec.anode_metal) == ("Na", None)
+
+
+GARNET = "We coated garnet pellets with ZnO by atomic layer deposition."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "The film cut the interfacial impedance from 1,650 Ω cm2 to 4 Ω cm2.",
+            {("InterfacialResistance", 4.0, "=")},
+        ),
+        (
+            "The interface resistance dropped from 800 to 30 Ω·cm2 with the coating.",
+            {("InterfacialResistance", 30.0, "=")},
+        ),
+        (
+            "With the coating the interface resistance fell to as low as ∼15 ohm cm2.",
+            {("InterfacialResistance", 15.0, "~")},
+        ),
+        (
+            "The coated pellet showed an area-specific resistance of 22 Ω cm² against lithium.",
+            {("InterfacialResistance", 22.0, "=")},
+        ),
+        (
+            "The overpotential of the coated cells decreased from 180 mV to 25 mV.",
+            {("Overpotential", 25.0, "=")},
+        ),
+    ],
+)
+def test_resistance_and_from_to_keep_the_coated_value(sentence: str, expected: set) -> None:
+    (rec,) = own(GARNET, sentence)
+    assert outcomes(rec) == expected
+
+
+@pytest.mark.parametrize(
+    "background",
+    [
+        "Lithium metal is an appealing anode because of its high energy density of 3840 mAh g-1.",
+        "Li metal offers a theoretical specific capacity above 3800 mAh g−1 and a low potential.",
+        "With a gravimetric capacity of 3860 mAh/g, the lithium metal anode stores the most charge.",
+        "Sodium metal anodes, with the highest specific capacity (1166 mAh g-1), are attractive.",
+    ],
+)
+def test_the_bare_metals_intrinsic_capacity_is_no_outcome(background: str) -> None:
+    (rec,) = own(background, "We deposited Al2O3 on lithium foil by ALD.")
+    assert outcomes(rec) == set()
+
+
+def test_a_measured_specific_capacity_is_still_an_outcome() -> None:
+    (rec,) = own(
+        "We deposited Al2O3 on lithium foil by ALD.",
+        "Li-S cells with the coated anode delivered a discharge capacity of 820 mAh g-1.",
+    )
+    assert outcomes(rec) == {("SpecificCapacity", 820.0, "=")}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "areal", "cd"),
+    [
+        ("Symmetric cells ran for 900 h at 2 mA/cm2 with an areal capacity of 1 mAh/cm2.", 1, 2),
+        ("Symmetric cells cycled for 700 h at 1 mA cm-2 and 3 mAh cm-2.", 3, 1),
+        ("Symmetric cells were cycled at 0.5 mA cm−2 to a capacity of 2 mAh cm−2.", 2, 0.5),
+    ],
+)
+def test_areal_capacity_is_recorded_with_its_current_density(
+    sentence: str, areal: float, cd: float
+) -> None:
+    (rec,) = own("We coat lithium foil with TiO2 by ALD.", sentence)
+    (m,) = [m for m in rec.measurements if m.quantity.kind == "ArealCapacity"]
+    assert (m.quantity.canonical_value, m.current_density.canonical_value) == (areal, cd)
+    assert m.cell_type == "symmetric"

@@ -24,6 +24,30 @@ from ingest.prose.words import (
 from ingest.records import CellTest
 from kg.vocab import label_key
 
+#: Cathode families a full cell is named by (``Li-LFP``, ``Li-NMC``...), as papers write them.
+_CATHODES = (
+    ("LFP", re.compile(r"\bLiFePO4\b|\bLFP\b")),
+    ("NMC", re.compile(r"\b(?:NMC|NCM)\d*\b|\bLiNi[\w.]*(?:Mn|Co)[\w.]*O2\b")),
+    ("LCO", re.compile(r"\bLiCoO2\b|\bLCO\b")),
+    ("LTO", re.compile(r"\bLi4Ti5O12\b|\bLTO\b")),
+    ("NVP", re.compile(r"\bNa3V2\(PO4\)3|\bNVP\b")),
+    ("S", re.compile(r"\b(?:sulfur|sulphur|S)\b(?:[\w-]*\s+){0,2}?cathodes?\b", re.I)),
+)
+#: A cathode of any kind, named or not ("a high-voltage cathode", "NMC811", "LiCoO2").
+_ANY_CATHODE = re.compile(
+    r"\bcathodes?\b|\bpositive electrodes?\b|"
+    + "|".join(f"(?:{pattern.pattern})" for _, pattern in _CATHODES[:5])
+)
+_CELL_WORD = re.compile(r"\bcells?\b|\bbatter(?:y|ies)\b|\bpaired\b|\bcoupled\b", re.I)
+#: The sentence reports a test, not the promise of one ("batteries with high-voltage cathodes
+#: are sought after" is background).
+_TEST_WORD = re.compile(
+    r"\bdemonstrat\w*|\bassembl\w*|\btested\b|\bcycl\w*|\bdeliver\w*|\bretain\w*|\bkept\b"
+    r"|\bkeeps?\b|\bshow(?:s|ed|n)?\b|\bexhibit\w*|\bachiev\w*|\bpaired\b|\bcoupled\b"
+    r"|\bbuilt\b|\bconstructed\b|\bran\b|\d",
+    re.I,
+)
+
 
 class CellTests:
     """Cell-test rules over one vocabulary (families of electrolytes are cached per text)."""
@@ -51,6 +75,22 @@ class CellTests:
             if concept is not None:
                 return concept.label
         return labels[0]
+
+    def cathode_cell(self, text: str, metal: str | None) -> str | None:
+        """The full cell a sentence tests the anode in when it names the cell's cathode.
+
+        A named cathode gives the vocabulary's cell type for the metal (``LiFePO4`` with Li →
+        ``Li-LFP``); an unnamed one ("a high-voltage cathode") a full cell. Only a sentence
+        about a cell or battery that reports a test counts.
+        """
+        if not (_ANY_CATHODE.search(text) and _CELL_WORD.search(text) and _TEST_WORD.search(text)):
+            return None
+        for family, pattern in _CATHODES:
+            if metal and pattern.search(text):
+                concept = self.vocab.lookup("CellType", f"{metal}-{family}")
+                if concept is not None:
+                    return concept.label
+        return "full cell"
 
     @staticmethod
     def metal_of(mentions: list[Mention], draft: _Draft) -> str | None:

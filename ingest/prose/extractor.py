@@ -36,6 +36,7 @@ from ingest.prose.words import (
     _CYCLING_CONTEXT,
     _DEPOSITION_VERB,
     _NOT_CYCLING,
+    _NOT_THICKNESS,
     _RESPECTIVELY,
     OUTCOME_KINDS,
     PROPERTY_KINDS,
@@ -48,8 +49,10 @@ from ingest.prose.words import (
     _is_deposition_temperature,
     _refine_kind,
     _subject,
+    after_cycles_is_result,
     find_quantities_in,
     is_not_an_outcome,
+    names_film_after,
     quantity_key,
 )
 from ingest.records import (
@@ -150,7 +153,8 @@ _REFERS_TO_FILM = re.compile(
 _WHEREAS = re.compile(r"^[\s,;]*whereas\b", re.I)
 #: "than bare sodium", "over uncoated Li": the bare electrode as the comparison, not the subject.
 _COMPARED_WITH = re.compile(
-    r"\b(?:than|over|versus|vs\.?|compared (?:to|with)|relative to)\s+(?:the\s+|that of\s+)?$",
+    r"\b(?:than|over|versus|vs\.?|compared (?:to|with)|relative to)\s+(?:the\s+|that of\s+"
+    r"|those (?:with|of)\s+|(?:cells?|batteries|electrodes?|anodes?) (?:with|of|using)\s+)?$",
     re.I,
 )
 
@@ -467,7 +471,10 @@ class _ProseExtractor:
         # Sentence-wide test context, carried through the paragraph only to sentences that
         # name none of their own, and never across a change of cell type.
         cells = [m for m in mentions if m.kind == "CellType"]
-        own_cell = self.cells.cell_label(cells, self.cells.metal_of(mentions, draft))
+        metal = self.cells.metal_of(mentions, draft)
+        own_cell = self.cells.cell_label(cells, metal)
+        if own_cell is None or own_cell == "full cell":  # the cathode may name it
+            own_cell = self.cells.cathode_cell(text, metal or draft.anode_metal) or own_cell
         own_electrolytes = self.cells.electrolytes(text, mentions)
         if own_cell and state["cell"] and label_key(own_cell) != label_key(state["cell"]):
             state.update(electrolytes=(), cd=None)
@@ -578,16 +585,23 @@ class _ProseExtractor:
                 _add_value(draft, "temperatures", q)
             return
         if q.kind == "Thickness":
-            if _is_coating_thickness(text, start, end):
+            if _is_coating_thickness(text, start, end) or (
+                names_film_after(ctx.mentions, text, end)
+                and not _NOT_THICKNESS.search(text[end : end + 12])
+            ):
                 _add_value(draft, "thicknesses", q)
             return
         if q.kind == "DepositionCycles":
             _add_value(draft, "deposition_cycles", q)
             return
-        if q.kind == "CycleCount" and (
-            _AFTER_WORD.search(text[max(0, start - 12) : start]) or "cycle" not in q.text
+        if q.kind == "CycleCount" and "cycle" not in q.text:
+            return  # a bare number is no count
+        if (
+            q.kind == "CycleCount"
+            and _AFTER_WORD.search(text[max(0, start - 12) : start])
+            and not self._after_is_result(ctx)
         ):
-            return  # "after 100 cycles" is a condition; a bare number is no count
+            return  # "retains 80% after 100 cycles": a condition of the retention
         if q.kind in ("CyclingDuration", "CycleCount") and (
             not _CYCLING_CONTEXT.search(ctx.clause.text)
             or _NOT_CYCLING.search(text[max(0, start - 50) : end + 20])
@@ -601,6 +615,16 @@ class _ProseExtractor:
         if ("measured", quantity_key(q), None) in draft.table_keys:
             return
         self._outcome(ctx, index, q)
+
+    @staticmethod
+    def _after_is_result(ctx: _ClauseContext) -> bool:
+        """ "after N cycles" is the result when nothing else of the clause is measured then."""
+        others = [
+            q
+            for q, _, _ in ctx.ordered
+            if q.kind in OUTCOME_KINDS and q.kind not in PROTOCOL_KINDS and q.kind != "CycleCount"
+        ]
+        return not others and after_cycles_is_result(ctx.clause.text)
 
     def _outcome(self, ctx: _ClauseContext, index: int, q: Quantity) -> None:
         """One measurement per current density the outcome was measured at."""

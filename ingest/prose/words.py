@@ -127,6 +127,27 @@ _FILM_OF_BEFORE = re.compile(
 )
 _NOT_THICKNESS = re.compile(r"foils?\b|above|below|diameter|depth|\bsize\b|particles?", re.I)
 _AFTER_WORD = re.compile(r"\bafter\s*$", re.I)
+#: "still delivered a higher capacity after 140 cycles": the cell still works after N cycles,
+#: so N is how long it lasted (when no other value of the clause is measured after them).
+_STILL_WORKS = re.compile(
+    r"\bstill\b|\bdeliver\w*|\bretain\w*|\bmaintain\w*|\bsustain\w*|\bhigher capacity"
+    r"|\bwithout (?:any )?(?:short|failure|fading)|\bno (?:short|failure|fading)",
+    re.I,
+)
+#: Looking at the electrode after N cycles (SEM, XPS, cracks) says nothing of its life.
+_INSPECTED = re.compile(
+    r"\bSEM\b|\bTEM\b|\bXPS\b|\bAFM\b|imag\w*|micrograph\w*|spectr\w*|morpholog\w*|surface"
+    r"|observ\w*|crack\w*|disassembl\w*|analys[ie]s|\bpeaks?\b|signals?",
+    re.I,
+)
+
+
+def after_cycles_is_result(clause: str) -> bool:
+    """Whether "after N cycles" in this clause is the result (the cell still works after N)
+    rather than the checkpoint of another value or of an inspection."""
+    return bool(_STILL_WORKS.search(clause)) and not _INSPECTED.search(clause)
+
+
 _DEP_CYCLES = re.compile(r"^\s*(?:\(\s*)?(?:ALD|MLD|deposition|total)\b", re.I)
 #: "... cycles yield a conformal film", "cycles produced a dense layer": cycles that make a film.
 _CYCLES_MAKE_FILM = re.compile(
@@ -358,6 +379,24 @@ def _is_deposition_temperature(text: str, start: int, end: int | None = None) ->
     if end is None or non:
         return False
     return bool(_TECHNIQUE_AFTER.search(text[end : end + 60]))
+
+
+#: What a length before a material names when it is not the film: "20 nm ZnO nanoparticles".
+_NOT_A_FILM_AFTER = re.compile(
+    r"^[\s-]*(?:nano)?(?:particles?|powders?|wires?|rods?|sheets?|spheres?|tubes?|crystals?)\b",
+    re.I,
+)
+
+
+def names_film_after(mentions: list[Mention], text: str, end: int) -> bool:
+    """A length right before a material's name is its film's thickness ("(5 nm TiO2)",
+    "a 3 nm Al2O3-coated foil"), unless the name goes on to particles, wires or powder."""
+    return any(
+        m.kind == "Material"
+        and end <= m.start <= end + 2
+        and not _NOT_A_FILM_AFTER.search(text[m.end : m.end + 20])
+        for m in mentions
+    )
 
 
 def _is_coating_thickness(text: str, start: int, end: int) -> bool:

@@ -30,6 +30,9 @@ class QuerySyntaxError(QueryError):
         self.line = line
         self.column = column
 
+    def __reduce__(self) -> tuple[object, ...]:  # keep line and column across processes
+        return (type(self), (str(self), self.line, self.column))
+
 
 class QueryTimeout(QueryError):
     """The query ran past its time limit and its worker was stopped."""
@@ -40,6 +43,9 @@ class QueryTimeout(QueryError):
             "Add LIMIT or narrower patterns, or raise --timeout."
         )
         self.timeout_s = timeout_s
+
+    def __reduce__(self) -> tuple[object, ...]:  # pickles by its number, not its message
+        return (type(self), (self.timeout_s,))
 
 
 class WorkerMemoryError(QueryError):

@@ -14,6 +14,7 @@ from kg.app.links import link
 from kg.app.resources import AppContext, answer_for
 from kg.app.safe import md
 from kg.query import QueryError
+from kg.store import StoreError
 
 EXAMPLE_QUESTIONS: tuple[str, ...] = (
     "coatings stable over 1000 h on Na",
@@ -116,6 +117,7 @@ def _open_in_sparql(sparql: str) -> None:
 
 
 def render(ctx: AppContext) -> None:
+    ctx.service.start()  # warms up while the page renders; a no-op once it runs
     st.subheader("Ask the literature")
     st.caption("Try an example:")
     with st.container(horizontal=True):
@@ -129,8 +131,9 @@ def render(ctx: AppContext) -> None:
         return
     started = time.perf_counter()
     try:
-        answer = answer_for(question, ctx.location, ctx.documents, ctx.store)
-    except QueryError as e:
+        with st.spinner("Answering…"):
+            answer = answer_for(question, ctx.location, ctx.documents, ctx.service)
+    except (QueryError, StoreError) as e:
         st.error(f"Could not answer: {md(e)}")
         return
     elapsed = (time.perf_counter() - started) * 1000

@@ -90,8 +90,9 @@ def _cancel_remove() -> None:
 def _remove(ctx: AppContext, doc: str) -> None:
     st.session_state.pop("remove_pending", None)
     try:
-        removed = ctx.store.remove_graph(doc_graph_iri(doc))
-        refresh_disagreements(ctx.store)  # a disagreement with the removed document is gone
+        with ctx.writing() as store:
+            removed = store.remove_graph(doc_graph_iri(doc))
+            refresh_disagreements(store)  # a disagreement with the removed document is gone
     except StoreError as e:
         st.session_state["flash_error"] = str(e)
         return

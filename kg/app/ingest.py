@@ -148,7 +148,8 @@ def render(ctx: AppContext) -> None:
     label = f"Replace '{name}' in the graph" if exists else f"Add '{name}' to the graph"
     if st.button(label, key="ingest_add", type="primary"):
         try:
-            add_upload(ctx.store, preview)
+            with ctx.writing() as store:
+                add_upload(store, preview)
         except StoreError as e:
             st.error(md(e))
             return
@@ -168,8 +169,8 @@ def empty_store_notice(ctx: AppContext) -> None:
     )
     if st.button("Ingest the default corpus", key="ingest_default", type="primary"):
         try:
-            with st.spinner("Reading the corpus…"):
-                built = ingest_paths(ctx.store, [corpus])
+            with st.spinner("Reading the corpus…"), ctx.writing() as store:
+                built = ingest_paths(store, [corpus])
         except (IngestError, StoreError) as e:
             st.error(f"{md(e)} The graph is unchanged.")
             return

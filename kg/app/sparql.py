@@ -25,8 +25,8 @@ from kg.query import (
     QueryTimeout,
     prefix_block,
     result_to_json,
-    run_query,
 )
+from kg.store import StoreError
 
 #: The time limits the tab offers (seconds); the default is the first.
 TIME_LIMITS: tuple[float, ...] = (10.0, 30.0, 60.0, 5.0)
@@ -140,7 +140,7 @@ def error_line(sparql: str, line: int | None, column: int | None) -> str | None:
     return f"{lines[line - 1]}\n{caret}"
 
 
-def show_error(error: QueryError, sparql: str, timeout_s: float) -> None:
+def show_error(error: QueryError | StoreError, sparql: str, timeout_s: float) -> None:
     """One error as the tab shows it: what happened, where, and what to try."""
     if isinstance(error, QueryTimeout):
         st.error(
@@ -272,6 +272,7 @@ def _schema_panel(ctx: AppContext) -> None:
 
 
 def render(ctx: AppContext) -> None:
+    ctx.service.start()
     st.subheader("SPARQL")
     note = st.session_state.pop("sparql_note", None)
     if note:
@@ -305,9 +306,9 @@ def render(ctx: AppContext) -> None:
             try:
                 st.session_state["sparql_result"] = (
                     text,
-                    run_query(ctx.store, text, timeout_s=float(timeout_s), max_rows=MAX_ROWS),
+                    ctx.service.run_query(text, timeout_s=float(timeout_s), max_rows=MAX_ROWS),
                 )
-            except QueryError as e:
+            except (QueryError, StoreError) as e:
                 st.session_state.pop("sparql_result", None)
                 show_error(e, text, float(timeout_s))
     stored = st.session_state.get("sparql_result")

@@ -10,9 +10,10 @@ the memory budget, every call opens the disk store read-only instead.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,22 @@ class ReplicaStore(StoreHelpers):
                     copy = OxigraphStore(None)
                     copy.raw.bulk_extend(iter(disk.raw))
             self._copy, self._token, self.quads = copy, token, quads
+
+    @contextlib.contextmanager
+    def pinned(self) -> Iterator[OxigraphStore]:
+        """The store as it is now, fixed for one piece of work: the in-memory copy, or the
+        disk opened read-only when over budget.
+
+        Give this, not the replica, to work that forks (``kg.ask.ask_bounded``): a forked
+        worker then neither reloads the copy nor opens RocksDB itself (which can hang).
+        """
+        self.refresh()
+        copy = self._copy
+        if copy is not None:
+            yield copy
+            return
+        with OxigraphStore(self.location, read_only=True) as disk:
+            yield disk
 
     def _run(self, action: Callable[[OxigraphStore], Any]) -> Any:
         self.refresh()

@@ -444,13 +444,22 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port.", min=0, max=65535)] = 7878,
     timeout: Annotated[float, typer.Option(help="Seconds a query may run on the server.")] = 10.0,
     limit: Annotated[int, typer.Option(help="Most rows (or triples) one answer holds.")] = 100_000,
+    max_concurrent: Annotated[
+        int,
+        typer.Option(
+            help="Queries run at once (each may take a core and 1 GB); more get 503 + Retry-After.",
+            min=1,
+            max=64,
+        ),
+    ] = 4,
 ) -> None:
     """Publish the store read-only as a SPARQL 1.1 endpoint (YASGUI, Protégé, curl, ...).
 
     Every query passes the same check as `kg query` (updates, SERVICE and foreign FROM are
     refused) and runs with a time limit and a row limit, answered from an in-memory copy of
     the store when it fits (reloaded when `kg ingest` or `kg remove` commits). Queries see the
-    union of all documents' graphs. Ctrl+C (or SIGTERM/SIGHUP) stops it.
+    union of all documents' graphs. At most --max-concurrent queries run at once; one more is
+    answered at once with 503 and Retry-After. Ctrl+C (or SIGTERM/SIGHUP) stops it.
     """
     from kg.query import QueryError, check_limits
     from kg.stores import StoreError, store_location
@@ -464,7 +473,14 @@ def serve(
     if not (location / "CURRENT").exists():
         fail(f"No graph at {location} yet. Run `kg ingest` first.")
     try:
-        server = start_server(location, host=host, port=port, timeout_s=timeout, max_rows=limit)
+        server = start_server(
+            location,
+            host=host,
+            port=port,
+            timeout_s=timeout,
+            max_rows=limit,
+            max_concurrent=max_concurrent,
+        )
     except StoreError as e:
         fail(str(e))
     console.print(

@@ -9,6 +9,10 @@ in-memory replica of the store when it fits (see :mod:`kg.stores.replica`), else
 Speaks the SPARQL 1.1 Protocol: ``GET /query?query=…``, ``POST /query`` with
 ``application/sparql-query`` or a form; answers SPARQL JSON, CSV or TSV results (by ``Accept``)
 for SELECT/ASK and N-Triples or Turtle for CONSTRUCT/DESCRIBE. ``/update`` answers 403.
+
+At most ``max_concurrent`` queries run at once (each in a worker of up to 1 GB): one beyond that
+is answered at once with 503 and ``Retry-After``, never queued without bound. A client that
+stops sending mid-request is dropped after :data:`CLIENT_TIMEOUT_S`.
 """
 
 from __future__ import annotations
@@ -44,6 +48,11 @@ _GRAPHS = {
     "text/plain": ox.RdfFormat.N_TRIPLES,
 }
 MAX_BODY = 1 << 20  # a query over 1 MB is not a query
+#: Queries running at once by default: each worker may take a core and up to 1 GB.
+MAX_CONCURRENT = 4
+#: Seconds a client may take to send its request (a stalled one no longer holds a thread).
+CLIENT_TIMEOUT_S = 30.0
+RETRY_AFTER_S = 1
 
 
 def _json_term(term: Any) -> dict[str, Any]:
@@ -136,6 +145,7 @@ def _accept(header: str) -> str:
 class _Handler(BaseHTTPRequestHandler):
     server: SparqlServer
     protocol_version = "HTTP/1.1"
+    timeout = CLIENT_TIMEOUT_S
 
     def log_message(self, *args: object) -> None:  # quiet: `kg serve` prints its own lines
         pass
@@ -149,8 +159,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def _error(self, status: HTTPStatus, message: str) -> None:
-        self._send(status, (message + "\n").encode("utf-8"), "text/plain")
+    def _error(self, status: HTTPStatus, message: str, extra: dict[str, str] | None = None) -> None:
+        self._send(status, (message + "\n").encode("utf-8"), "text/plain", extra)
 
     def do_GET(self) -> None:
         url = urllib.parse.urlsplit(self.path)
@@ -188,11 +198,27 @@ class _Handler(BaseHTTPRequestHandler):
         self._query(params.get("query", [""])[0], params)
 
     def _query(self, text: str, params: dict[str, list[str]]) -> None:
-        from kg.query import DEFAULT_PREFIXES, prepare_query
-
         if params.get("default-graph-uri") or params.get("named-graph-uri"):
             self._error(HTTPStatus.BAD_REQUEST, "Name graphs with FROM inside the query.")
             return
+        if not self.server.slots.acquire(blocking=False):
+            self._error(
+                HTTPStatus.SERVICE_UNAVAILABLE,
+                f"The endpoint is busy: {self.server.max_concurrent} queries are running, its "
+                f"limit. Retry in {RETRY_AFTER_S} s (Retry-After).",
+                {"Retry-After": str(RETRY_AFTER_S)},
+            )
+            return
+        self.server.running(+1)
+        try:
+            self._checked_query(text)
+        finally:
+            self.server.running(-1)
+            self.server.slots.release()
+
+    def _checked_query(self, text: str) -> None:
+        from kg.query import DEFAULT_PREFIXES, prepare_query
+
         try:
             checked = prepare_query(text)
             media, body, truncated = self.server.source.call(
@@ -223,11 +249,28 @@ class SparqlServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, source: Any, host: str, port: int, timeout_s: float, max_rows: int):
+    def __init__(
+        self,
+        source: Any,
+        host: str,
+        port: int,
+        timeout_s: float,
+        max_rows: int,
+        max_concurrent: int = MAX_CONCURRENT,
+    ):
         self.source = source
         self.timeout_s = timeout_s
         self.max_rows = max_rows
+        self.max_concurrent = max_concurrent
+        self.slots = threading.BoundedSemaphore(max_concurrent)
+        self.in_progress = 0
+        self._count_lock = threading.Lock()
         super().__init__((host, port), _Handler)
+
+    def running(self, change: int) -> None:
+        """Count queries in progress (``in_progress``), for `kg serve`'s users and tests."""
+        with self._count_lock:
+            self.in_progress += change
 
     @property
     def url(self) -> str:
@@ -285,6 +328,7 @@ def serve(
     timeout_s: float = 10.0,
     max_rows: int = 100_000,
     replica: bool = True,
+    max_concurrent: int = MAX_CONCURRENT,
 ) -> RunningServer:
     """Publish the on-disk store read-only over the SPARQL Protocol; returns once it listens.
 
@@ -301,7 +345,7 @@ def serve(
     if replica:
         source.refresh()
     try:
-        server = SparqlServer(source, host, port, timeout_s, max_rows)
+        server = SparqlServer(source, host, port, timeout_s, max_rows, max_concurrent)
     except OSError as e:
         raise StoreError(
             f"Cannot listen on {host}:{port}: {e.strerror or e}. Pick another --port."

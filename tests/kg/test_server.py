@@ -173,3 +173,40 @@ def test_kg_serve_sees_each_commit_of_another_process(tmp_path: Path) -> None:
         (tmp_path / "go").touch()
         assert writer.wait(60) == 0
         assert remote.documents() == ["doc", "new"]
+
+
+def test_kg_serve_caps_concurrent_queries_with_503_and_retry_after(tmp_path: Path) -> None:
+    """One query beyond --max-concurrent is refused at once, not queued; the next one runs."""
+    import threading
+
+    from kg.stores.server import serve
+
+    path = _store(tmp_path / "kg")
+    with serve(path, port=0, timeout_s=8, max_concurrent=1) as server:
+        data = urllib.parse.urlencode({"query": SLOW}).encode()
+        slow_outcome: list[object] = []
+
+        def slow() -> None:
+            try:
+                urllib.request.urlopen(f"{server.url}/query", data=data, timeout=120)
+            except urllib.error.HTTPError as e:  # stopped at the server's time limit
+                slow_outcome.append(e.code)
+
+        thread = threading.Thread(target=slow, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 60
+        while server.server.in_progress == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert server.server.in_progress == 1
+        quick = urllib.parse.urlencode({"query": 'ASK { ?s ?p "l7" }'})
+        with pytest.raises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(f"{server.url}/query?{quick}", timeout=30)
+        assert e.value.code == 503
+        assert e.value.headers["Retry-After"] == "1"
+        assert b"busy: 1 queries are running" in e.value.read()
+        assert server.server.in_progress == 1  # the refused one never ran
+        thread.join(120)
+        assert slow_outcome == [503]  # its time limit, not the cap
+        for _ in range(3):  # the slot is free again once it ended
+            with urllib.request.urlopen(f"{server.url}/query?{quick}", timeout=30) as response:
+                assert json.loads(response.read())["boolean"] is True

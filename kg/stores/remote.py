@@ -7,6 +7,8 @@ library's urllib is used, so a remote store adds no dependency.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import re
 import socket
@@ -35,6 +37,35 @@ _START_HINT = (
     "or drop --endpoint to use the embedded store."
 )
 _NQUADS = "application/n-quads"
+#: Triples per INSERT DATA request when a graph is written by SPARQL Update alone.
+CHUNK_TRIPLES = 20_000
+#: Where a graph written in chunks is assembled before it is swapped in (not a document).
+STAGING_PREFIX = "https://w3id.org/ald-kg/graph/staging/"
+
+
+def staging_graph_iri(graph_iri: str) -> str:
+    """The staging graph of one target graph (the same each time, so leftovers are found)."""
+    return STAGING_PREFIX + hashlib.sha256(graph_iri.encode("utf-8")).hexdigest()[:32]
+
+
+def ntriples_chunks(ntriples: str, size: int) -> list[str]:
+    """N-Triples text cut into pieces of at most ``size`` triples (lines), in order.
+
+    Blank-node labels are local to one INSERT DATA request, so every line that mentions one
+    goes into the first piece together: ``_:b1`` stays one node.
+
+    >>> ntriples_chunks("<a> <p> <b> .\\n<c> <p> <d> .\\n_:x <p> <e> .\\n", 1)
+    ['_:x <p> <e> .\\n', '<a> <p> <b> .\\n', '<c> <p> <d> .\\n']
+    """
+    blank, plain = [], []
+    for line in ntriples.splitlines(keepends=True):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        line = line if line.endswith("\n") else line + "\n"
+        (blank if "_:" in line else plain).append(line)
+    chunks = ["".join(blank)] if blank else []
+    chunks += ["".join(plain[i : i + size]) for i in range(0, len(plain), size)]
+    return chunks
 
 
 def _json_term_to_python(term: dict[str, str] | None) -> Any:
@@ -73,8 +104,8 @@ class RemoteStore(StoreHelpers):
     ``/store`` are derived), a Fuseki query URL (``.../DATASET/query``: ``/update`` and ``/data``
     derived), a GraphDB repository (``.../repositories/NAME``: ``/statements`` for updates) or any
     other query URL (also used for updates, as Virtuoso does). ``update_endpoint`` and
-    ``store_endpoint`` override; without a store endpoint, graphs are replaced with one
-    ``DROP SILENT GRAPH ; INSERT DATA`` update.
+    ``store_endpoint`` override; without a store endpoint, graphs are replaced by SPARQL Update
+    in bounded requests (see :meth:`_replace_by_updates`).
     """
 
     endpoint: str
@@ -212,7 +243,8 @@ class RemoteStore(StoreHelpers):
     # ------------------------------------------------------------------ writes
 
     def replace_graph(self, graph_iri: str, ntriples: str) -> None:
-        """Replace one named graph atomically: one GSP PUT, else one SPARQL Update."""
+        """Replace one named graph atomically: one GSP PUT, else SPARQL Update requests of
+        bounded size whose result appears at once."""
         iri = sparql_iri(graph_iri)
         if self.store_endpoint:
             try:
@@ -232,7 +264,33 @@ class RemoteStore(StoreHelpers):
                     f"The SPARQL server did not store graph {iri} within {self.timeout_s:g} s."
                 ) from e
             self.store_endpoint = None  # no Graph Store Protocol here: use updates from now on
-        self._update(f"DROP SILENT GRAPH {iri} ;\nINSERT DATA {{ GRAPH {iri} {{\n{ntriples}\n}} }}")
+        self._replace_by_updates(graph_iri, ntriples)
+
+    def _replace_by_updates(self, graph_iri: str, ntriples: str) -> None:
+        """Replace a graph with SPARQL Update alone, in requests of bounded size.
+
+        A small graph is one ``DROP ; INSERT DATA`` request (atomic on the server). A larger
+        one is written in chunks of :data:`CHUNK_TRIPLES` into a staging graph of its own and
+        then swapped in with one ``MOVE`` (atomic too): the target graph is never seen half
+        written, and no request holds the whole graph. A staging graph left by a writer that
+        died is dropped by the next write of the same graph.
+        """
+        iri = sparql_iri(graph_iri)
+        chunks = ntriples_chunks(ntriples, CHUNK_TRIPLES)
+        if len(chunks) <= 1:
+            body = chunks[0] if chunks else ""
+            self._update(f"DROP SILENT GRAPH {iri} ;\nINSERT DATA {{ GRAPH {iri} {{\n{body}}} }}")
+            return
+        staging = sparql_iri(staging_graph_iri(graph_iri))
+        self._update(f"DROP SILENT GRAPH {staging}")
+        try:
+            for chunk in chunks:
+                self._update(f"INSERT DATA {{ GRAPH {staging} {{\n{chunk}}} }}")
+            self._update(f"MOVE SILENT GRAPH {staging} TO {iri}")
+        except BaseException:
+            with contextlib.suppress(StoreError, TimeoutError):
+                self._update(f"DROP SILENT GRAPH {staging}")
+            raise
 
     def remove_graph(self, graph_iri: str) -> bool:
         iri = sparql_iri(graph_iri)

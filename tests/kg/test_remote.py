@@ -191,3 +191,89 @@ def test_serve_publishes_the_store_read_only(tmp_path) -> None:
 def test_serve_missing_store(tmp_path) -> None:
     with pytest.raises(StoreError, match="No store at"):
         serve(tmp_path / "absent")
+
+
+def _labels(store: RemoteStore, graph: str) -> list[str]:
+    rows = store.select(f"SELECT ?l WHERE {{ GRAPH <{graph}> {{ ?s <{LABEL}> ?l }} }}")
+    return sorted(str(r["l"]) for r in rows)
+
+
+@pytest.fixture
+def updates_only(oxigraph_server: str, monkeypatch: pytest.MonkeyPatch) -> RemoteStore:
+    """A remote store without the Graph Store Protocol, writing 10 triples per request."""
+    from kg.stores import remote as remote_module
+
+    monkeypatch.setattr(remote_module, "CHUNK_TRIPLES", 10)
+    store = RemoteStore(oxigraph_server)
+    store.store_endpoint = None
+    return store
+
+
+def _many(prefix: str, n: int) -> str:
+    return "".join(_nt(f"{prefix}{i}", f"{prefix}{i:03d}") for i in range(n))
+
+
+def test_update_fallback_writes_in_chunks_and_swaps_at_once(
+    updates_only: RemoteStore, oxigraph_server: str, graphs: tuple[str, str]
+) -> None:
+    from kg.stores.remote import staging_graph_iri
+
+    a, _ = graphs
+    updates_only.replace_graph(a, _many("old", 25))
+    watcher = RemoteStore(oxigraph_server)
+    seen: list[int] = []
+    sent: list[str] = []
+    update = updates_only._update
+
+    def watched(sparql: str) -> None:
+        update(sparql)
+        sent.append(sparql)
+        seen.append(len(_labels(watcher, a)))  # what another reader sees after each request
+
+    updates_only._update = watched  # type: ignore[method-assign]
+    blank = '_:n1 <http://www.w3.org/2000/01/rdf-schema#label> "blank" .\n'
+    new = _many("new", 35) + blank + f"<{ID}x> <{ID}p> _:n1 .\n"
+    updates_only.replace_graph(a, new)
+    assert set(seen) <= {25, 36} and seen[-1] == 36  # the old graph or the whole new one
+    assert max(s.count("\n") for s in sent) <= 10 + 3  # no request holds the whole graph
+    assert _labels(watcher, a) == sorted([f"new{i:03d}" for i in range(35)] + ["blank"])
+    linked = watcher.select(f"SELECT ?l WHERE {{ GRAPH <{a}> {{ <{ID}x> <{ID}p>/<{LABEL}> ?l }} }}")
+    assert [r["l"] for r in linked] == ["blank"]  # the blank node stayed one node
+    assert staging_graph_iri(a) not in watcher.graphs()
+
+
+def test_update_fallback_failing_midway_leaves_the_old_graph(
+    updates_only: RemoteStore, oxigraph_server: str, graphs: tuple[str, str]
+) -> None:
+    from kg.stores.remote import staging_graph_iri
+
+    a, _ = graphs
+    updates_only.replace_graph(a, _many("old", 5))
+    update = updates_only._update
+    calls = []
+
+    def failing(sparql: str) -> None:
+        calls.append(sparql)
+        if len(calls) == 3:
+            raise StoreError("the server went away")
+        update(sparql)
+
+    updates_only._update = failing  # type: ignore[method-assign]
+    with pytest.raises(StoreError, match="went away"):
+        updates_only.replace_graph(a, _many("new", 40))
+    watcher = RemoteStore(oxigraph_server)
+    assert _labels(watcher, a) == [f"old{i:03d}" for i in range(5)]
+    assert staging_graph_iri(a) not in watcher.graphs()
+
+
+def test_update_fallback_drops_a_staging_graph_left_by_a_dead_writer(
+    updates_only: RemoteStore, oxigraph_server: str, graphs: tuple[str, str]
+) -> None:
+    from kg.stores.remote import staging_graph_iri
+
+    a, _ = graphs
+    staging = staging_graph_iri(a)
+    updates_only.update(f"INSERT DATA {{ GRAPH <{staging}> {{ {_nt('ghost', 'ghost')} }} }}")
+    updates_only.replace_graph(a, _many("new", 15))
+    assert _labels(RemoteStore(oxigraph_server), a) == [f"new{i:03d}" for i in range(15)]
+    assert staging not in RemoteStore(oxigraph_server).graphs()

@@ -377,6 +377,41 @@ def _exit_on_signals() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+#: Spool folders are named ``kg-ingest-<pid>-<random>``, so a later ingest can tell whose they are.
+SPOOL_PREFIX = "kg-ingest-"
+
+
+def sweep_spool_folders(root: Path) -> list[Path]:
+    """Remove the spool folders of ingests that were killed outright (``kill -9`` runs no
+    cleanup, and a big batch spools hundreds of MB): those whose owner process is gone.
+
+    A folder whose pid is alive (another ingest at work, or a pid taken again) is kept.
+    Returns the folders removed.
+    """
+    import shutil
+
+    removed = []
+    for path in root.glob(f"{SPOOL_PREFIX}*-*"):
+        pid = path.name[len(SPOOL_PREFIX) :].split("-", 1)[0]
+        if not pid.isdigit() or _alive(int(pid)) or not path.is_dir() or path.is_symlink():
+            continue
+        if path.stat().st_uid != os.getuid():
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
 def ingest(
     paths: Iterable[str | os.PathLike[str]],
     *,
@@ -397,7 +432,9 @@ def ingest(
     """
     started = time.perf_counter()
     files = find_documents(paths)
-    with _exit_on_signals(), tempfile.TemporaryDirectory(prefix="kg-ingest-") as spool:
+    sweep_spool_folders(Path(tempfile.gettempdir()))
+    spooling = tempfile.TemporaryDirectory(prefix=f"{SPOOL_PREFIX}{os.getpid()}-")
+    with _exit_on_signals(), spooling as spool:
         on_file = (lambda done, total: progress("read", done, total)) if progress else None
         built = build_files(files, jobs=jobs, progress=on_file, spool_dir=spool)
         if callable(store):

@@ -193,3 +193,30 @@ def test_each_document_records_when_it_was_added(folder: Path) -> None:
     assert len(stamps) == 1
     assert stamps[0].datatype.value == "http://www.w3.org/2001/XMLSchema#dateTime"
     assert stamps[0].value[:4].isdigit()
+
+
+def test_spool_folders_of_killed_ingests_are_swept(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """kill -9 runs no cleanup: the next ingest removes a dead owner's spool, keeps a live one's."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    root = tmp_path / "tmp"
+    root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(root))
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    stale = root / f"kg-ingest-{int(dead.stdout)}-abc"
+    (stale / "nested").mkdir(parents=True)
+    (stale / "nested" / "doc.nt").write_text("<a> <b> <c> .\n")
+    busy = root / f"kg-ingest-{os.getppid()}-def"  # a live process's (our parent's) folder
+    busy.mkdir()
+    other = root / "kg-ingest-notapid"
+    other.mkdir()
+    ingest([folder], store=open_store(memory=True))
+    assert not stale.exists()
+    assert busy.exists() and other.exists()
+    assert sorted(p.name for p in root.iterdir()) == sorted([busy.name, other.name])

@@ -9,7 +9,8 @@ safe), which answers with :func:`kg.ask.ask_bounded` and :func:`kg.query.run_que
 worker per request, with the time and memory limits of ``kg ask`` / ``kg query``) over its own
 read-only store (:func:`kg.stores.open_reader`: the replica, reloaded after each commit).
 
-The app waits for an answer at most the request's time limit plus :data:`HANDOVER_S`. A
+Once the service is up (a new one gets :data:`START_TIMEOUT_S` to import and load), the app
+waits for an answer at most the request's time limit plus :data:`HANDOVER_S`. A
 service that has not answered by then (stuck, or stopped) is killed and a fresh one started, so
 every question answers or is refused within its limit and no app thread waits longer.
 """
@@ -79,17 +80,17 @@ class QueryService:
         return self._request(("query", sparql, max_rows), timeout_s)
 
     def _request(self, request: tuple[Any, ...], timeout_s: float) -> Any:
-        deadline = time.monotonic() + timeout_s + HANDOVER_S
         if not self._lock.acquire(timeout=timeout_s):
             raise QueryError("The app is still answering another question; try again in a moment.")
         try:
-            conn = self._started()
+            conn = self._started()  # a service starting up has its own limit, START_TIMEOUT_S
             try:
                 conn.send((*request, timeout_s))
             except OSError:  # it died since the last request
                 self._replace()
                 conn = self._started()
                 conn.send((*request, timeout_s))
+            deadline = time.monotonic() + timeout_s + HANDOVER_S
             if not conn.poll(max(0.0, deadline - time.monotonic())):
                 self._replace()
                 raise QueryTimeout(timeout_s)

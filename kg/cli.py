@@ -16,7 +16,38 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-app = typer.Typer(
+
+class _Typer(typer.Typer):
+    """A Typer app whose commands never end in a traceback.
+
+    Our own errors (StoreError, QueryError, IngestError) that a command does not turn into a
+    message itself become one line here; any other exception (a bug, or a dependency's error
+    we did not foresee) becomes one line naming it, and exit code 1.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from ingest.records import IngestError
+        from kg.errors import QueryError, StoreError
+
+        try:
+            return super().__call__(*args, **kwargs)
+        except (StoreError, QueryError, IngestError) as e:
+            _last_word(str(e))
+        except (OSError, RuntimeError, ValueError, LookupError, TypeError, RecursionError,
+                MemoryError, SyntaxError, AttributeError) as e:  # fmt: skip
+            text = str(e).strip().splitlines()[0][:300] if str(e).strip() else ""
+            _last_word(
+                f"unexpected {type(e).__name__}{': ' + text if text else ''}. Nothing was "
+                "changed by it; if the input looks right, please report the command line."
+            )
+
+
+def _last_word(message: str) -> None:
+    Console(stderr=True).print(f"[red]Error:[/red] {message}", highlight=False, soft_wrap=True)
+    sys.exit(1)
+
+
+app = _Typer(
     help=(
         "A knowledge graph of ALD/MLD coatings on alkali-metal anodes.\n\n"
         "Start with `kg ingest` (reads ../shared/corpus by default), then `kg stats`, "
@@ -27,7 +58,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-table_app = typer.Typer(help="Comparison tables built from the graph.", no_args_is_help=True)
+table_app = _Typer(help="Comparison tables built from the graph.", no_args_is_help=True)
 app.add_typer(table_app, name="table")
 
 console = Console(stderr=True)
@@ -462,7 +493,7 @@ def serve(
     answered at once with 503 and Retry-After. Ctrl+C (or SIGTERM/SIGHUP) stops it.
     """
     from kg.query import QueryError, check_limits
-    from kg.stores import StoreError, store_location
+    from kg.stores import StoreError, has_store, store_location
     from kg.stores.server import serve as start_server
 
     try:
@@ -470,7 +501,7 @@ def serve(
     except QueryError as e:
         fail(str(e), code=2)
     location = store_location(store)
-    if not (location / "CURRENT").exists():
+    if not has_store(location):
         fail(f"No graph at {location} yet. Run `kg ingest` first.")
     try:
         server = start_server(

@@ -26,7 +26,7 @@ import streamlit as st
 from kg.app.safe import md
 from kg.app.service import QueryService
 from kg.store import StoreError, store_location
-from kg.stores import OxigraphStore, open_backend, open_reader
+from kg.stores import OxigraphStore, has_store, open_backend, open_reader
 from kg.table import coatings_table
 
 #: Seconds a change made in the app waits for another writer (`kg ingest`) before saying so.
@@ -40,7 +40,7 @@ _services_lock = threading.Lock()
 @st.cache_resource(show_spinner="Opening the graph…")
 def get_store(location: str, endpoint: str | None) -> Any:
     """One read-only store per location for the whole server (it holds no file open)."""
-    if not endpoint and not (Path(location) / "CURRENT").exists():
+    if not endpoint and not has_store(location):
         with OxigraphStore(Path(location), wait_s=WRITE_WAIT_S):
             pass  # an empty store, so the page can offer to fill it
     return open_reader(location, endpoint=endpoint)

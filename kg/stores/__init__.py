@@ -23,6 +23,7 @@ from kg.stores.base import (
     doc_graph_iri,
     ensure_ontology,
     graph_to_ntriples,
+    has_store,
     literal_to_python,
     store_location,
     term_to_python,
@@ -41,6 +42,7 @@ __all__ = [
     "doc_graph_iri",
     "ensure_ontology",
     "graph_to_ntriples",
+    "has_store",
     "literal_to_python",
     "open_backend",
     "open_reader",
@@ -70,7 +72,7 @@ def open_backend(
         return RemoteStore(url)
     if read_only and not memory:
         location = store_location(store_path)
-        if not (location / "CURRENT").exists():
+        if not has_store(location):
             raise StoreError(f"No graph at {location} yet. Run `kg ingest` first.")
         return open_store(location, read_only=True, notify=notify)
     return open_store(store_path, memory=memory, notify=notify)

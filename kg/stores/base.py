@@ -120,6 +120,15 @@ def store_location(path: str | os.PathLike[str] | None = None) -> Path:
     return Path(env) if env else DEFAULT_STORE
 
 
+def has_store(location: str | os.PathLike[str]) -> bool:
+    """Whether an Oxigraph store lives in the folder (False for a path that cannot be one:
+    too long, under a regular file, unreadable)."""
+    try:
+        return (Path(location) / "CURRENT").is_file()
+    except OSError:
+        return False
+
+
 def doc_graph_iri(doc_id: str) -> str:
     return DOC_GRAPH_PREFIX + doc_id
 

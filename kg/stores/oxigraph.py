@@ -128,6 +128,13 @@ class OxigraphStore(StoreHelpers):
                 f"Cannot open the store at {self.path}: {e}. "
                 "Is another program using it? Try --store with another folder."
             ) from e
+        except RuntimeError as e:  # RocksDB's "Corruption: …", "Invalid argument: …"
+            self.close()
+            first = str(e).strip().splitlines()[0][:200] if str(e).strip() else type(e).__name__
+            raise StoreError(
+                f"Cannot open the store at {self.path}: it is damaged or not an Oxigraph store "
+                f"({first}). Move it aside and run `kg ingest` into a new folder (--store)."
+            ) from e
         except BaseException:
             self.close()
             raise

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import http.client
 import json
 import re
 import socket
@@ -116,7 +117,11 @@ class RemoteStore(StoreHelpers):
     _union_param: bool = field(init=False, default=False)
 
     def __post_init__(self) -> None:
-        parts = urllib.parse.urlsplit(self.endpoint)
+        try:
+            parts = urllib.parse.urlsplit(self.endpoint)
+            parts.port  # noqa: B018 - raises on a port that is not a number
+        except ValueError:
+            parts = urllib.parse.urlsplit("")
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise StoreError(
                 f"Not an HTTP URL: {self.endpoint!r}. Give e.g. http://127.0.0.1:7878 "
@@ -196,6 +201,14 @@ class RemoteStore(StoreHelpers):
             raise StoreError(f"Cannot reach the SPARQL server at {url}: {e.reason}.") from e
         except ConnectionError as e:
             raise StoreError(f"No SPARQL server answers at {url}. {_START_HINT}") from e
+        except (
+            ValueError,
+            UnicodeError,
+            http.client.HTTPException,
+        ) as e:  # a malformed URL or reply
+            raise StoreError(
+                f"Cannot talk to a SPARQL server at {url}: {e}. Check --endpoint."
+            ) from e
 
     def _query_http(
         self, sparql: str, accept: str, timeout_s: float | None = None, union: bool = True
@@ -303,7 +316,21 @@ class RemoteStore(StoreHelpers):
 
     def query_raw(self, sparql: str) -> dict[str, Any]:
         """A SELECT or ASK as the server's SPARQL JSON results (``head``, ``results``/``boolean``)."""
-        return json.loads(self._store_op(sparql, "application/sparql-results+json"))
+        return self._results(self._store_op(sparql, "application/sparql-results+json"))
+
+    def _results(self, body: bytes) -> dict[str, Any]:
+        """The body as SPARQL JSON results, or a StoreError saying the server is not one."""
+        try:
+            data = json.loads(body)
+            bindings = data.get("results", {}).get("bindings", [])
+            if not isinstance(bindings, list) or not all(isinstance(b, dict) for b in bindings):
+                raise ValueError("bindings are not a list of objects")
+            return data
+        except (ValueError, AttributeError, RecursionError) as e:
+            raise StoreError(
+                f"The server at {self.query_url} did not answer with SPARQL JSON results "
+                f"({type(e).__name__}: {str(e)[:120]}). Is --endpoint a SPARQL endpoint?"
+            ) from None
 
     def ask(self, sparql: str) -> bool:
         """The answer of an ASK query (internal, generated queries)."""
@@ -355,7 +382,7 @@ class RemoteStore(StoreHelpers):
             if graph
             else ("{ ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } }")
         )
-        data = json.loads(
+        data = self._results(
             self._store_op(
                 f"SELECT ?s ?p ?o ?g WHERE {{ {pattern} }}", "application/sparql-results+json"
             )
@@ -419,15 +446,21 @@ class RemoteStore(StoreHelpers):
                 raise QueryError(str(e)) from e
             raise
         if form in ("CONSTRUCT", "DESCRIBE"):
-            triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+            try:
+                triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+            except SyntaxError as e:
+                raise QueryError(
+                    f"The server at {self.query_url} did not answer with N-Triples ({e}). "
+                    "Is --endpoint a SPARQL endpoint?"
+                ) from None
             result = triples_result(triples[:max_rows], len(triples) > max_rows)
             return QueryResult(
                 form, result.columns, result.rows, result.truncated, None, result.triples_nt,
                 0.0, result.row_types,
             )  # fmt: skip
-        data = json.loads(body)
+        data = self._results(body)
         if form == "ASK":
-            return QueryResult("ASK", [], [], False, boolean=bool(data["boolean"]))
+            return QueryResult("ASK", [], [], False, boolean=bool(data.get("boolean")))
         columns = data.get("head", {}).get("vars", [])
         bindings = data.get("results", {}).get("bindings", [])
         kept = bindings[:max_rows]

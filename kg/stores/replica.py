@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from kg.errors import StoreError
 from kg.stores import locking
-from kg.stores.base import QueryResult, StoreHelpers
+from kg.stores.base import QueryResult, StoreHelpers, has_store
 from kg.stores.oxigraph import OxigraphStore
 
 # Measured: pyoxigraph in memory holds 1M quads of our graphs in ~0.41 GB (docs/benchmarks.md);
@@ -44,7 +44,7 @@ class ReplicaStore(StoreHelpers):
 
     def __post_init__(self) -> None:
         self.location = Path(self.location)
-        if not (self.location / "CURRENT").exists():
+        if not has_store(self.location):
             raise StoreError(f"No graph at {self.location} yet. Run `kg ingest` first.")
 
     @property

@@ -34,6 +34,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import QueryError, QueryRefused, QuerySyntaxError, QueryTimeout, StoreError
+from kg.stores.base import has_store
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RESULTS = {
@@ -339,7 +340,7 @@ def serve(
     from kg.stores.replica import ReplicaStore
 
     path = Path(store_path)
-    if not (path / "CURRENT").exists():
+    if not has_store(path):
         raise StoreError(f"No store at {path}. Run `kg ingest FILE` first, or pass --store.")
     source: Any = ReplicaStore(path) if replica else _DiskSource(path, OxigraphStore)
     if replica:

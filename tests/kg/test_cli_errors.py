@@ -63,6 +63,9 @@ BAD = [
     (["serve", "--store", "/nonexistent/kg"], "No graph at"),
     (["stats", "--store", "/nonexistent/kg"], "No graph at"),
     (["docs", "--endpoint", "ftp://x"], "Not an HTTP URL"),
+    (["docs", "--endpoint", "http://[::1"], "Not an HTTP URL"),
+    (["stats", "--endpoint", "http://127.0.0.1:1"], "No SPARQL server answers"),
+    (["stats", "--store", "x" * 5000], "No graph at"),
     (["ask", "coatings on Li", "--limit", "-1"], "--limit"),
     (["search", "alumina", "--limit", "-1"], "--limit"),
     (["export", "--format", "ttl2"], "ttl2"),
@@ -84,3 +87,14 @@ def test_construct_cut_at_the_limit_says_so(store: Path) -> None:
     assert result.returncode == 0
     assert len(result.stdout.splitlines()) == 5
     assert "Truncated at 5 triples" in result.stderr
+
+
+def test_a_damaged_store_is_named_with_what_to_do(tmp_path: Path) -> None:
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    (damaged / "CURRENT").write_text("MANIFEST-000001\n")
+    (damaged / "MANIFEST-000001").write_bytes(b"\x00not a manifest" * 10)
+    result = _kg("stats", "--store", str(damaged), store=damaged)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "damaged or not an Oxigraph store" in result.stderr
+    assert "Move it aside" in result.stderr

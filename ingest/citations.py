@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ingest.records import Reference
 from ingest.references import first_author, name_key, surname
@@ -55,6 +56,18 @@ class _Key:
     suffix: str
 
 
+@lru_cache(maxsize=16)
+def _author_index(references: tuple[Reference, ...]) -> dict[tuple[str, int], list[Reference]]:
+    """(first author's name key, year) → the references it may name. Cached: a document's
+    table rows each make a :class:`Citations` over the same reference list. Read only."""
+    index: dict[tuple[str, int], list[Reference]] = defaultdict(list)
+    for ref in references:
+        who = first_author(ref)
+        if who and ref.year:
+            index[(name_key(who), ref.year)].append(ref)
+    return dict(index)
+
+
 @dataclass(frozen=True)
 class Citations:
     """Finds the citations of one document: its reference list and how it cites.
@@ -69,13 +82,13 @@ class Citations:
         default_factory=dict, init=False, repr=False, compare=False
     )
 
+    _listed_numbers: frozenset[int] = field(
+        default=frozenset(), init=False, repr=False, compare=False
+    )
+
     def __post_init__(self) -> None:
-        index: dict[tuple[str, int], list[Reference]] = defaultdict(list)
-        for ref in self.references:
-            who = first_author(ref)
-            if who and ref.year:
-                index[(name_key(who), ref.year)].append(ref)
-        object.__setattr__(self, "_by_author", dict(index))
+        object.__setattr__(self, "_by_author", _author_index(self.references))
+        object.__setattr__(self, "_listed_numbers", frozenset(r.number for r in self.references))
 
     def numbers(self, text: str) -> tuple[int, ...]:
         """Every citation in ``text`` as reference numbers, in order of appearance, no repeats.
@@ -107,13 +120,13 @@ class Citations:
 
     def _listed(self, numbers: Iterable[int]) -> list[int]:
         """``(n)`` is a citation only when the list has an entry n."""
-        listed = {r.number for r in self.references}
+        listed = self._listed_numbers
         return [n for n in numbers if n in listed]
 
     def _plausible(self, numbers: Iterable[int]) -> list[int]:
         """``[n]`` is a citation even beyond a truncated list, but ``[2019]`` is a year unless
         the list is that long."""
-        listed = {r.number for r in self.references}
+        listed = self._listed_numbers
         return [n for n in numbers if n < 1800 or n in listed]
 
     def _group(self, m: re.Match[str]) -> list[int]:

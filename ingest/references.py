@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Protocol
 
 from ingest.records import Reference
@@ -64,6 +65,7 @@ def surname(author: str) -> str:
     return words[-1]
 
 
+@lru_cache(maxsize=4096)
 def name_key(name: str) -> str:
     """A surname for comparison: case, accents and punctuation removed ("Pérez-Li" → "perezli")."""
     plain = unicodedata.normalize("NFKD", name)

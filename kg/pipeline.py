@@ -329,10 +329,11 @@ def write(built: Sequence[BuiltDocument], *, store: Any, progress: Progress | No
 
     store.ensure_ontology()
     added = datetime.now(UTC).isoformat(timespec="seconds")
-    for done, doc in enumerate(built, 1):
-        store.replace_graph(doc_graph_iri(doc.doc_id), _with_added(doc, added))
-        if progress:
-            progress("write", done, len(built))
+    with store.batch():  # one flush for all the documents, not one each
+        for done, doc in enumerate(built, 1):
+            store.replace_graph(doc_graph_iri(doc.doc_id), _with_added(doc, added))
+            if progress:
+                progress("write", done, len(built))
     refresh(store)  # where the documents now disagree (kg.crossdoc)
 
 

@@ -39,6 +39,7 @@ KINDS: dict[str, URIRef] = {
 _STRIP = re.compile(r"[\s_{}$\\\-–—‐()]|\\text|\\mathrm")
 
 
+@lru_cache(maxsize=65_536)  # called for every mention, cell and term; a pure function
 def label_key(text: str) -> str:
     """Normalize a label for comparison: case, Unicode sub/superscripts, LaTeX, spacing.
 

@@ -8,6 +8,7 @@ ever call this protocol, never ask which kind of store they hold.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -74,6 +75,10 @@ class Store(Protocol):
 
     def replace_graph(self, graph_iri: str, ntriples: str) -> None: ...
 
+    def batch(self) -> contextlib.AbstractContextManager[None]:
+        """Writes inside belong together (see :meth:`StoreHelpers.batch`)."""
+        ...
+
     def remove_graph(self, graph_iri: str) -> bool: ...
 
     def graphs(self) -> list[str]: ...
@@ -90,6 +95,13 @@ class StoreHelpers:
 
     def replace_graph(self, graph_iri: str, ntriples: str) -> None:  # pragma: no cover
         raise NotImplementedError
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Several writes that belong together (one ingest). A store that can make them
+        cheaper together does (the embedded store flushes once at the end, not per graph);
+        here each write stands on its own."""
+        yield
 
     def select(self, sparql: str) -> Iterator[dict[str, Any]]:
         """Rows of a generated SELECT as dicts of plain values, without a row limit."""

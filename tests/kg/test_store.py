@@ -73,3 +73,27 @@ def test_ensure_ontology_loads_once_per_version(store: OxigraphStore) -> None:
     store.replace_graph(str(ONTOLOGY_GRAPH), A + f"<{ONTOLOGY_GRAPH}> <x:y> <x:z> .\n")
     store.ensure_ontology()  # stale (no digest): reloaded
     assert next(store.select(count))["n"] == loaded
+
+
+def test_a_batch_of_writes_is_there_after_the_batch(tmp_path: Path) -> None:
+    """Inside ``batch()`` graphs are not flushed one by one; after it a query (a forked
+    worker opens the folder read-only) and a later writer see every one of them."""
+    store = open_store(tmp_path / "s")
+    with store.batch():
+        store.replace_graph(doc_graph_iri("one"), A)
+        with store.batch():  # nested: the outer batch flushes
+            store.replace_graph(doc_graph_iri("two"), B)
+        store.replace_graph(doc_graph_iri("one"), B)
+    result = store.query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", timeout_s=10)
+    assert sorted(r["g"] for r in result.rows) == [doc_graph_iri("one"), doc_graph_iri("two")]
+    store.close()
+    reopened = open_store(tmp_path / "s")
+    assert reopened.documents() == ["one", "two"]
+    reopened.close()
+
+
+def test_a_batch_writes_on_without_a_store_that_batches() -> None:
+    memory = open_store(memory=True)
+    with memory.batch():
+        memory.replace_graph(doc_graph_iri("one"), A)
+    assert memory.documents() == ["one"]

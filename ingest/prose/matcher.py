@@ -127,15 +127,22 @@ def _vocabulary_regex(
     for form in ordered:
         groups.setdefault(_first_key(form), []).append(_form_pattern(form, form in any_case))
     branches = []
+    firsts = []
     for key, patterns in groups.items():
         if key == "-":
             guard = f"(?=[{_DASHES}])"
+            firsts.append(_DASHES)
         elif len(key) == 1:
             guard = f"(?=(?i:{re.escape(key)}))"
+            firsts.append(re.escape(key))
         else:  # a character whose case fold is longer (ß → ss): no guard, always tried
             guard = ""
+            firsts.append("")
         branches.append(f"{guard}(?:{'|'.join(patterns)})")
-    return re.compile(rf"(?<![A-Za-z])(?:{'|'.join(branches)})(?![A-Za-z0-9])")
+    # One look at the first character turns away, at once, the many places (spaces, digits,
+    # punctuation) where no group can start, instead of one group after another.
+    any_first = f"(?=(?i:[{''.join(firsts)}]))" if all(firsts) else ""
+    return re.compile(rf"(?<![A-Za-z]){any_first}(?:{'|'.join(branches)})(?![A-Za-z0-9])")
 
 
 #: Tokens for the entity pipeline: runs of ASCII letters, or any other single character,

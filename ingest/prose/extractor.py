@@ -159,6 +159,28 @@ _COMPARED_WITH = re.compile(
 )
 
 
+#: What joins materials named together: "Al2O3 and ZnO", "TiO2, ZrO2 or HfO2".
+_COORDINATION = re.compile(r"^\s*(?:,\s*(?:and|or)?|and|or|as well as)\s*$", re.I)
+
+
+def _coordinated(
+    text: str, named: list[Mention], drafts: dict[str, _Draft], clause: _Clause
+) -> list[_Draft]:
+    """The films a clause names first, together: the first one and each joined to it by
+    "and", "or" or a comma. With "respectively" each value is one film's, so only the first."""
+    group = [named[0]]
+    if not _RESPECTIVELY.search(clause.text):
+        for m in named[1:]:
+            if not _COORDINATION.match(text[group[-1].end : m.start]):
+                break
+            group.append(m)
+    found: dict[int, _Draft] = {}
+    for m in group:
+        draft = drafts[label_key(m.label)]
+        found.setdefault(id(draft), draft)
+    return list(found.values())
+
+
 class _ProseExtractor:
     """One pass over a document's sentences; holds the paragraph state the rules need."""
 
@@ -345,20 +367,24 @@ class _ProseExtractor:
         sentence: Sentence, mentions: list[Mention], drafts: dict[str, _Draft]
     ) -> list[tuple[int, int, _Draft]]:
         """Split a sentence about several own films at its clauses: each part goes to the film
-        it names (a part naming none continues the one before)."""
+        it names, or to every film it names together ("Al2O3 and ZnO coatings of 5-20 nm");
+        a part naming none continues the films before."""
         parts: list[tuple[int, int, _Draft]] = []
+        last: list[_Draft] = []
         for clause in _clauses(sentence.text):
             named = [
-                drafts[label_key(m.label)]
+                m
                 for m in mentions
                 if m.kind == "Material"
                 and label_key(m.label) in drafts
                 and clause.start <= m.start < clause.end
             ]
             if named:
-                parts.append((clause.start, clause.end, named[0]))
+                last = _coordinated(sentence.text, named, drafts, clause)
+                parts.extend((clause.start, clause.end, d) for d in last)
             elif parts:
-                parts[-1] = (parts[-1][0], clause.end, parts[-1][2])
+                n = len(last)
+                parts[-n:] = [(a, clause.end, d) for a, _, d in parts[-n:]]
         return parts
 
     # ------------------------------------------------------------------ facts

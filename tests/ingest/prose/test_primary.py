@@ -430,3 +430,35 @@ def test_a_cathode_in_background_makes_no_cell_test() -> None:
         "We grew Al2O3 on lithium foil by ALD.",
     )
     assert rec.cell_tests == ()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We grew thin (3–12 nm) TiO2 and ZnO films by ALD on copper foil for anode-free cells "
+        "with a solid polymer electrolyte.",
+        "TiO2 or ZnO coatings 3–12 nm thick were deposited by ALD on Cu foil and tested in "
+        "anode-free cells with a solid polymer electrolyte.",
+    ],
+)
+def test_materials_named_together_share_the_clause_facts(sentence: str) -> None:
+    records = own(sentence)
+    assert sorted(r.material for r in records) == ["TiO2", "ZnO"]
+    for rec in records:
+        assert values(rec.thicknesses) == [(3.0, 12.0)]
+        assert [(t.cell_type, t.electrolytes) for t in rec.cell_tests] == [
+            ("anode-free", ("solid-state",))
+        ]
+
+
+@pytest.mark.xfail(reason="with 'respectively' every value still goes to the first material")
+def test_respectively_gives_each_material_its_own_value() -> None:
+    records = own("We grew TiO2 and ZnO films of 4 and 9 nm, respectively, on Li foil by ALD.")
+    by_material = {r.material: values(r.thicknesses) for r in records}
+    assert by_material == {"TiO2": [4.0], "ZnO": [9.0]}
+
+
+def test_respectively_never_shares_a_value_between_the_materials() -> None:
+    records = own("We grew TiO2 and ZnO films of 4 and 9 nm, respectively, on Li foil by ALD.")
+    by_material = {r.material: values(r.thicknesses) for r in records}
+    assert not set(by_material["TiO2"]) & set(by_material["ZnO"])

@@ -11,7 +11,7 @@ Every case must end within 30 s and 1 GB (peak RSS of the process tree's largest
 from ``wait4``), or be refused; no output may hold a Python traceback; the canary must get no
 request and the store must be byte-identical afterwards (for the read-only commands).
 
-usage: .venv/bin/python bench/cli_fuzz.py [--small] [--only CMD] [--json FILE]
+usage: .venv/bin/python bench/cli_fuzz.py [--small] [--only CMD] [--parallel N] [--json FILE]
 """
 
 from __future__ import annotations
@@ -381,7 +381,10 @@ class Outcome:
 
 
 def run_case(case: Case, fx: Fixtures) -> Outcome:
-    args = [os.fsencode(a) if isinstance(a, str) else a for a in case.argv]
+    # Each case writes to a scratch store of its own: parallel cases would queue on one.
+    scratch = str(fx.work / f"scratch-{os.getpid()}-{threading.get_ident()}-{time.monotonic_ns()}")
+    argv = [scratch if a == str(fx.scratch) else a for a in case.argv]
+    args = [os.fsencode(a) if isinstance(a, str) else a for a in argv]
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
         process = subprocess.Popen(
@@ -427,6 +430,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--small", action="store_true", help="leave out the big files")
     parser.add_argument("--only", default=None, help="one command, e.g. 'ask'")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--parallel", type=int, default=1, help="cases run at once")
     args = parser.parse_args(argv)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     with tempfile.TemporaryDirectory(prefix="kg-fuzz-") as tmp:
@@ -434,15 +438,18 @@ def main(argv: list[str] | None = None) -> int:
         before = _digest(fx.store)
         outcomes = []
         all_cases = list(cases(fx, args.only))
-        for i, case in enumerate(all_cases, 1):
-            outcome = run_case(case, fx)
-            outcomes.append(outcome)
-            flag = "TRACEBACK " if outcome.traceback else ""
-            flag += "SLOW " if outcome.seconds > LIMIT_S else ""
-            flag += "BIG " if outcome.rss_mb > LIMIT_RSS_MB else ""
-            print(f"[{i}/{len(all_cases)}] {flag}{case.command} {case.param}={case.value!r} "
-                  f"rc={outcome.rc} {outcome.seconds}s {outcome.rss_mb}MB :: {outcome.last_line[:100]}",
-                  flush=True)  # fmt: skip
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(args.parallel) as pool:
+            ran = pool.map(lambda c: (c, run_case(c, fx)), all_cases)
+            for i, (case, outcome) in enumerate(ran, 1):
+                outcomes.append(outcome)
+                flag = "TRACEBACK " if outcome.traceback else ""
+                flag += "SLOW " if outcome.seconds > LIMIT_S else ""
+                flag += "BIG " if outcome.rss_mb > LIMIT_RSS_MB else ""
+                print(f"[{i}/{len(all_cases)}] {flag}{case.command} {case.param}={case.value!r} "
+                      f"rc={outcome.rc} {outcome.seconds}s {outcome.rss_mb}MB :: "
+                      f"{outcome.last_line[:100]}", flush=True)  # fmt: skip
         summary = {
             "cases": len(outcomes),
             "commands": len({o.command for o in outcomes}),

@@ -105,12 +105,12 @@ def bench_readers(docs: int, work: Path) -> dict[str, Any]:
     batch = work / "batch"
     write_abstracts(batch, docs, seed=2)
     started = time.perf_counter()
+    log = (work / "ingest.log").open("w")  # a pipe nobody reads would fill and stop it
     writer = subprocess.Popen(
         [PYTHON, "-m", "kg.cli", "ingest", "--store", str(store), str(batch)],
         env=_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+        stdout=log,
+        stderr=log,
     )
     calls = {"ask": [0, 0], "stats": [0, 0]}
     examples: list[str] = []
@@ -122,7 +122,8 @@ def bench_readers(docs: int, work: Path) -> dict[str, Any]:
                 calls[name][1] += 1
                 examples.append((done.stderr or done.stdout).strip().splitlines()[-1][:300])
     ingest_s = time.perf_counter() - started
-    _, err = writer.communicate()
+    log.close()
+    err = (work / "ingest.log").read_text(errors="replace")
     seen = documents(store) or set()
     return {
         "documents": docs,

@@ -435,6 +435,9 @@ def export(
         if output is not None and output.exists() and output.stat().st_size == 0:
             output.unlink()
         fail(str(e))
+    except OSError as e:  # a folder that does not exist, a full disk, a folder given as --out
+        fail(f"Cannot write {output or 'to standard output'}: {e.strerror or e}. "
+             "Choose another --out (its folder must exist).")  # fmt: skip
     if output is not None:
         console.print(f"Wrote {output} ({output.stat().st_size:,} bytes, {fmt}).")
 

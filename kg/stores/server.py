@@ -213,9 +213,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.running(+1)
         try:
             self._checked_query(text)
-        finally:
-            self.server.running(-1)
+        finally:  # free the slot first: once in_progress drops, a new query finds it free
             self.server.slots.release()
+            self.server.running(-1)
 
     def _checked_query(self, text: str) -> None:
         from kg.query import DEFAULT_PREFIXES, prepare_query

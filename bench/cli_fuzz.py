@@ -11,7 +11,8 @@ Every case must end within 30 s and 1 GB (peak RSS of the process tree's largest
 from ``wait4``), or be refused; no output may hold a Python traceback; the canary must get no
 request and the store must be byte-identical afterwards (for the read-only commands).
 
-usage: .venv/bin/python bench/cli_fuzz.py [--small] [--only CMD] [--json FILE]
+usage: .venv/bin/python bench/cli_fuzz.py [--small] [--only CMD] [--sample N] [--parallel N]
+       [--json FILE]
 """
 
 from __future__ import annotations
@@ -156,14 +157,27 @@ def _write_hostile_files(d: Path, *, small: bool) -> dict[str, str]:
     put("word-1.5M.txt", b"Title\n\n" + b"x" * 1_500_000 + b"\n")
     numbers = " ".join(f"{i}.5 nm" for i in range(50_000))
     put("numbers-50k.txt", f"Films\n\nThe Al2O3 film on Li had {numbers}.\n".encode())
-    row = "| Al2O3 | ALD | TMA, H2O | 150 | 2 nm | Li | 1000 h at 1 mA cm-2 [1] |\n"
-    table = (
-        "Review\n\nTable 1. Coatings\n\n| Material | Technique | Precursors | T (°C) | Thickness | "
-        "Substrate | Performance |\n|---|---|---|---|---|---|---|\n" + row * 20_000
-    )
-    put("table-row-x20000.txt", table.encode())  # the 4.1 MB repeated-row file of issue 13
+    put("table-row-x20000.txt", repeated_row_review(20_000).encode())
     put("random-20MB.txt", random.Random(2).randbytes(20_000_000))
     return files
+
+
+def repeated_row_review(rows: int) -> str:
+    """A review whose one table repeats a row ``rows`` times, laid out as the corpus's tables
+    are (tab-separated, after a caption): 20,000 rows make the 4.1 MB file of issue 13."""
+    row = (
+        "1\tAl2O3\tTMA pulse/purge/H2O pulse/purge 0.1 s/30 s/0.1 s/30 s\t150\t~2 nm and 20\t"
+        "1000 h (current density: 1 mA cm-2, 1 mAh cm-2) in symmetric cells with 30 mV "
+        "overpotential and 99.5% CE\t2019\t[1]\n"
+    )
+    return (
+        "Films on lithium: a generated review\n\n1. Introduction\n\n"
+        "Thin Al2O3 films grown by ALD protect Li metal anodes [1].\n\n"
+        "Table 1. Summary of ALD coatings on Li metal.\n\n"
+        "No.\tMaterial\tALD Process\tTemp./(°C)\tThickness and ALD Cycles\t"
+        "Electrochemical Performance\tYear\tRef.\n" + row * rows + "\nReferences\n\n"
+        "[1] A. Writer, B. Reader, J. Gen. Films 2019, 1, 1.\n"
+    )
 
 
 def _write_json_cases(d: Path, *, small: bool) -> dict[str, str]:
@@ -343,6 +357,22 @@ def commands() -> dict[str, Any]:
     return out
 
 
+def sampled(all_cases: list[Case], per_param: int) -> list[Case]:
+    """Up to ``per_param`` values per (command, parameter), spread over its list, and every
+    file for `kg ingest` (the big ones are the point)."""
+    groups: dict[tuple[str, str], list[Case]] = {}
+    for case in all_cases:
+        groups.setdefault((case.command, case.param), []).append(case)
+    picked = []
+    for (command, param), group in groups.items():
+        if command == "ingest" and param == "files":
+            picked += group
+            continue
+        step = max(1, len(group) // per_param)
+        picked += group[::step][:per_param]
+    return picked
+
+
 def cases(fx: Fixtures, only: str | None = None) -> Iterator[Case]:
     for name, cmd in commands().items():
         if only and name != only:
@@ -381,7 +411,10 @@ class Outcome:
 
 
 def run_case(case: Case, fx: Fixtures) -> Outcome:
-    args = [os.fsencode(a) if isinstance(a, str) else a for a in case.argv]
+    # Each case writes to a scratch store of its own: parallel cases would queue on one.
+    scratch = str(fx.work / f"scratch-{os.getpid()}-{threading.get_ident()}-{time.monotonic_ns()}")
+    argv = [scratch if a == str(fx.scratch) else a for a in case.argv]
+    args = [os.fsencode(a) if isinstance(a, str) else a for a in argv]
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
         process = subprocess.Popen(
@@ -427,6 +460,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--small", action="store_true", help="leave out the big files")
     parser.add_argument("--only", default=None, help="one command, e.g. 'ask'")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--parallel", type=int, default=1, help="cases run at once")
+    parser.add_argument("--sample", type=int, default=0, help="values per parameter (0: all)")
     args = parser.parse_args(argv)
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     with tempfile.TemporaryDirectory(prefix="kg-fuzz-") as tmp:
@@ -434,15 +469,20 @@ def main(argv: list[str] | None = None) -> int:
         before = _digest(fx.store)
         outcomes = []
         all_cases = list(cases(fx, args.only))
-        for i, case in enumerate(all_cases, 1):
-            outcome = run_case(case, fx)
-            outcomes.append(outcome)
-            flag = "TRACEBACK " if outcome.traceback else ""
-            flag += "SLOW " if outcome.seconds > LIMIT_S else ""
-            flag += "BIG " if outcome.rss_mb > LIMIT_RSS_MB else ""
-            print(f"[{i}/{len(all_cases)}] {flag}{case.command} {case.param}={case.value!r} "
-                  f"rc={outcome.rc} {outcome.seconds}s {outcome.rss_mb}MB :: {outcome.last_line[:100]}",
-                  flush=True)  # fmt: skip
+        if args.sample:
+            all_cases = sampled(all_cases, args.sample)
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(args.parallel) as pool:
+            ran = pool.map(lambda c: (c, run_case(c, fx)), all_cases)
+            for i, (case, outcome) in enumerate(ran, 1):
+                outcomes.append(outcome)
+                flag = "TRACEBACK " if outcome.traceback else ""
+                flag += "SLOW " if outcome.seconds > LIMIT_S else ""
+                flag += "BIG " if outcome.rss_mb > LIMIT_RSS_MB else ""
+                print(f"[{i}/{len(all_cases)}] {flag}{case.command} {case.param}={case.value!r} "
+                      f"rc={outcome.rc} {outcome.seconds}s {outcome.rss_mb}MB :: "
+                      f"{outcome.last_line[:100]}", flush=True)  # fmt: skip
         summary = {
             "cases": len(outcomes),
             "commands": len({o.command for o in outcomes}),

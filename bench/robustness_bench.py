@@ -5,7 +5,8 @@
 that exits non-zero or prints a traceback is a failure.
 
 ``kill``: R rounds, each starting `kg ingest --jobs 2` of a batch into a store that holds a base
-document and killing the ingest's main process with SIGKILL at a random moment; then it checks
+document and killing the ingest's main process with SIGKILL at a random moment of its write phase (0-0.5 s
+after its batch journal appears); then it checks
 that (a) a reader sees the base documents alone or the base plus the whole batch, never part of
 it, (b) after the next writer opens the store (it rolls an unfinished batch back) the same holds,
 (c) no process of the killed ingest is left (its workers die with it), and (d) no spool folder
@@ -105,12 +106,12 @@ def bench_readers(docs: int, work: Path) -> dict[str, Any]:
     batch = work / "batch"
     write_abstracts(batch, docs, seed=2)
     started = time.perf_counter()
+    log = (work / "ingest.log").open("w")  # a pipe nobody reads would fill and stop it
     writer = subprocess.Popen(
         [PYTHON, "-m", "kg.cli", "ingest", "--store", str(store), str(batch)],
         env=_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+        stdout=log,
+        stderr=log,
     )
     calls = {"ask": [0, 0], "stats": [0, 0]}
     examples: list[str] = []
@@ -122,7 +123,8 @@ def bench_readers(docs: int, work: Path) -> dict[str, Any]:
                 calls[name][1] += 1
                 examples.append((done.stderr or done.stdout).strip().splitlines()[-1][:300])
     ingest_s = time.perf_counter() - started
-    _, err = writer.communicate()
+    log.close()
+    err = (work / "ingest.log").read_text(errors="replace")
     seen = documents(store) or set()
     return {
         "documents": docs,
@@ -164,7 +166,13 @@ def kill_round(
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+    # Kill in the write phase, the one that matters: once the writer's batch journal exists.
+    deadline = time.monotonic() + 600
+    journal = store / "kg-batch.log"
+    while writer.poll() is None and not journal.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
     time.sleep(delay)
+    mid_write = journal.exists()
     finished_first = writer.poll() is not None
     writer.send_signal(signal.SIGKILL)
     writer.wait()
@@ -181,6 +189,7 @@ def kill_round(
     return {
         "delay_s": round(delay, 2),
         "finished_before_kill": finished_first,
+        "killed_mid_write": mid_write and not finished_first,
         "reader_saw": _verdict(seen_reader, base, whole),
         "after_next_writer": _verdict(seen_after, base, whole),
         "processes_left": left,
@@ -217,7 +226,7 @@ def bench_kill(rounds: int, docs: int, work: Path, seed: int = 0) -> dict[str, A
         batch = work / f"batch-{r}"
         files = write_abstracts(batch, docs, seed=100 + r)
         ids = {p.stem for p in files}
-        results.append(kill_round(work, base, batch, ids, rng.uniform(0.5, full_s * 1.1)))
+        results.append(kill_round(work, base, batch, ids, rng.uniform(0.0, 0.5)))
         base = documents(store) or base  # a committed batch becomes the next round's base
     del probe_ids
     bad = [

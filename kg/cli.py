@@ -435,6 +435,9 @@ def export(
         if output is not None and output.exists() and output.stat().st_size == 0:
             output.unlink()
         fail(str(e))
+    except OSError as e:  # a folder that does not exist, a full disk, a folder given as --out
+        fail(f"Cannot write {output or 'to standard output'}: {e.strerror or e}. "
+             "Choose another --out (its folder must exist).")  # fmt: skip
     if output is not None:
         console.print(f"Wrote {output} ({output.stat().st_size:,} bytes, {fmt}).")
 
@@ -560,12 +563,7 @@ def eval_extract(
     from kg.evaluate import evaluate_table
 
     gold_path = gold or GOLD_DIR / "table_rows_dev.json"
-    if not gold_path.exists():
-        fail(f"No gold file at {gold_path}. Pass --gold PATH.")
-    try:
-        gold_data = json.loads(gold_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        fail(f"{gold_path}: not readable JSON ({e}). Pass a gold file such as gold_coatings.json.")
+    gold_data = read_gold(gold_path, "gold_coatings.json")
     backend = (
         _scratch_store(corpus) if corpus is not None else open_any(store, endpoint, read_only=True)
     )
@@ -573,6 +571,9 @@ def eval_extract(
         report = evaluate_table(backend, gold_data)
     except ValueError as e:
         fail(f"{gold_path}: {e}")
+    except (KeyError, TypeError, AttributeError) as e:
+        fail(f"{gold_path}: not a gold file of the expected shape ({type(e).__name__}: {e}). "
+             "Pass a file such as gold_coatings.json or table_rows_dev.json.")  # fmt: skip
     if as_json:
         out.print_json(data=report)
         return
@@ -582,6 +583,31 @@ def eval_extract(
     for doc, figures in report["documents"].items():
         out.print(f"{doc}: {_figures(figures)}", highlight=False, soft_wrap=True)
     out.print(_figures(report), highlight=False, soft_wrap=True)
+
+
+#: Gold files larger than this are not gold files.
+GOLD_MAX_BYTES = 64 * 2**20
+
+
+def read_gold(path: Path, example: str) -> Any:
+    """A gold JSON file's content, or one line saying why it is not one (missing, not a
+    regular file such as a FIFO or /dev/zero, too big, not JSON, nested too deep)."""
+    import stat
+
+    try:
+        info = path.stat()
+    except OSError as e:
+        fail(f"No gold file at {path} ({e.strerror or e}). Pass --gold PATH.")
+    if not stat.S_ISREG(info.st_mode):
+        fail(f"{path}: not a regular file. Pass a gold file such as {example}.")
+    if info.st_size > GOLD_MAX_BYTES:
+        fail(f"{path}: {info.st_size / 2**20:.0f} MB is too big for a gold file. Pass a file "
+             f"such as {example}.")  # fmt: skip
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError) as e:
+        fail(f"{path}: not readable JSON ({type(e).__name__}: {str(e)[:200]}). Pass a gold file "
+             f"such as {example}.")  # fmt: skip
 
 
 def _figures(report: dict[str, Any]) -> str:
@@ -731,12 +757,7 @@ def eval_questions(
     from kg.query import QueryError
 
     gold_path = gold or GOLD_DIR / "questions_dev.json"
-    if not gold_path.exists():
-        fail(f"No gold file at {gold_path}. Pass --gold PATH.")
-    try:
-        items = json.loads(gold_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        fail(f"{gold_path}: not readable JSON ({e}). Pass a file such as questions_dev.json.")
+    items = read_gold(gold_path, "questions_dev.json")
     if not isinstance(items, list) or not all(isinstance(i, dict) and "q" in i for i in items):
         fail(f"{gold_path}: expected a list of questions, each with a 'q'.")
     backend = (

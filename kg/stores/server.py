@@ -212,12 +212,14 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self.server.running(+1)
         try:
-            self._checked_query(text)
-        finally:
-            self.server.running(-1)
+            status, body, media, extra = self._checked_query(text)
+        finally:  # free the slot before answering: a client's next query then finds it free
             self.server.slots.release()
+            self.server.running(-1)
+        self._send(status, body, media, extra)
 
-    def _checked_query(self, text: str) -> None:
+    def _checked_query(self, text: str) -> tuple[int, bytes, str, dict[str, str]]:
+        """(status, body, media type, extra headers) of one query."""
         from kg.query import DEFAULT_PREFIXES, prepare_query
 
         try:
@@ -233,16 +235,18 @@ class _Handler(BaseHTTPRequestHandler):
                 timeout_s=self.server.timeout_s,
             )
         except QueryRefused as e:
-            self._error(HTTPStatus.FORBIDDEN, str(e))
+            return _plain(HTTPStatus.FORBIDDEN, e)
         except QuerySyntaxError as e:
-            self._error(HTTPStatus.BAD_REQUEST, str(e))
+            return _plain(HTTPStatus.BAD_REQUEST, e)
         except QueryTimeout as e:
-            self._error(HTTPStatus.SERVICE_UNAVAILABLE, str(e))
+            return _plain(HTTPStatus.SERVICE_UNAVAILABLE, e)
         except (QueryError, StoreError) as e:
-            self._error(HTTPStatus.INTERNAL_SERVER_ERROR, str(e))
-        else:
-            extra = {"X-KG-Truncated": "true"} if truncated else {}
-            self._send(HTTPStatus.OK, body, media, extra)
+            return _plain(HTTPStatus.INTERNAL_SERVER_ERROR, e)
+        return HTTPStatus.OK, body, media, {"X-KG-Truncated": "true"} if truncated else {}
+
+
+def _plain(status: HTTPStatus, error: Exception) -> tuple[int, bytes, str, dict[str, str]]:
+    return status, (str(error) + "\n").encode("utf-8"), "text/plain", {}
 
 
 class SparqlServer(ThreadingHTTPServer):

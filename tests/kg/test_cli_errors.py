@@ -69,6 +69,8 @@ BAD = [
     (["ask", "coatings on Li", "--limit", "-1"], "--limit"),
     (["search", "alumina", "--limit", "-1"], "--limit"),
     (["export", "--format", "ttl2"], "ttl2"),
+    (["export", "--format", "nt", "--out", "/dev/full"], "Cannot write /dev/full"),
+    (["export", "--format", "nt", "--out", "/proc/no/such/x.nt"], "its folder must exist"),
 ]
 
 

@@ -207,6 +207,15 @@ def test_kg_serve_caps_concurrent_queries_with_503_and_retry_after(tmp_path: Pat
         assert server.server.in_progress == 1  # the refused one never ran
         thread.join(120)
         assert slow_outcome == [503]  # its time limit, not the cap
+        # The client has its answer a moment before the handler's `finally` frees the slot.
+        deadline = time.monotonic() + 30
+        while server.server.in_progress and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert server.server.in_progress == 0, "slot still taken"
         for _ in range(3):  # the slot is free again once it ended
-            with urllib.request.urlopen(f"{server.url}/query?{quick}", timeout=30) as response:
+            try:
+                response = urllib.request.urlopen(f"{server.url}/query?{quick}", timeout=30)
+            except urllib.error.HTTPError as e:
+                raise AssertionError(e.read()) from e
+            with response:
                 assert json.loads(response.read())["boolean"] is True

@@ -239,10 +239,52 @@ def _not_terms() -> tuple[str, ...]:
         for ion in (f"{metal}+", f"{metal}⁺"):
             forms += [ion, f"{metal}/{ion}", f"{ion}/{metal}"]
         forms += [f"{metal}-ion", f"{metal} ion", f"{metal} ions"]
+    for name in ("lithium", "sodium", "potassium"):  # "lithium-ion batteries", "sodium ions"
+        forms += [f"{name}-ion", f"{name} ion"]
     return tuple(forms)
 
 
 NOT_TERMS = _not_terms()
+
+#: What follows an alkali metal's name when the name is part of something else: a compound
+#: ("sodium fluoride", "lithium tert-butoxide", "potassium hydroxide", "lithium carbonate",
+#: "lithium bis(...)imide"), an ion or salt ("sodium salts", "lithium-ion", "Li-rich"), a
+#: conductor ("lithium-conducting", "Li-ionic"). The word is then not the metal anode.
+_COMPOUND_AFTER = re.compile(
+    r"[\s‐–—-]*(?:"
+    r"(?:bis|tris|tetrakis)\s*\("
+    r"|[a-z()-]*?(?:fluor|chlor|brom|iod|ox|nitr|sulf|sulph|phosph|selen|tellur|carb|hydr|am|im"
+    r"|az)ides?\b"
+    r"|[a-z()-]*?(?:nitr|sulf|sulph|carbon|phosph|chlor|silic|alumin|titan|niob|tantal|bor|oxal"
+    r"|acet|algin|form|trifl|citr|chrom|mangan|vanad|molybd|tungst|zircon|german|arsen|selen)"
+    r"(?:ate|ite)s?\b"
+    r"|salts?\b|ions?\b|ionic\b|cations?\b|rich\b|conduct\w*|alkoxides?\b|alkyls?\b"
+    r")",
+    re.I,
+)
+#: "Na:F = 1:1.05", "Li:P": an element symbol in a composition ratio is not the metal.
+_RATIO_AFTER = re.compile(r"\s*:\s*[A-Z][a-z]?\b")
+
+
+def names_the_term(text: str, start: int, end: int, concept: Concept) -> bool:
+    """Whether the form found at ``text[start:end]`` names ``concept`` there.
+
+    An alkali metal's name or symbol inside a compound, ion or ratio names no metal:
+    "sodium fluoride", "sodium tert-butoxide", "lithium-ion batteries", "Na:F".
+
+    >>> from kg.vocab import load_vocabulary
+    >>> na = load_vocabulary().lookup("Substrate", "Na")
+    >>> names_the_term("coated sodium foil", 7, 13, na)
+    True
+    >>> names_the_term("sodium hydroxide", 0, 6, na), names_the_term("Na:F of 1:1", 0, 2, na)
+    (False, False)
+    """
+    if concept.kind != "Substrate" or not any(c.endswith("AlkaliMetal") for c in concept.classes):
+        return True
+    after = text[end : end + 60]
+    if _RATIO_AFTER.match(after) and text[start:end].isalpha() and len(text[start:end]) <= 2:
+        return False
+    return _COMPOUND_AFTER.match(after) is None
 
 
 class VocabularyMatcher:
@@ -304,7 +346,7 @@ class VocabularyMatcher:
         found = []
         for m in self.regex.finditer(text):
             concept = self.concept_for(m.group(0))
-            if concept is not None:
+            if concept is not None and names_the_term(text, m.start(), m.end(), concept):
                 found.append((m.start(), m.end(), concept))
         return found
 

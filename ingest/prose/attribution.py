@@ -150,6 +150,7 @@ class Attribution:
                 self.tables.setdefault(rec.ref, []).append(rec)
         self.drafts: dict[tuple[int | None, str], _Draft] = {}
         self.warnings: list[str] = []
+        self._title: CoatedObject | None = None  # what a primary study's title says it coats
         self._spans: dict[tuple[int, str, str], Span] = {}
 
     def span(self, sentence: Sentence, rule: str, attribution: str = "") -> Span:
@@ -234,7 +235,11 @@ class Attribution:
     # ------------------------------------------------------------------ primary studies
 
     def own_coatings(
-        self, sentences: Sequence[Sentence], mentions: Sequence[list[Mention]]
+        self,
+        sentences: Sequence[Sentence],
+        mentions: Sequence[list[Mention]],
+        *,
+        title: Sequence[Mention] = (),
     ) -> None:
         """A primary study's own coatings: the films its uncited sentences say it deposited.
 
@@ -243,7 +248,10 @@ class Attribution:
         it becomes a coating of the document itself (ref None) when the paragraph also says how
         it was made and what it coats. Made by another route, or on a cathode, it is noted and
         left out; so is a material the paragraph names before its own work begins ("we...").
+        The title describes the study's own work: the anode, host or electrolyte it names
+        ("... lithium metal anodes via ALD") is the object of a film whose paragraph names none.
         """
+        self._title = coated_object(self.doc.title, title) if title else None
         if self._ion_battery_only():
             return
         paragraphs: dict[tuple[str | None, int], list[tuple[Sentence, list[Mention]]]] = {}
@@ -306,6 +314,8 @@ class Attribution:
                 if technique or route:
                     break
         target = _paragraph_target([(home, found), *others])
+        if target is None and self._title is not None and self._title.label is not None:
+            target = self._title  # the anode the title names
         name = f"sentence {home.index}: {material.label}"
         if route is not None:
             self.warnings.append(f"{name} is made by {route!r}, not ALD/MLD: not recorded")

@@ -14,10 +14,16 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from ingest.resolve import slug
+from kg.formulas import FORMULA_CANDIDATE, parse_formula
+from kg.namespaces import AKG, ID
 from kg.vocab import Concept, Vocabulary, label_key, load_vocabulary
 
 if TYPE_CHECKING:
     from spacy.language import Language
+
+_ALKALI = frozenset(("Li", "Na", "K"))
+_CATHODE_METALS = frozenset(("Ni", "Co", "Mn", "Fe", "V", "Cr"))
 
 MATCH_KINDS: tuple[str, ...] = (
     "Technique",
@@ -314,6 +320,7 @@ class VocabularyMatcher:
         self.regex = _vocabulary_regex(ordered, any_case_formulas(forms))
         self._typos = TypoFixer(forms)
         self._nlp: Language | None = None
+        self._formulas: dict[str, Concept | None] = {}
 
     @property
     def nlp(self) -> Language:
@@ -348,7 +355,47 @@ class VocabularyMatcher:
             concept = self.concept_for(m.group(0))
             if concept is not None and names_the_term(text, m.start(), m.end(), concept):
                 found.append((m.start(), m.end(), concept))
+        if "Material" in self.kinds:
+            found = self._with_formulas(text, found)
         return found
+
+    def _with_formulas(
+        self, text: str, found: list[tuple[int, int, Concept]]
+    ) -> list[tuple[int, int, Concept]]:
+        """Add the chemical formulas the vocabulary lacks ("TiN", "Ta2O5") as materials."""
+        extra = []
+        for m in FORMULA_CANDIDATE.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e, _ in found):
+                continue  # part of a vocabulary term
+            concept = self._formula_concept(m.group(0))
+            if concept is not None:
+                extra.append((m.start(), m.end(), concept))
+        return sorted(found + extra, key=lambda t: t[0]) if extra else found
+
+    def _formula_concept(self, text: str) -> Concept | None:
+        """The material a formula outside the vocabulary names (its IRI the one ingest's
+        resolve mints for that label), or None: no inorganic formula, a vocabulary form of
+        another kind ("H2O", "LiPF6"), or a cathode's active material (alkali with Ni, Co,
+        Mn, Fe, V or Cr: "LiCoO2", "NaxMnO2")."""
+        if text in self._formulas:
+            return self._formulas[text]
+        formula = parse_formula(text)
+        concept = None
+        if (
+            formula is not None
+            and label_key(text) not in self._by_key
+            and not (set(formula.elements) & _ALKALI and set(formula.elements) & _CATHODE_METALS)
+        ):
+            concept = Concept(
+                iri=str(ID[f"material/{slug(text)}"]),
+                kind="Material",
+                label=text,
+                classes=(str(AKG.Material), formula.material_class),
+                elements=tuple(sorted(formula.elements)),
+            )
+            self._by_iri[concept.iri] = concept
+        self._formulas[text] = concept
+        return concept
 
     def find(self, text: str) -> list[Mention]:
         """Leftmost-longest vocabulary mentions in ``text`` (regex only, no Doc)."""

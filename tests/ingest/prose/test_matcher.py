@@ -193,3 +193,19 @@ def test_element_word_inside_a_compound_is_not_the_metal(text: str) -> None:
 def test_metal_words_still_name_the_metal(text: str) -> None:
     mentions = VocabularyMatcher(load_vocabulary()).pipe([text])[0]
     assert [m.kind for m in mentions] == ["Substrate"]
+
+
+@pytest.mark.parametrize(
+    ("text", "materials"),
+    [
+        ("a conformal TiN layer grown by ALD", ["TiN"]),
+        ("Ta2O5 and AlN films", ["Ta2O5", "AlN"]),
+        ("the NFCP@TN interlayer", []),
+        ("CNTs and NCM811 cathodes", []),
+        ("LiCoO2 particles", []),  # a cathode's active material
+        ("TMA and H2O pulses", []),
+    ],
+)
+def test_formulas_outside_the_vocabulary_are_materials(text: str, materials: list[str]) -> None:
+    mentions = VocabularyMatcher(load_vocabulary()).pipe([text])[0]
+    assert [m.label for m in mentions if m.kind == "Material"] == materials

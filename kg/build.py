@@ -28,6 +28,7 @@ from ingest.records import (
 )
 from ingest.references import surname
 from ingest.resolve import slug, split_electrolyte
+from kg.formulas import parse_formula
 from kg.namespaces import AKG, BIBO, ID, UNIT, VOCAB
 from kg.studies import StudyFacts, study_key
 from kg.vocab import Vocabulary, label_key, load_vocabulary
@@ -167,6 +168,9 @@ class _Builder:
             self.g.add((node, RDF.type, SKOS.Concept))
             self.g.add((node, SKOS.prefLabel, Literal(term.label)))
             self.g.add((node, AKG.minted, Literal(True)))
+            formula = parse_formula(term.label) if kind == "Material" else None
+            if formula is not None:  # a formula the vocabulary lacks: its class from its anions
+                self.g.add((node, RDF.type, URIRef(formula.material_class)))
             full = self._glossary().get(label_key(label))
             if full:
                 self.g.add((node, AKG.fullName, Literal(full)))

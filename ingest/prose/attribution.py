@@ -21,8 +21,11 @@ from ingest.prose.words import (
     CATHODE,
     COMPARED_WITH,
     FIRST_PERSON,
+    ION_BATTERY,
+    METAL_ANODE,
     OTHER_ROUTE,
     PROCESS_VERB,
+    TEST_SUBSTRATE,
     _cell_alkali,
     _is_alkali,
     quantity_key,
@@ -147,6 +150,7 @@ class Attribution:
                 self.tables.setdefault(rec.ref, []).append(rec)
         self.drafts: dict[tuple[int | None, str], _Draft] = {}
         self.warnings: list[str] = []
+        self._title: CoatedObject | None = None  # what a primary study's title says it coats
         self._spans: dict[tuple[int, str, str], Span] = {}
 
     def span(self, sentence: Sentence, rule: str, attribution: str = "") -> Span:
@@ -231,7 +235,11 @@ class Attribution:
     # ------------------------------------------------------------------ primary studies
 
     def own_coatings(
-        self, sentences: Sequence[Sentence], mentions: Sequence[list[Mention]]
+        self,
+        sentences: Sequence[Sentence],
+        mentions: Sequence[list[Mention]],
+        *,
+        title: Sequence[Mention] = (),
     ) -> None:
         """A primary study's own coatings: the films its uncited sentences say it deposited.
 
@@ -240,7 +248,12 @@ class Attribution:
         it becomes a coating of the document itself (ref None) when the paragraph also says how
         it was made and what it coats. Made by another route, or on a cathode, it is noted and
         left out; so is a material the paragraph names before its own work begins ("we...").
+        The title describes the study's own work: the anode, host or electrolyte it names
+        ("... lithium metal anodes via ALD") is the object of a film whose paragraph names none.
         """
+        self._title = coated_object(self.doc.title, title) if title else None
+        if self._ion_battery_only():
+            return
         paragraphs: dict[tuple[str | None, int], list[tuple[Sentence, list[Mention]]]] = {}
         for sentence, found in zip(sentences, mentions, strict=True):
             if not sentence.citations:
@@ -252,6 +265,20 @@ class Attribution:
         for (ref, _), draft in self.drafts.items():
             if ref is None and metal and not _is_alkali(draft.substrate):
                 draft.anode_metal = draft.anode_metal or metal
+
+    def _ion_battery_only(self) -> bool:
+        """A study of ion-battery electrodes ("TiO2 nanotubes as anodes for lithium-ion
+        batteries", a film on Cu for LIBs) that names no alkali-metal anode anywhere: its
+        films coat intercalation electrodes, not a metal anode, and "Li+" is no substrate."""
+        text = self.doc.text
+        match = ION_BATTERY.search(text)
+        if match is None or METAL_ANODE.search(text):
+            return False
+        self.warnings.append(
+            f"the study is about ion-battery electrodes ({match.group(0)!r}) and names no "
+            "alkali-metal anode: its films are not recorded as anode coatings"
+        )
+        return True
 
     def _own_in_paragraph(self, group: list[tuple[Sentence, list[Mention]]]) -> None:
         process = [(s, m) for s, m in group if _process_sentence(s.text, m)]
@@ -286,12 +313,16 @@ class Attribution:
                 technique, route = _technique_or_route(s.text, m, None)
                 if technique or route:
                     break
-        target = coated_object(home.text, found)
-        for s, m in others:
-            target = target or coated_object(s.text, m)
+        target = _paragraph_target([(home, found), *others])
+        if target is None and self._title is not None and self._title.label is not None:
+            target = self._title  # the anode the title names
         name = f"sentence {home.index}: {material.label}"
         if route is not None:
             self.warnings.append(f"{name} is made by {route!r}, not ALD/MLD: not recorded")
+        elif target is not None and target.test:
+            self.warnings.append(
+                f"{name} is grown on a test substrate ({target.text}) and no anode: not recorded"
+            )
         elif target is None:
             self.warnings.append(f"{name} names no coated anode, host or electrolyte: not recorded")
         elif target.label is None:
@@ -425,12 +456,25 @@ class Attribution:
 # --------------------------------------------------------------------------- coated objects
 
 
+def _paragraph_target(sentences: Sequence[tuple[Sentence, list[Mention]]]) -> CoatedObject | None:
+    """What a paragraph's film coats: the first sentence's object (said or guessed), else a
+    later one's; a test wafer ("on SiO2 substrates") only when no sentence says the film is on
+    anything else, and then it wins over a metal named in passing ("for Na metal anodes")."""
+    said = [coated_object(s.text, m, strict=True) for s, m in sentences]
+    if any(t and t.test for t in said) and not any(t and not t.test for t in said):
+        return next(t for t in said if t and t.test)
+    targets = [coated_object(s.text, m) for s, m in sentences]
+    return next((t for t in targets if t is not None and not t.test), None)
+
+
 @dataclass(frozen=True)
 class CoatedObject:
-    """What a deposition sentence coats: a vocabulary substrate, or a cathode (``label`` None)."""
+    """What a deposition sentence coats: a vocabulary substrate, or a cathode or a test
+    substrate (``label`` None; ``test`` tells them apart)."""
 
     label: str | None
     text: str
+    test: bool = False
 
 
 def coated_object(
@@ -441,26 +485,43 @@ def coated_object(
     The words before each candidate decide: ``on``/``onto``/``coat``/``surface of`` make it the
     coated object, ``against``/``counter``/``bare`` make it another electrode ("Al2O3 on
     garnet ... against Li" coats the garnet). Without such words a host, current collector or
-    solid electrolyte is preferred to a metal named in passing; a cathode only counts when the
-    words say it is coated. ``strict`` takes only an object the words say is coated.
+    solid electrolyte is preferred to a metal named in passing; a cathode or a test substrate
+    (a Si wafer, SiO2) only counts when the words say it is coated. ``strict`` takes only an
+    object the words say is coated.
     """
-    candidates = [(m.start, m.label, m.text, m.concept) for m in mentions if m.kind == "Substrate"]
-    candidates += [(c.start(), None, c.group(0), None) for c in CATHODE.finditer(text)]
+    candidates = [
+        (m.start, CoatedObject(m.label, m.text)) for m in mentions if m.kind == "Substrate"
+    ]
+    candidates += [(c.start(), CoatedObject(None, c.group(0))) for c in CATHODE.finditer(text)]
+    candidates += [
+        (c.start(), CoatedObject(None, c.group(0), test=True))
+        for c in TEST_SUBSTRATE.finditer(text)
+    ]
     objects, others = [], []
-    for start, label, written, concept in sorted(candidates, key=lambda c: c[0]):
+    for start, candidate in sorted(candidates, key=lambda c: c[0]):
         before = text[max(0, start - 50) : start]
         if _NOT_OBJECT_BEFORE.search(before):
             continue
         if _OBJECT_BEFORE.search(before):
-            objects.append(CoatedObject(label, written))
-        elif label is not None:
-            others.append((concept, CoatedObject(label, written)))
-    if objects:
-        return objects[0]
+            objects.append(candidate)
+        elif candidate.label is not None:
+            others.append(candidate)
+    if objects:  # a test wafer only when the sentence coats nothing else
+        return next((o for o in objects if not o.test), objects[0])
     if not others or strict:  # strict: only an object the words say is coated
         return None
-    non_metal = [o for concept, o in others if not _is_alkali(o.label)]
-    return (non_metal or [o for _, o in others])[0]
+    non_metal = [o for o in others if not _is_alkali(o.label)]
+    return (non_metal or others)[0]
+
+
+#: "TiO2 nanotube layers", "SiO2 substrates", "SnO2 nanoparticles": the material names the
+#: object or electrode (what is coated), not a film grown on something.
+_STRUCTURE_AFTER = re.compile(
+    r"[\s-]*(?:(?:porous|anodic|mesoporous)\s+)?(?:nanotubes?|nanowires?|nanorods?|nanosheets?"
+    r"|nanoparticles?|particles?|powders?|substrates?|wafers?|electrodes?|anodes?|pellets?"
+    r"|nanotube\s+(?:layers?|arrays?)|arrays?)\b",
+    re.I,
+)
 
 
 def film_materials(text: str, mentions: Sequence[Mention]) -> list[Mention]:
@@ -468,7 +529,9 @@ def film_materials(text: str, mentions: Sequence[Mention]) -> list[Mention]:
     materials = [
         m
         for m in mentions
-        if m.kind == "Material" and not COMPARED_WITH.search(text[max(0, m.start - 40) : m.start])
+        if m.kind == "Material"
+        and not COMPARED_WITH.search(text[max(0, m.start - 40) : m.start])
+        and not _STRUCTURE_AFTER.match(text, m.end)
     ]
     if not materials:
         return []

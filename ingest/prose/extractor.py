@@ -218,8 +218,9 @@ class _ProseExtractor:
                 draft = self.studies.deposition(cited, found, following)
                 if draft and (draft.ref, label_key(draft.material)) not in self.drafts:
                     self.drafts[(draft.ref, label_key(draft.material))] = draft
+        title = self.matcher.find(self.doc.title) if self.doc.kind == "primary" else []
         if self.doc.kind == "primary":
-            self.studies.own_coatings(sentences, all_mentions)
+            self.studies.own_coatings(sentences, all_mentions, title=title)
         studies = set(self.tables) | {r for r, _ in self.drafts if r is not None}
         # pass 2: facts, with paragraph state
         state: dict[str, Any] = {}
@@ -236,6 +237,19 @@ class _ProseExtractor:
                 self.warnings.append(
                     f"sentence {sentence.index}: could not be read ({e}); its facts are left out"
                 )
+        self._title_cells(title)
+
+    def _title_cells(self, title: list[Mention]) -> None:
+        """The cell a primary study's title names ("... for Li-S batteries") is a test of the
+        study's own coatings (the title describes its own work), unless a sentence already
+        named that cell for it."""
+        cells = [m for m in title if m.kind == "CellType"]
+        if not cells:
+            return
+        for (ref, _), draft in self.drafts.items():
+            label = self.cells.cell_label(cells, self.cells.metal_of(title, draft))
+            if ref is None and label:
+                self.cells.add_test(draft, CellTest(label, (), ()))
 
     @staticmethod
     def _skip(sentence: Sentence) -> bool:

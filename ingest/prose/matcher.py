@@ -14,10 +14,16 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from ingest.resolve import slug
+from kg.formulas import FORMULA_CANDIDATE, parse_formula
+from kg.namespaces import AKG, ID
 from kg.vocab import Concept, Vocabulary, label_key, load_vocabulary
 
 if TYPE_CHECKING:
     from spacy.language import Language
+
+_ALKALI = frozenset(("Li", "Na", "K"))
+_CATHODE_METALS = frozenset(("Ni", "Co", "Mn", "Fe", "V", "Cr"))
 
 MATCH_KINDS: tuple[str, ...] = (
     "Technique",
@@ -239,10 +245,52 @@ def _not_terms() -> tuple[str, ...]:
         for ion in (f"{metal}+", f"{metal}⁺"):
             forms += [ion, f"{metal}/{ion}", f"{ion}/{metal}"]
         forms += [f"{metal}-ion", f"{metal} ion", f"{metal} ions"]
+    for name in ("lithium", "sodium", "potassium"):  # "lithium-ion batteries", "sodium ions"
+        forms += [f"{name}-ion", f"{name} ion"]
     return tuple(forms)
 
 
 NOT_TERMS = _not_terms()
+
+#: What follows an alkali metal's name when the name is part of something else: a compound
+#: ("sodium fluoride", "lithium tert-butoxide", "potassium hydroxide", "lithium carbonate",
+#: "lithium bis(...)imide"), an ion or salt ("sodium salts", "lithium-ion", "Li-rich"), a
+#: conductor ("lithium-conducting", "Li-ionic"). The word is then not the metal anode.
+_COMPOUND_AFTER = re.compile(
+    r"[\s‐–—-]*(?:"
+    r"(?:bis|tris|tetrakis)\s*\("
+    r"|[a-z()-]*?(?:fluor|chlor|brom|iod|ox|nitr|sulf|sulph|phosph|selen|tellur|carb|hydr|am|im"
+    r"|az)ides?\b"
+    r"|[a-z()-]*?(?:nitr|sulf|sulph|carbon|phosph|chlor|silic|alumin|titan|niob|tantal|bor|oxal"
+    r"|acet|algin|form|trifl|citr|chrom|mangan|vanad|molybd|tungst|zircon|german|arsen|selen)"
+    r"(?:ate|ite)s?\b"
+    r"|salts?\b|ions?\b|ionic\b|cations?\b|rich\b|conduct\w*|alkoxides?\b|alkyls?\b"
+    r")",
+    re.I,
+)
+#: "Na:F = 1:1.05", "Li:P": an element symbol in a composition ratio is not the metal.
+_RATIO_AFTER = re.compile(r"\s*:\s*[A-Z][a-z]?\b")
+
+
+def names_the_term(text: str, start: int, end: int, concept: Concept) -> bool:
+    """Whether the form found at ``text[start:end]`` names ``concept`` there.
+
+    An alkali metal's name or symbol inside a compound, ion or ratio names no metal:
+    "sodium fluoride", "sodium tert-butoxide", "lithium-ion batteries", "Na:F".
+
+    >>> from kg.vocab import load_vocabulary
+    >>> na = load_vocabulary().lookup("Substrate", "Na")
+    >>> names_the_term("coated sodium foil", 7, 13, na)
+    True
+    >>> names_the_term("sodium hydroxide", 0, 6, na), names_the_term("Na:F of 1:1", 0, 2, na)
+    (False, False)
+    """
+    if concept.kind != "Substrate" or not any(c.endswith("AlkaliMetal") for c in concept.classes):
+        return True
+    after = text[end : end + 60]
+    if _RATIO_AFTER.match(after) and text[start:end].isalpha() and len(text[start:end]) <= 2:
+        return False
+    return _COMPOUND_AFTER.match(after) is None
 
 
 class VocabularyMatcher:
@@ -272,6 +320,7 @@ class VocabularyMatcher:
         self.regex = _vocabulary_regex(ordered, any_case_formulas(forms))
         self._typos = TypoFixer(forms)
         self._nlp: Language | None = None
+        self._formulas: dict[str, Concept | None] = {}
 
     @property
     def nlp(self) -> Language:
@@ -304,9 +353,49 @@ class VocabularyMatcher:
         found = []
         for m in self.regex.finditer(text):
             concept = self.concept_for(m.group(0))
-            if concept is not None:
+            if concept is not None and names_the_term(text, m.start(), m.end(), concept):
                 found.append((m.start(), m.end(), concept))
+        if "Material" in self.kinds:
+            found = self._with_formulas(text, found)
         return found
+
+    def _with_formulas(
+        self, text: str, found: list[tuple[int, int, Concept]]
+    ) -> list[tuple[int, int, Concept]]:
+        """Add the chemical formulas the vocabulary lacks ("TiN", "Ta2O5") as materials."""
+        extra = []
+        for m in FORMULA_CANDIDATE.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e, _ in found):
+                continue  # part of a vocabulary term
+            concept = self._formula_concept(m.group(0))
+            if concept is not None:
+                extra.append((m.start(), m.end(), concept))
+        return sorted(found + extra, key=lambda t: t[0]) if extra else found
+
+    def _formula_concept(self, text: str) -> Concept | None:
+        """The material a formula outside the vocabulary names (its IRI the one ingest's
+        resolve mints for that label), or None: no inorganic formula, a vocabulary form of
+        another kind ("H2O", "LiPF6"), or a cathode's active material (alkali with Ni, Co,
+        Mn, Fe, V or Cr: "LiCoO2", "NaxMnO2")."""
+        if text in self._formulas:
+            return self._formulas[text]
+        formula = parse_formula(text)
+        concept = None
+        if (
+            formula is not None
+            and label_key(text) not in self._by_key
+            and not (set(formula.elements) & _ALKALI and set(formula.elements) & _CATHODE_METALS)
+        ):
+            concept = Concept(
+                iri=str(ID[f"material/{slug(text)}"]),
+                kind="Material",
+                label=text,
+                classes=(str(AKG.Material), formula.material_class),
+                elements=tuple(sorted(formula.elements)),
+            )
+            self._by_iri[concept.iri] = concept
+        self._formulas[text] = concept
+        return concept
 
     def find(self, text: str) -> list[Mention]:
         """Leftmost-longest vocabulary mentions in ``text`` (regex only, no Doc)."""

@@ -77,6 +77,27 @@ CATHODE = re.compile(
     r"\bcathodes?\b|positive electrodes?|\b(?:NMC|NCM|NCA|LCO|LFP|LMO|LNMO)\d*\b"
     r"|\bLi(?:Ni|Co|Mn|Fe)[A-Za-z0-9.]*O[24]\b"
 )
+#: An ion battery (intercalation electrodes, no metal anode): "lithium-ion batteries", "LIBs".
+ION_BATTERY = re.compile(
+    r"\b(?i:lithium|sodium|potassium)[-‐–— ](?i:ion)\b|\b(?:Li|Na|K)[-‐–— ]ion\b"
+    r"|\b(?:LIB|SIB|NIB|PIB|KIB)s?\b"
+)
+#: Words that name an alkali-metal anode or a cell built on one ("Li metal", "sodium foil",
+#: "LMAs", "Li||Li", "Li-S", "stripping"). Not a metal named as a counter or reference electrode.
+METAL_ANODE = re.compile(
+    r"\b(?:(?:Li|Na|K|(?i:lithium|sodium|potassium))[\s-]+(?i:metal|foils?|chips?|anodes?)"
+    r"|(?i:metallic)\s+(?:Li|Na|K|(?i:lithium|sodium|potassium))|(?i:alkali[- ]metal)"
+    r"|(?i:metal anodes?)|LMAs?|LMBs?|SMBs?|(?i:anode[- ]free)"
+    r"|(?:Li|Na|K)\s*(?:\|\||‖|\||/)\s*(?:Li|Na|K|Cu)"
+    r"|(?i:symmetric(?:al)?\s+cells?)|(?:Li|Na|K)[-–]\s*(?:S|O2|air)"
+    r"|(?i:lithium|sodium|potassium)[-–](?i:sulfur|sulphur|oxygen|air)|(?i:stripping))\b"
+    r"(?!\s+(?:\w+\s+){0,5}?(?i:counter|reference)\b)"
+)
+#: A film grown on a test substrate for characterization: a silicon wafer, SiO2, glass, quartz.
+TEST_SUBSTRATE = re.compile(
+    r"\b(?:Si|SiO2|Si/SiO2|SiO2/Si|(?i:silicon|quartz|glass|sapphire))(?:\s*\(\d+\))?"
+    r"\s+(?i:wafers?|substrates?|slides?|chips?)\b|\b(?i:silicon|Si)\s+wafers?\b"
+)
 #: Words just before a substrate that make it the coated object ("on", "coat", "surface of").
 _OBJECT_BEFORE = re.compile(
     r"(?:\b(?:on|onto|over|upon|to)\s+|\bcoat(?:s|ed|ing)?\s+|\bprotect(?:s|ed|ing)?\s+"

@@ -164,3 +164,48 @@ def test_typo_corrections_are_remembered_and_bounded(monkeypatch: pytest.MonkeyP
     assert fixer.correct("elsewhere") is None
     assert fixer.correct("decomposition") is None  # a real word further away
     assert len(fixer._seen) <= 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sodium fluoride films",
+        "from sodium tert-butoxide and water",
+        "lithium tert-butoxide pulses",
+        "a potassium hydroxide etch",
+        "lithium carbonate in the SEI",
+        "rechargeable lithium-ion batteries",
+        "Lithium ion diffusion",
+        "sodium salts in ether",
+        "a lithium-conducting ceramic",
+        "Li-rich layered oxides",
+        "a Na:F ratio of 1:1",
+    ],
+)
+def test_element_word_inside_a_compound_is_not_the_metal(text: str) -> None:
+    mentions = VocabularyMatcher(load_vocabulary()).pipe([text])[0]
+    assert not [m for m in mentions if m.kind == "Substrate"], mentions
+
+
+@pytest.mark.parametrize(
+    "text", ["coated sodium foil", "lithium substrates", "a lithium plate", "bare lithium"]
+)
+def test_metal_words_still_name_the_metal(text: str) -> None:
+    mentions = VocabularyMatcher(load_vocabulary()).pipe([text])[0]
+    assert [m.kind for m in mentions] == ["Substrate"]
+
+
+@pytest.mark.parametrize(
+    ("text", "materials"),
+    [
+        ("a conformal TiN layer grown by ALD", ["TiN"]),
+        ("Ta2O5 and AlN films", ["Ta2O5", "AlN"]),
+        ("the NFCP@TN interlayer", []),
+        ("CNTs and NCM811 cathodes", []),
+        ("LiCoO2 particles", []),  # a cathode's active material
+        ("TMA and H2O pulses", []),
+    ],
+)
+def test_formulas_outside_the_vocabulary_are_materials(text: str, materials: list[str]) -> None:
+    mentions = VocabularyMatcher(load_vocabulary()).pipe([text])[0]
+    assert [m.label for m in mentions if m.kind == "Material"] == materials

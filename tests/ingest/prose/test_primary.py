@@ -462,3 +462,60 @@ def test_respectively_never_shares_a_value_between_the_materials() -> None:
     records = own("We grew TiO2 and ZnO films of 4 and 9 nm, respectively, on Li foil by ALD.")
     by_material = {r.material: values(r.thicknesses) for r in records}
     assert not set(by_material["TiO2"]) & set(by_material["ZnO"])
+
+
+def test_a_nitride_the_vocabulary_lacks_is_a_coating_on_its_host() -> None:
+    (rec,) = own(
+        "Lithium metal anodes grow dendrites where nucleation sites are few.",
+        "We grow a thin AlN shell on carbon nanofibers by atomic layer deposition to make a "
+        "lithiophilic host for Li metal.",
+    )
+    assert (rec.material, rec.technique, rec.substrate) == ("AlN", "ALD", "carbon nanofiber host")
+
+
+def own_titled(title: str, *sentences: str) -> list[CoatingRecord]:
+    """The coatings of a one-paragraph primary abstract whose document has ``title``."""
+    from dataclasses import replace
+
+    doc = replace(make_doc(list(sentences), kind="primary"), title=title)
+    records, _facts, _warnings = extract_prose(doc, [])
+    return records
+
+
+def test_the_title_names_the_cell_of_the_studys_own_coating() -> None:
+    (rec,) = own_titled(
+        "Vapour-grown alumina skins for lithium anodes in Li-S batteries with thick cathodes",
+        "We coat lithium foil with a 10 nm Al2O3 film by ALD.",
+        "The coated anodes kept their capacity over 200 cycles.",
+    )
+    assert [t.cell_type for t in rec.cell_tests] == ["Li-S"]
+
+
+def test_the_title_names_the_anode_a_paragraph_leaves_unnamed() -> None:
+    (rec,) = own_titled(
+        "Zinc oxide by atomic layer deposition on sodium metal anodes",
+        "We grow a ZnO film by ALD at 100 °C.",
+        "The film keeps the electrolyte away from the metal.",
+    )
+    assert (rec.material, rec.substrate) == ("ZnO", "Na")
+
+
+def test_a_title_alone_makes_no_coating() -> None:
+    assert (
+        own_titled(
+            "Atomic layer deposited Al2O3 on lithium metal for Li-S cells",
+            "Lithium metal anodes react with polysulfides.",
+            "Cells with a sulfur cathode faded within 50 cycles.",
+        )
+        == []
+    )
+
+
+def test_a_title_cell_is_not_added_to_a_review() -> None:
+    from dataclasses import replace
+
+    doc = replace(
+        make_doc(["Smith et al. [3] coated Li foil with Al2O3 by ALD."]), title="Li-S cells"
+    )
+    records, _facts, _warnings = extract_prose(doc, [])
+    assert [t.cell_type for r in records for t in r.cell_tests] == []

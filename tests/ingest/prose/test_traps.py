@@ -136,3 +136,59 @@ def test_activation_step_is_not_a_cycling_duration() -> None:
     )
     (rec,) = records
     assert outcome_values(rec) == {500.0}
+
+
+# Scope: films the text grows by ALD that are not coatings on an alkali-metal anode.
+OUT_OF_SCOPE = [
+    pytest.param(
+        [
+            "Anodized TiO2 nanotube layers were given an Al2O3 coating by atomic layer deposition "
+            "and tested as negative electrodes for lithium-ion batteries.",
+            "The 1 nm coating doubled the areal capacity, as Li+ ions moved faster in the tubes.",
+        ],
+        "ion-battery electrodes",
+        id="li-ion-electrode-is-not-a-li-anode",
+    ),
+    pytest.param(
+        [
+            "We deposited a ZnO/TiO2 nanolaminate on copper foil by ALD as an anode material "
+            "for sodium-ion batteries (SIBs).",
+            "The laminate kept 300 mAh g-1 after 500 cycles.",
+        ],
+        "ion-battery electrodes",
+        id="film-on-cu-for-an-ion-battery",
+    ),
+    pytest.param(
+        [
+            "We report an ALD process for sodium fluoride (NaF) from sodium tert-butoxide and "
+            "HF-pyridine at 200 °C, aimed at future sodium metal anodes.",
+            "On SiO2 substrates the films grew 0.8 Å per cycle with Na:F close to 1:1.",
+        ],
+        "test substrate",
+        id="film-on-a-test-wafer-only",
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentences", "reason"), OUT_OF_SCOPE)
+def test_out_of_scope_films_are_not_anode_coatings(sentences: list[str], reason: str) -> None:
+    records, warnings = primary(*sentences)
+    assert records == []
+    assert any(reason in w for w in warnings), warnings
+
+
+def test_metal_anode_study_that_mentions_li_ion_batteries_keeps_its_coating() -> None:
+    records, _ = primary(
+        "Lithium metal could replace the graphite of lithium-ion batteries if it did not grow "
+        "dendrites.",
+        "We coat Li metal foil with a 5 nm Al2O3 film by ALD.",
+    )
+    assert [(r.material, r.substrate) for r in records] == [("Al2O3", "Li")]
+
+
+def test_film_grown_on_a_wafer_and_on_the_metal_is_the_metals() -> None:
+    records, _ = primary(
+        "We grew LiF by ALD from lithium tert-butoxide and HF on Si wafers for ellipsometry.",
+        "The same film was then deposited on lithium foil, and symmetric cells ran for 400 h.",
+    )
+    assert [(r.material, r.substrate) for r in records] == [("LiF", "Li")]

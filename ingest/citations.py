@@ -30,10 +30,17 @@ _NOT_BEFORE_PARENS = re.compile(
 )
 _YEAR = r"(?:1[89]|20)\d{2}[a-z]?"
 _NAME = r"(?:(?:van|von|de|der|da|di|le|la|du)\s)*[A-Z][\w'’\-]+"
-_WHO = rf"(?P<first>{_NAME})(?:\s+(?:and|&)\s+(?P<second>{_NAME})|(?P<etal>\s+et\s+al\.?))?"
+# "Zhao X." / "Zhao, X." tells two first authors of one surname apart; "and co-workers" or
+# "'s group" stands for the other authors as "et al." does.
+_INITIAL = r"(?:,?\s+(?P<initial>[A-Z])\.(?:\s?[A-Z]\.)*)?"
+_OTHERS = r"\s+et\s+al\.?|\s+(?:and|&)\s+(?:co-?workers|colleagues|co-?authors)|['’]s\s+group"
+_WHO = (
+    rf"(?P<first>{_NAME}){_INITIAL}"
+    rf"(?:\s+(?:and|&)\s+(?P<second>{_NAME})|(?P<etal>{_OTHERS}))?"
+)
 _YEARS = rf"(?P<years>{_YEAR}(?:\s*,\s*{_YEAR})*)"
 _ITEM = re.compile(rf"{_WHO},?\s+{_YEARS}")
-_GROUP = re.compile(rf"\(([^()]*?{_YEAR}[^()]*)\)")
+_GROUP = re.compile(rf"\(([^()]*?{_YEAR}[^()]*)\)|\[([^\[\]]*?{_YEAR}[^\[\]]*)\]")
 _NARRATIVE = re.compile(rf"{_WHO}\s+[(\[]{_YEARS}[)\]]")
 
 
@@ -132,24 +139,34 @@ class Citations:
     def _group(self, m: re.Match[str]) -> list[int]:
         """ "(Chen et al., 2019; Sun and Li, 2020a, 2021)": each item resolved."""
         out: list[int] = []
-        for item in _ITEM.finditer(m.group(1)):
+        for item in _ITEM.finditer(m.group(1) or m.group(2)):
             out.extend(self._author_year(item))
         return out
 
     def _author_year(self, m: re.Match[str]) -> list[int]:
         out: list[int] = []
         for year in re.findall(_YEAR, m.group("years")):
-            ref = self._resolve(m.group("first"), m.group("second"), bool(m.group("etal")), year)
+            ref = self._resolve(
+                m.group("first"), m.group("second"), bool(m.group("etal")), year, m.group("initial")
+            )
             if ref is not None:
                 out.append(ref.number)
         return out
 
     def _resolve(
-        self, first: str, second: str | None, et_al: bool, year_text: str
+        self,
+        first: str,
+        second: str | None,
+        et_al: bool,
+        year_text: str,
+        initial: str | None = None,
     ) -> Reference | None:
-        """The one reference by ``first`` (and ``second``) in that year, or None if unclear."""
+        """The one reference by ``first`` (and ``second``, or with that initial) in that year,
+        or None if unclear."""
         year, suffix = int(year_text[:4]), year_text[4:]
         candidates = self._by_author.get((name_key(first), year), [])
+        if initial:
+            candidates = [r for r in candidates if _first_initial(r) in (initial, None)]
         if second:
             candidates = [r for r in candidates if _second_author(r) == name_key(second)]
         elif len(candidates) > 1:
@@ -166,6 +183,16 @@ class Citations:
 
 def _before(text: str, at: int) -> str:
     return text[max(0, at - 40) : at]
+
+
+def _first_initial(ref: Reference) -> str | None:
+    """The first author's first initial ("Zhao, X." and "X. Zhao" → "X"), None if not given."""
+    if not ref.authors:
+        return None
+    author = ref.authors[0]
+    given = author.split(",", 1)[1] if "," in author else author.replace(surname(author), "")
+    m = re.search(r"[A-Z]", given)
+    return m.group(0) if m else None
 
 
 def _second_author(ref: Reference) -> str | None:

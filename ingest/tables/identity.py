@@ -89,7 +89,14 @@ def substrate_of(cell: str, row_text: list[str], metals: list[str]) -> str | Non
     of the table's context, else the metal the row's cell or electrolyte names."""
     text = cell.strip()
     if text and not is_empty(text):
-        concept = vocab().lookup("Substrate", text) or vocab().lookup("Substrate", f"{text} metal")
+        bare = re.sub(
+            r"\s*\((?:host|scaffold|current collector|substrate)\)\s*$", "", text, flags=re.I
+        )
+        concept = (
+            vocab().lookup("Substrate", text)
+            or vocab().lookup("Substrate", bare)
+            or vocab().lookup("Substrate", f"{bare} metal")
+        )
         return concept.label if concept else text
     if len(metals) == 1:
         return _metal_label(metals[0])

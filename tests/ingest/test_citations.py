@@ -146,3 +146,34 @@ def test_author_year_sentence_citations_are_positions() -> None:
     doc = structure(normalize(text), doc_id="r", path="r.txt")
     assert [r.number for r in doc.references] == [1, 2, 3, 4, 5, 6]
     assert doc.sentences[0].citations == (4,)
+
+
+# Two first authors of one surname, told apart by initial and year; positions 1..3.
+SAME_SURNAME = [
+    "Luo, W., Lin, C., & Hu, L. (2017). Plasma alumina on sodium. Test Energy.",
+    "Zhao, X., Chen, F., & Xu, Y. (2020). Tin oxide on carbon fibres. Test Letters.",
+    "Zhao, Y., Sun, Q., & Sun, X. (2017). Alumina on sodium. Test Materials.",
+]
+
+
+@pytest.fixture(scope="module")
+def same_surname() -> Citations:
+    refs = tuple(parse_reference(i, t, 0, 0) for i, t in enumerate(SAME_SURNAME, start=1))
+    return Citations(refs)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[Zhao et al., 2017] grew alumina.", (3,)),
+        ("Zhao X. and co-workers (2020) grew tin oxide.", (2,)),
+        ("Zhao, X. et al. (2020) grew tin oxide.", (2,)),
+        ("Zhao et al. (2017) and Luo et al. (2017) coated sodium.", (3, 1)),
+        ("Luo and colleagues (Luo et al., 2017) used a plasma.", (1,)),
+        ("Zhao Y. and co-workers (2020) grew tin oxide.", ()),  # no Zhao Y. in 2020
+    ],
+)
+def test_author_year_forms_of_reviews(
+    same_surname: Citations, text: str, expected: tuple[int, ...]
+) -> None:
+    assert same_surname.numbers(text) == expected

@@ -132,6 +132,21 @@ def _is_heading(text: str) -> bool:
     return bool(_HEADING.fullmatch(text.strip())) and len(text.split()) <= _MAX_HEADING_WORDS
 
 
+_METAL_WORD = re.compile(r"(?i)\b(lithium|sodium|potassium)\b(?![\-–]ion)")
+_METAL_SYMBOL = {"lithium": "Li", "sodium": "Na", "potassium": "K"}
+
+
+def heading_metals(heading: str | None) -> list[str]:
+    """The alkali metals a section heading names ("II. SODIUM", "Alumina on sodium" → Na): a
+    review that sorts its studies by metal says once, in the heading, what they coat.
+
+    >>> heading_metals("II.1 Alumina on sodium"), heading_metals("Sodium-ion cathodes")
+    (['Na'], [])
+    """
+    found = [_METAL_SYMBOL[m.lower()] for m in _METAL_WORD.findall(heading or "")]
+    return list(dict.fromkeys(found))
+
+
 def doc_id_for(path: str | Path) -> str:
     """A stable slug of the file stem, so one file name is always one document id.
 

@@ -24,6 +24,7 @@ from ingest.prose.attribution import (
     SEGMENT,
     Attribution,
     _Draft,
+    background_sections,
 )
 from ingest.prose.cells import CellTests
 from ingest.prose.matcher import Mention, VocabularyMatcher, default_matcher
@@ -182,7 +183,10 @@ class _ProseExtractor:
 
     def run(self) -> None:
         """Find the studies' coatings (pass 1), then give each sentence's facts to one (pass 2)."""
-        sentences = [s for s in self.doc.sentences if not self._skip(s)]
+        background = background_sections(self.doc)
+        sentences = [
+            s for s in self.doc.sentences if not self._skip(s) and s.section not in background
+        ]
         all_mentions = self.matcher.pipe(s.text for s in sentences)
         # pass 1: studies that no table lists but whose deposition a sentence describes
         for i, (sentence, mentions) in enumerate(zip(sentences, all_mentions, strict=True)):

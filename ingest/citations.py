@@ -57,6 +57,29 @@ def _expand(numbers: str) -> list[int]:
 
 
 @dataclass(frozen=True)
+class Cited:
+    """One citation in a text: where it stands, the reference number, whether it is the
+    subject of the words after it (see :meth:`Citations.located`)."""
+
+    start: int
+    end: int
+    number: int
+    narrative: bool
+
+
+#: Words right before a citation that make it name the subject: "Luo et al. [4] used",
+#: "Lin and co-workers (Lin et al., 2016)".
+_NAMED_BEFORE = re.compile(
+    r"(?:\bet\s+al\.?|\b(?:and|&)\s+(?:co-?workers|colleagues)|['’]s\s+group)\s*$"
+)
+
+
+def _leads(text: str, at: int) -> bool:
+    """A parenthetical citation that opens its sentence, or follows the name it stands for."""
+    return not text[:at].strip() or bool(_NAMED_BEFORE.search(_before(text, at)))
+
+
+@dataclass(frozen=True)
 class _Key:
     first: str
     year: int
@@ -103,14 +126,25 @@ class Citations:
         >>> Citations().numbers("as shown [94], [97,98] and [113–115]; see [107] /K [50].")
         (94, 97, 98, 113, 114, 115, 107, 50)
         """
-        found: list[tuple[int, int]] = []  # (position, number)
+        return tuple(dict.fromkeys(c.number for c in self.located(text)))
+
+    def located(self, text: str) -> list[Cited]:
+        """Every citation in ``text`` with where it stands, in order of appearance.
+
+        A citation that names its study as the subject ("Luo et al. (2017) used …",
+        "(Zhang et al., 2020) grew …", "Lin and co-workers (Lin et al., 2016)") is ``narrative``:
+        the words after it are about that study; a bracket after a clause is about the words
+        before it.
+        """
+        found: list[Cited] = []
         taken: list[tuple[int, int]] = []
         if self._by_author:
             for pattern in (_GROUP, _NARRATIVE):
                 for m in pattern.finditer(text):
                     refs = self._author_year(m) if pattern is _NARRATIVE else self._group(m)
                     if refs:
-                        found.extend((m.start(), n) for n in refs)
+                        narrative = pattern is _NARRATIVE or _leads(text, m.start())
+                        found.extend(Cited(m.start(), m.end(), n, narrative) for n in refs)
                         taken.append(m.span())
         patterns = (_BRACKETS, _PARENS) if self.parens else (_BRACKETS,)
         for pattern in patterns:
@@ -121,9 +155,9 @@ class Citations:
                     continue
                 numbers = _expand(m.group(1))
                 kept = self._listed(numbers) if pattern is _PARENS else self._plausible(numbers)
-                found.extend((m.start(), n) for n in kept)
-        ordered = dict.fromkeys(n for _, n in sorted(found, key=lambda p: p[0]))
-        return tuple(ordered)
+                narrative = bool(_NAMED_BEFORE.search(_before(text, m.start())))
+                found.extend(Cited(m.start(), m.end(), n, narrative) for n in kept)
+        return sorted(found, key=lambda c: c.start)
 
     def _listed(self, numbers: Iterable[int]) -> list[int]:
         """``(n)`` is a citation only when the list has an entry n."""
@@ -185,12 +219,23 @@ def _before(text: str, at: int) -> str:
     return text[max(0, at - 40) : at]
 
 
+#: The first initial at the start of an entry whose authors were not split: "Zhao Y, Sun X
+#: (2017) …", "Y. Zhao, X. Sun, …".
+_ENTRY_INITIAL = re.compile(
+    r"[A-Z][\w'’\-]+,?\s+([A-Z])(?:[A-Z]{0,2}|\.)[\s,]|([A-Z])\.[ \-]?(?:[A-Z]\.[ \-]?)*[A-Z][a-z]"
+)
+
+
 def _first_initial(ref: Reference) -> str | None:
     """The first author's first initial ("Zhao, X." and "X. Zhao" → "X"), None if not given."""
     if not ref.authors:
-        return None
+        m = _ENTRY_INITIAL.match(ref.text)
+        return (m.group(1) or m.group(2)) if m else None
     author = ref.authors[0]
-    given = author.split(",", 1)[1] if "," in author else author.replace(surname(author), "")
+    name = surname(author)
+    head = author.split(",", 1)[0]
+    given = author.split(",", 1)[1] if "," in author and name == head.strip() else head
+    given = given.replace(name, "")
     m = re.search(r"[A-Z]", given)
     return m.group(0) if m else None
 

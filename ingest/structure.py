@@ -554,19 +554,26 @@ def _csv_cells(text: str) -> list[str] | None:
     return cells
 
 
-def _csv_header(caption: str, lines: list[_Line], j: int, stop: int) -> list[str] | None:
-    """The header of a comma-separated table under a caption: the caption's ``Columns:`` list
-    when it has as many names as the first row has cells, else the first line. None when the
-    lines below do not form a table (two lines of the same number of cells at least)."""
+def _csv_header(
+    caption: str, lines: list[_Line], j: int, stop: int
+) -> tuple[list[str], int] | None:
+    """The header of a comma-separated table under a caption and how many lines it takes: the
+    ``Columns:`` list of the caption (0 lines) or of the first line (1) when it has as many
+    names as the rows have cells, else the first line (1). None when the lines below do not
+    form a table (two lines of the same number of cells at least)."""
     first = _csv_cells(lines[j].text) if j < stop else None
+    second = _csv_cells(lines[j + 1].text) if j + 1 < stop else None
     if first is None:
         return None
     m = _COLUMNS_IN_CAPTION.search(caption)
     named = _csv_cells(m.group(1)) if m else None
     if named is not None and len(named) == len(first):
-        return named
-    second = _csv_cells(lines[j + 1].text) if j + 1 < stop else None
-    return first if second is not None and len(second) == len(first) else None
+        return named, 0
+    if second is None or len(second) != len(first):
+        return None
+    m = _COLUMNS_IN_CAPTION.match(lines[j].text.strip())
+    named = _csv_cells(m.group(1)) if m else None
+    return (named if named is not None and len(named) == len(second) else first), 1
 
 
 def _table(
@@ -594,13 +601,13 @@ def _table(
     rows: list[TableRow] = []
     end = cap_line.end
     split = _tab_cells
-    named = None
+    csv_header = None
     if captioned and j < stop and "\t" not in lines[j].text:
-        named = _csv_header(caption, lines, j, stop)
+        csv_header = _csv_header(caption, lines, j, stop)
         split = _csv_cells
-    if j < stop and (split(lines[j].text) is not None) and (split is _tab_cells or named):
-        header = tuple(named or split(lines[j].text) or ())
-        if named is None or tuple(split(lines[j].text) or ()) == header:
+    if j < stop and split(lines[j].text) is not None and (split is _tab_cells or csv_header):
+        header = tuple(csv_header[0] if csv_header else split(lines[j].text) or ())
+        if csv_header is None or csv_header[1] or tuple(split(lines[j].text) or ()) == header:
             end = lines[j].end
             j += 1  # the first line is the header row
         while j < stop and not lines[j].blank and (cells := split(lines[j].text)) is not None:

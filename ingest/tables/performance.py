@@ -50,10 +50,16 @@ def _family_regex() -> re.Pattern[str]:
     return _FAMILY_RE_CACHE["re"]
 
 
+#: "Li|LTO", "Li||S", "Na‖Na": a two-electrode cell written with bars is the dashed name
+#: ("Li-LTO"); a sandwich "Li|LSPS|Li" is left whole.
+_PAIR = re.compile(r"\b(Li|Na|K)\s*(?:\|\||[|‖])\s*([A-Z][\w()]*)(?![\w()])(?!\s*[|‖])")
+
+
 def cell_types(text: str) -> list[str]:
     """Cell types named in a clause, as vocabulary labels (``Li-S full cell`` → ``Li-S``)."""
     out: list[str] = []
     pattern = surface_regex("CellType")
+    text = _PAIR.sub(r"\1-\2", text)
     pos = 0
     while m := pattern.search(text, pos):
         concept = vocab().lookup("CellType", m.group(0))

@@ -177,3 +177,22 @@ def test_author_year_forms_of_reviews(
     same_surname: Citations, text: str, expected: tuple[int, ...]
 ) -> None:
     assert same_surname.numbers(text) == expected
+
+
+def test_initials_first_and_unsplit_entries_still_tell_same_surnames_apart() -> None:
+    entries = [
+        "X. Zhao, F. Chen, Y. Xu, Tin oxide on carbon fibres, Test Lett. 8 (2017) 1.",
+        "Zhao Y, Sun Q, Sun X (2017) Alumina on sodium. Test Mater 29:1",
+    ]
+    refs = tuple(parse_reference(i, t, 0, 0) for i, t in enumerate(entries, start=1))
+    cites = Citations(refs)
+    assert cites.numbers("Zhao X. and co-workers (2017) grew tin oxide.") == (1,)
+    assert cites.numbers("Zhao Y. et al. (2017) grew alumina.") == (2,)
+    assert cites.numbers("Zhao et al. (2017) grew a film.") == ()  # two candidates: unclear
+
+
+def test_a_citation_that_names_the_subject_is_narrative(same_surname: Citations) -> None:
+    text = "Two groups coated sodium: Luo et al. (2017) used a plasma, whereas (Zhao et al., 2017) did not."
+    found = same_surname.located(text)
+    assert [(c.number, c.narrative) for c in found] == [(1, True), (3, False)]
+    assert same_surname.located("(Zhao et al., 2017) grew it.")[0].narrative

@@ -316,3 +316,11 @@ def test_prose_after_a_caption_is_not_a_csv_table() -> None:
     doc = structure(normalize(text), doc_id="d", path="d.txt")
     assert not doc.tables[0].rows
     assert any("thinnest" in s.text for s in doc.sentences)
+
+
+def test_a_csv_table_may_list_its_columns_on_the_line_under_the_caption() -> None:
+    text = CSV_REVIEW.replace("Table 1 (CSV). Columns: study", "Table 1 (CSV).\nColumns: study")
+    doc = structure(normalize(text), doc_id="d", path="d.txt")
+    (table,) = doc.tables
+    assert table.header[0] == "study" and len(table.header) == 5
+    assert [r.cells[0] for r in table.rows] == ["Abe 2019", "Lind 2020"]

@@ -111,3 +111,18 @@ def test_a_cycles_cell_keeps_the_chosen_value_not_the_tested_ones(
     from ingest.tables.amounts import column_values
 
     assert [q.value for q in column_values(cell, "cycles", "DepositionCycles")] == values
+
+
+@pytest.mark.parametrize(
+    ("cell", "types"),
+    [
+        ("Li||Li; Li|LTO", ["symmetric", "Li-LTO"]),
+        ("Li||S", ["Li-S"]),
+        ("Na‖Na", ["symmetric"]),
+        ("Li|LSPS|Li", []),  # a sandwich is read by the row's cell rule, not as Li-LSPS
+    ],
+)
+def test_cells_written_with_bars(cell: str, types: list[str]) -> None:
+    from ingest.tables.performance import cell_types
+
+    assert cell_types(cell) == types

@@ -159,6 +159,22 @@ class Citations:
                 found.extend(Cited(m.start(), m.end(), n, narrative) for n in kept)
         return sorted(found, key=lambda c: c.start)
 
+    def only_by(self, cell: str) -> int | None:
+        """A cell that names an author without a year ("Zhao X. et al."): the one reference
+        whose first author that is (and has that initial), None when there are several."""
+        m = re.fullmatch(rf"\s*{_WHO}\s*\.?\s*", cell)
+        if m is None:
+            return None
+        key, initial = name_key(m.group("first")), m.group("initial")
+        refs = [
+            r
+            for (who, _), rs in self._by_author.items()
+            if who == key
+            for r in rs
+            if not initial or _first_initial(r) in (initial, None)
+        ]
+        return refs[0].number if len(refs) == 1 else None
+
     def _listed(self, numbers: Iterable[int]) -> list[int]:
         """``(n)`` is a citation only when the list has an entry n."""
         listed = self._listed_numbers
@@ -279,4 +295,6 @@ def table_ref(cell: str, references: Sequence[Reference] = ()) -> int | None:
     numbers = cites.numbers(cell) or cites._plausible(
         int(n) for n in re.findall(r"\b\d{1,4}\b", cell)
     )
-    return numbers[0] if numbers else None
+    if numbers:
+        return numbers[0]
+    return cites.only_by(cell)

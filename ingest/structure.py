@@ -42,6 +42,9 @@ _HEADING = re.compile(
     r"(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}(?:\.\d{1,2})*\.|[IVX]{1,4}(?:\.\d{1,2})+)"
     r"\s+[A-Z][^\t\[*]*"
 )
+_BYLINE = re.compile(
+    r"(?:[A-Z]\.[ \-]?)+[A-Z][a-z][\w'’\-]*\s*(?:,|\band\b|&)\s*(?:[A-Z]\.[ \-]?)+[A-Z]"
+)
 _REFERENCES = re.compile(r"(?i)(?:references|bibliography|literature cited|works cited)\s*:?")
 _ABSTRACT = re.compile(r"(?i)abstract\s*(?:[:.]\s*|$)")
 _TABLE_CAPTION = re.compile(r"Table\s+(\d+)(?:\s*\([^()]{1,20}\))?[.:]\s*")
@@ -129,6 +132,8 @@ def _is_heading(text: str) -> bool:
     """A short numbered line without a final period: ``3.1.2. Fluoride Coatings``."""
     if "\t" in text or len(text) > _MAX_HEADING_CHARS or text.rstrip().endswith((".", ":", ";")):
         return False
+    if _BYLINE.match(text.strip()):
+        return False  # "I. Kim, V. Park": authors with Roman-looking initials
     return bool(_HEADING.fullmatch(text.strip())) and len(text.split()) <= _MAX_HEADING_WORDS
 
 

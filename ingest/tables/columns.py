@@ -102,7 +102,11 @@ ROLES: tuple[Role, ...] = (
     ),
     _role("performance", r"performance|electrochem|result|outcome|finding|cycling"),
     _role("year", r"^\s*(?:year|date)\b"),
-    _role("ref", r"^\s*refs?\b|reference|citation|^\s*(?:source|study|work)\s*$"),
+    _role(
+        "ref",
+        r"^\s*refs?\b|reference|citation|^\s*(?:source|work)\s*$"
+        r"|^\s*(?:study|paper|authors?|first\s+author)\b(?!\s*(?:type|design|aim))",
+    ),
 )
 ROLE_BY_NAME = {r.name: r for r in ROLES}
 #: Value columns whose numbers are outcomes of the row's cell test.

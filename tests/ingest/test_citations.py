@@ -196,3 +196,12 @@ def test_a_citation_that_names_the_subject_is_narrative(same_surname: Citations)
     found = same_surname.located(text)
     assert [(c.number, c.narrative) for c in found] == [(1, True), (3, False)]
     assert same_surname.located("(Zhao et al., 2017) grew it.")[0].narrative
+
+
+@pytest.mark.parametrize(
+    ("cell", "ref"),
+    [("Luo et al.", 1), ("Zhao X. et al.", 2), ("Zhao et al.", None), ("Al2O3", None)],
+)
+def test_a_table_cell_naming_only_an_author_is_its_one_study(cell: str, ref: int | None) -> None:
+    refs = [parse_reference(i, t, 0, 0) for i, t in enumerate(SAME_SURNAME, start=1)]
+    assert table_ref(cell, refs) == ref

@@ -324,3 +324,18 @@ def test_a_csv_table_may_list_its_columns_on_the_line_under_the_caption() -> Non
     (table,) = doc.tables
     assert table.header[0] == "study" and len(table.header) == 5
     assert [r.cells[0] for r in table.rows] == ["Abe 2019", "Lind 2020"]
+
+
+@pytest.mark.parametrize(
+    ("line", "heading"),
+    [
+        ("I. Introduction", True),
+        ("II.1 Alumina on sodium", True),
+        ("I. Kim, V. Park", False),  # a byline whose initials look Roman
+        ("X. Li and Y. Sun", False),
+    ],
+)
+def test_roman_headings_are_not_bylines(line: str, heading: bool) -> None:
+    from ingest.structure import _is_heading
+
+    assert _is_heading(line) is heading

@@ -23,6 +23,7 @@ from ingest.tables.columns import columns, header_unit, missing_identifying_colu
         ("dose", "cycles", "DepositionCycles", "cycle"),
         ("TdepC", "temperature", "DepositionTemperature", "°C"),  # "T_dep_C" once normalized
         ("grown on", "substrate", None, None),
+        ("Study (first author, year)", "ref", None, None),
         ("Method", "technique", None, None),
         ("Deposition technique", "technique", None, None),
         ("Precursors (pulse/purge)", "process", None, None),

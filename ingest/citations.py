@@ -30,10 +30,17 @@ _NOT_BEFORE_PARENS = re.compile(
 )
 _YEAR = r"(?:1[89]|20)\d{2}[a-z]?"
 _NAME = r"(?:(?:van|von|de|der|da|di|le|la|du)\s)*[A-Z][\w'’\-]+"
-_WHO = rf"(?P<first>{_NAME})(?:\s+(?:and|&)\s+(?P<second>{_NAME})|(?P<etal>\s+et\s+al\.?))?"
+# "Zhao X." / "Zhao, X." tells two first authors of one surname apart; "and co-workers" or
+# "'s group" stands for the other authors as "et al." does.
+_INITIAL = r"(?:,?\s+(?P<initial>[A-Z])\.(?:\s?[A-Z]\.)*)?"
+_OTHERS = r"\s+et\s+al\.?|\s+(?:and|&)\s+(?:co-?workers|colleagues|co-?authors)|['’]s\s+group"
+_WHO = (
+    rf"(?P<first>{_NAME}){_INITIAL}"
+    rf"(?:\s+(?:and|&)\s+(?P<second>{_NAME})|(?P<etal>{_OTHERS}))?"
+)
 _YEARS = rf"(?P<years>{_YEAR}(?:\s*,\s*{_YEAR})*)"
 _ITEM = re.compile(rf"{_WHO},?\s+{_YEARS}")
-_GROUP = re.compile(rf"\(([^()]*?{_YEAR}[^()]*)\)")
+_GROUP = re.compile(rf"\(([^()]*?{_YEAR}[^()]*)\)|\[([^\[\]]*?{_YEAR}[^\[\]]*)\]")
 _NARRATIVE = re.compile(rf"{_WHO}\s+[(\[]{_YEARS}[)\]]")
 
 
@@ -47,6 +54,29 @@ def _expand(numbers: str) -> list[int]:
         else:
             out.extend(int(b) for b in bounds)
     return out
+
+
+@dataclass(frozen=True)
+class Cited:
+    """One citation in a text: where it stands, the reference number, whether it is the
+    subject of the words after it (see :meth:`Citations.located`)."""
+
+    start: int
+    end: int
+    number: int
+    narrative: bool
+
+
+#: Words right before a citation that make it name the subject: "Luo et al. [4] used",
+#: "Lin and co-workers (Lin et al., 2016)".
+_NAMED_BEFORE = re.compile(
+    r"(?:\bet\s+al\.?|\b(?:and|&)\s+(?:co-?workers|colleagues)|['’]s\s+group)\s*$"
+)
+
+
+def _leads(text: str, at: int) -> bool:
+    """A parenthetical citation that opens its sentence, or follows the name it stands for."""
+    return not text[:at].strip() or bool(_NAMED_BEFORE.search(_before(text, at)))
 
 
 @dataclass(frozen=True)
@@ -96,14 +126,25 @@ class Citations:
         >>> Citations().numbers("as shown [94], [97,98] and [113–115]; see [107] /K [50].")
         (94, 97, 98, 113, 114, 115, 107, 50)
         """
-        found: list[tuple[int, int]] = []  # (position, number)
+        return tuple(dict.fromkeys(c.number for c in self.located(text)))
+
+    def located(self, text: str) -> list[Cited]:
+        """Every citation in ``text`` with where it stands, in order of appearance.
+
+        A citation that names its study as the subject ("Luo et al. (2017) used …",
+        "(Zhang et al., 2020) grew …", "Lin and co-workers (Lin et al., 2016)") is ``narrative``:
+        the words after it are about that study; a bracket after a clause is about the words
+        before it.
+        """
+        found: list[Cited] = []
         taken: list[tuple[int, int]] = []
         if self._by_author:
             for pattern in (_GROUP, _NARRATIVE):
                 for m in pattern.finditer(text):
                     refs = self._author_year(m) if pattern is _NARRATIVE else self._group(m)
                     if refs:
-                        found.extend((m.start(), n) for n in refs)
+                        narrative = pattern is _NARRATIVE or _leads(text, m.start())
+                        found.extend(Cited(m.start(), m.end(), n, narrative) for n in refs)
                         taken.append(m.span())
         patterns = (_BRACKETS, _PARENS) if self.parens else (_BRACKETS,)
         for pattern in patterns:
@@ -114,9 +155,25 @@ class Citations:
                     continue
                 numbers = _expand(m.group(1))
                 kept = self._listed(numbers) if pattern is _PARENS else self._plausible(numbers)
-                found.extend((m.start(), n) for n in kept)
-        ordered = dict.fromkeys(n for _, n in sorted(found, key=lambda p: p[0]))
-        return tuple(ordered)
+                narrative = bool(_NAMED_BEFORE.search(_before(text, m.start())))
+                found.extend(Cited(m.start(), m.end(), n, narrative) for n in kept)
+        return sorted(found, key=lambda c: c.start)
+
+    def only_by(self, cell: str) -> int | None:
+        """A cell that names an author without a year ("Zhao X. et al."): the one reference
+        whose first author that is (and has that initial), None when there are several."""
+        m = re.fullmatch(rf"\s*{_WHO}\s*\.?\s*", cell)
+        if m is None:
+            return None
+        key, initial = name_key(m.group("first")), m.group("initial")
+        refs = [
+            r
+            for (who, _), rs in self._by_author.items()
+            if who == key
+            for r in rs
+            if not initial or _first_initial(r) in (initial, None)
+        ]
+        return refs[0].number if len(refs) == 1 else None
 
     def _listed(self, numbers: Iterable[int]) -> list[int]:
         """``(n)`` is a citation only when the list has an entry n."""
@@ -132,24 +189,34 @@ class Citations:
     def _group(self, m: re.Match[str]) -> list[int]:
         """ "(Chen et al., 2019; Sun and Li, 2020a, 2021)": each item resolved."""
         out: list[int] = []
-        for item in _ITEM.finditer(m.group(1)):
+        for item in _ITEM.finditer(m.group(1) or m.group(2)):
             out.extend(self._author_year(item))
         return out
 
     def _author_year(self, m: re.Match[str]) -> list[int]:
         out: list[int] = []
         for year in re.findall(_YEAR, m.group("years")):
-            ref = self._resolve(m.group("first"), m.group("second"), bool(m.group("etal")), year)
+            ref = self._resolve(
+                m.group("first"), m.group("second"), bool(m.group("etal")), year, m.group("initial")
+            )
             if ref is not None:
                 out.append(ref.number)
         return out
 
     def _resolve(
-        self, first: str, second: str | None, et_al: bool, year_text: str
+        self,
+        first: str,
+        second: str | None,
+        et_al: bool,
+        year_text: str,
+        initial: str | None = None,
     ) -> Reference | None:
-        """The one reference by ``first`` (and ``second``) in that year, or None if unclear."""
+        """The one reference by ``first`` (and ``second``, or with that initial) in that year,
+        or None if unclear."""
         year, suffix = int(year_text[:4]), year_text[4:]
         candidates = self._by_author.get((name_key(first), year), [])
+        if initial:
+            candidates = [r for r in candidates if _first_initial(r) in (initial, None)]
         if second:
             candidates = [r for r in candidates if _second_author(r) == name_key(second)]
         elif len(candidates) > 1:
@@ -166,6 +233,27 @@ class Citations:
 
 def _before(text: str, at: int) -> str:
     return text[max(0, at - 40) : at]
+
+
+#: The first initial at the start of an entry whose authors were not split: "Zhao Y, Sun X
+#: (2017) …", "Y. Zhao, X. Sun, …".
+_ENTRY_INITIAL = re.compile(
+    r"[A-Z][\w'’\-]+,?\s+([A-Z])(?:[A-Z]{0,2}|\.)[\s,]|([A-Z])\.[ \-]?(?:[A-Z]\.[ \-]?)*[A-Z][a-z]"
+)
+
+
+def _first_initial(ref: Reference) -> str | None:
+    """The first author's first initial ("Zhao, X." and "X. Zhao" → "X"), None if not given."""
+    if not ref.authors:
+        m = _ENTRY_INITIAL.match(ref.text)
+        return (m.group(1) or m.group(2)) if m else None
+    author = ref.authors[0]
+    name = surname(author)
+    head = author.split(",", 1)[0]
+    given = author.split(",", 1)[1] if "," in author and name == head.strip() else head
+    given = given.replace(name, "")
+    m = re.search(r"[A-Z]", given)
+    return m.group(0) if m else None
 
 
 def _second_author(ref: Reference) -> str | None:
@@ -207,4 +295,6 @@ def table_ref(cell: str, references: Sequence[Reference] = ()) -> int | None:
     numbers = cites.numbers(cell) or cites._plausible(
         int(n) for n in re.findall(r"\b\d{1,4}\b", cell)
     )
-    return numbers[0] if numbers else None
+    if numbers:
+        return numbers[0]
+    return cites.only_by(cell)

@@ -36,6 +36,8 @@ _OWN_WORK = re.compile(
 _REVIEW_SELF = re.compile(
     r"(?i)\b(?:(?:this|the present|our|a|short|mini|critical) (?:mini-?)?review\b|"
     r"mini-?review|we (?:\w+ly )?(?:review|summari[sz]e|survey|overview|outline)|"
+    r"we (?:read|list|tabulate|collect|compare|discuss) (?:the |recent |published )?"
+    r"(?:studies|works|reports|papers|literature)|"
     r"(?:this|the present) (?:article|paper|work|note|chapter) (?:reviews|summari[sz]es|surveys|"
     r"covers|overviews)|in this (?:mini-?)?review)"
 )

@@ -50,15 +50,24 @@ _VOLUME_PAGE = re.compile(
 )
 
 
+_INITIALS_FIRST = re.compile(r"(?:[A-Z][a-z]?\.[ \-]?)+[A-Z][\w'’\-]+$")
+
+
 def surname(author: str) -> str:
     """The family name of an author as written: "Chen, L.", "L. Chen", "Chen L" → "Chen".
 
     >>> surname("Alaboina, P. K."), surname("K. Brandt"), surname("Sejas S A")
     ('Alaboina', 'Brandt', 'Sejas')
+    >>> surname("Y. Zhao, L. V.")
+    'Zhao'
+
     """
-    if "," in author:
-        return author.split(",")[0].strip()
     initial = r"[A-Z]{1,3}|[A-Z][a-z]?\.|-"
+    if "," in author:
+        head = author.split(",")[0].strip()
+        if not _INITIALS_FIRST.match(head):
+            return head
+        author = head  # "Y. Zhao, L. V. Goncharova": the name before the comma, initials first
     words = [w for w in author.replace(".", ". ").split() if not re.fullmatch(initial, w)]
     if not words:
         return author.strip()

@@ -11,6 +11,7 @@ per line, separates blocks by blank lines and cells by TABs.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -36,10 +37,17 @@ from ingest.references import reference_list
 
 # --------------------------------------------------------------------------- line kinds
 
-_HEADING = re.compile(r"(\d{1,2}(?:\.\d{1,2})*)\.?\s+([A-Z][^\t\[*]*)")
+# "3.1.2. Fluoride Coatings", and Roman-numbered "II. SODIUM", "II.1 Alumina on sodium".
+_HEADING = re.compile(
+    r"(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}(?:\.\d{1,2})*\.|[IVX]{1,4}(?:\.\d{1,2})+)"
+    r"\s+[A-Z][^\t\[*]*"
+)
+_BYLINE = re.compile(
+    r"(?:[A-Z]\.[ \-]?)+[A-Z][a-z][\w'’\-]*\s*(?:,|\band\b|&)\s*(?:[A-Z]\.[ \-]?)+[A-Z]"
+)
 _REFERENCES = re.compile(r"(?i)(?:references|bibliography|literature cited|works cited)\s*:?")
 _ABSTRACT = re.compile(r"(?i)abstract\s*(?:[:.]\s*|$)")
-_TABLE_CAPTION = re.compile(r"Table\s+(\d+)[.:]\s*")
+_TABLE_CAPTION = re.compile(r"Table\s+(\d+)(?:\s*\([^()]{1,20}\))?[.:]\s*")
 _FIGURE_CAPTION = re.compile(r"(Figure|Fig\.|Scheme)\s+(\d+)[.:]\s")
 _METADATA = re.compile(r"\*?\s*[A-Z][\w'’]*(?: [\w'’]+){0,3}:\s")
 _ABBR = r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*"
@@ -92,7 +100,10 @@ _NO_SPLIT_AFTER = frozenset(
 )
 # A sentence ends at . ! or ?, after closing quotes or brackets and a citation written after
 # the stop (a superscript: "…cells.³ In" is "…cells.[3] In" here).
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)\]]*(?:\[\d[\d,–\-\s]*\])?(?=\s+[“\"(]?[A-Z0-9])")
+# A next sentence may open with an author–year citation: "… cells. [Chen et al., 2018] chose".
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])[\"”’)\]]*(?:\[\d[\d,–\-\s]*\])?(?=\s+(?:[“\"(]?[A-Z0-9]|\[[A-Z][a-z]))"
+)
 _TERMINAL = re.compile(r"[.!?][\"”’)\]]*$")
 
 
@@ -121,7 +132,24 @@ def _is_heading(text: str) -> bool:
     """A short numbered line without a final period: ``3.1.2. Fluoride Coatings``."""
     if "\t" in text or len(text) > _MAX_HEADING_CHARS or text.rstrip().endswith((".", ":", ";")):
         return False
+    if _BYLINE.match(text.strip()):
+        return False  # "I. Kim, V. Park": authors with Roman-looking initials
     return bool(_HEADING.fullmatch(text.strip())) and len(text.split()) <= _MAX_HEADING_WORDS
+
+
+_METAL_WORD = re.compile(r"(?i)\b(lithium|sodium|potassium)\b(?![\-–]ion)")
+_METAL_SYMBOL = {"lithium": "Li", "sodium": "Na", "potassium": "K"}
+
+
+def heading_metals(heading: str | None) -> list[str]:
+    """The alkali metals a section heading names ("II. SODIUM", "Alumina on sodium" → Na): a
+    review that sorts its studies by metal says once, in the heading, what they coat.
+
+    >>> heading_metals("II.1 Alumina on sodium"), heading_metals("Sodium-ion cathodes")
+    (['Na'], [])
+    """
+    found = [_METAL_SYMBOL[m.lower()] for m in _METAL_WORD.findall(heading or "")]
+    return list(dict.fromkeys(found))
 
 
 def doc_id_for(path: str | Path) -> str:
@@ -507,6 +535,52 @@ def _starts_bare_table(lines: list[_Line], i: int, stop: int) -> bool:
     return nxt is not None and nxt.text.count("\t") == line.text.count("\t") >= 1
 
 
+def _tab_cells(text: str) -> list[str] | None:
+    return [c.strip() for c in text.split("\t")] if "\t" in text else None
+
+
+#: "Columns: study, film, route, …" in a caption names the columns of the rows below it.
+_COLUMNS_IN_CAPTION = re.compile(r"(?i)\bcolumns?\s*(?:are\s*)?[:=]\s*(.+)$")
+_MAX_CSV_CELL = 160
+
+
+def _csv_cells(text: str) -> list[str] | None:
+    """The cells of a comma-separated line (quoted cells may hold commas), or None when the
+    line reads as prose rather than a row: fewer than three cells, or a cell too long."""
+    if "\t" in text or "," not in text:
+        return None
+    try:
+        cells = next(csv.reader([text], skipinitialspace=True))
+    except csv.Error:
+        return None
+    cells = [c.strip() for c in cells]
+    if len(cells) < 3 or any(len(c) > _MAX_CSV_CELL for c in cells):
+        return None
+    return cells
+
+
+def _csv_header(
+    caption: str, lines: list[_Line], j: int, stop: int
+) -> tuple[list[str], int] | None:
+    """The header of a comma-separated table under a caption and how many lines it takes: the
+    ``Columns:`` list of the caption (0 lines) or of the first line (1) when it has as many
+    names as the rows have cells, else the first line (1). None when the lines below do not
+    form a table (two lines of the same number of cells at least)."""
+    first = _csv_cells(lines[j].text) if j < stop else None
+    second = _csv_cells(lines[j + 1].text) if j + 1 < stop else None
+    if first is None:
+        return None
+    m = _COLUMNS_IN_CAPTION.search(caption)
+    named = _csv_cells(m.group(1)) if m else None
+    if named is not None and len(named) == len(first):
+        return named, 0
+    if second is None or len(second) != len(first):
+        return None
+    m = _COLUMNS_IN_CAPTION.match(lines[j].text.strip())
+    named = _csv_cells(m.group(1)) if m else None
+    return (named if named is not None and len(named) == len(second) else first), 1
+
+
 def _table(
     lines: list[_Line],
     i: int,
@@ -517,8 +591,10 @@ def _table(
     captioned: bool = True,
 ) -> tuple[TableBlock, int]:
     """A ``Table N.`` caption (or, ``captioned=False``, none: a Markdown summary table), its
-    TAB header and rows, and the glossary line(s) under it.
+    header and rows, and the glossary line(s) under it.
 
+    Rows are TAB-separated, or, under a caption, comma-separated lines (a table given as CSV
+    inside the text); both become the same :class:`TableBlock`, read by the same table rules.
     Returns the table and the index of the first line after it.
     """
     cap_line = lines[i]
@@ -529,12 +605,17 @@ def _table(
     header: tuple[str, ...] = ()
     rows: list[TableRow] = []
     end = cap_line.end
-    if j < stop and "\t" in lines[j].text:
-        header = tuple(c.strip() for c in lines[j].text.split("\t"))
-        end = lines[j].end
-        j += 1
-        while j < stop and "\t" in lines[j].text and not lines[j].blank:
-            cells = [c.strip() for c in lines[j].text.split("\t")]
+    split = _tab_cells
+    csv_header = None
+    if captioned and j < stop and "\t" not in lines[j].text:
+        csv_header = _csv_header(caption, lines, j, stop)
+        split = _csv_cells
+    if j < stop and split(lines[j].text) is not None and (split is _tab_cells or csv_header):
+        header = tuple(csv_header[0] if csv_header else split(lines[j].text) or ())
+        if csv_header is None or csv_header[1] or tuple(split(lines[j].text) or ()) == header:
+            end = lines[j].end
+            j += 1  # the first line is the header row
+        while j < stop and not lines[j].blank and (cells := split(lines[j].text)) is not None:
             if len(cells) < len(header):
                 cells += [""] * (len(header) - len(cells))
             elif len(cells) > len(header) and header:

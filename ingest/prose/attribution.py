@@ -39,6 +39,7 @@ from ingest.records import (
     Span,
     StructuredDocument,
 )
+from ingest.structure import heading_metals
 from kg.vocab import Concept, Vocabulary, label_key
 
 #: A sentence that refers back to the film just described ("the coated LATP", "these layers").
@@ -55,6 +56,32 @@ ET_AL = "et-al-citation"  # the study named "X et al. [n]" in a sentence citing 
 PARAGRAPH = "paragraph-study"  # an uncited sentence continuing its paragraph's study
 CARRIED = "previous-paragraph-study"  # a paragraph going on about the previous one's study
 SEGMENT = "citation-segment"  # the part of a sentence before one of its citations
+
+_ON_SOMETHING = re.compile(r"\b(?:on|onto)\s+(?:an?\s+|the\s+)?[\w(]", re.I)
+
+#: A section of works the review cites only for background: "5. Works not counted",
+#: "The works in this section are cited for background only", "excluded from Table 1".
+_BACKGROUND = re.compile(
+    r"(?i)\b(?:not\s+counted|background\s+only|only\s+(?:as|for)\s+(?:background|context)"
+    r"|for\s+(?:background|context)\s+only|excluded\s+from\s+(?:table|the\s+table|this\s+review)"
+    r"|not\s+(?:included|listed)\s+in\s+(?:table|the\s+table|this\s+review))"
+)
+
+
+def background_sections(doc: StructuredDocument) -> frozenset[str]:
+    """Sections whose heading, or first sentence, says their works are background only: what
+    their sentences describe (a cathode coating, a process on wafers) is no coating of the
+    review, and no fact of theirs goes to another study."""
+    first: dict[str, str] = {}
+    for sentence in doc.sentences:
+        if sentence.section is not None:
+            first.setdefault(sentence.section, sentence.text)
+    return frozenset(
+        heading
+        for heading, _, _ in doc.sections
+        if _BACKGROUND.search(heading) or _BACKGROUND.search(first.get(heading, ""))
+    )
+
 
 _FILM_WORD = (
     r"\s+(?:[\w-]+\s+){0,2}?(?:films?|layers?|coatings?|overlayers?|interlayers?|nanofilms?)\b"
@@ -213,6 +240,8 @@ class Attribution:
             named += [
                 m for m in found if m.kind == "Substrate" and m.label == (target and target.label)
             ]
+        if target is None:
+            target = self._heading_metal(sentence)
         if target is None or target.label is None:
             return None  # no coated anode-side object (or a cathode): not an anode coating
         if ref in self.tables and not self._new_study_under_table_ref(ref, materials, named):
@@ -231,6 +260,16 @@ class Attribution:
         )
         draft.precursors.extend(m.label for m in mentions if m.kind == "Precursor")
         return draft
+
+    def _heading_metal(self, sentence: Sentence) -> CoatedObject | None:
+        """The metal the sentence's section heading names ("II.1 Alumina on sodium"), for a
+        deposition that names no object; none when the sentence puts the film on something
+        the vocabulary does not know ("on silicon wafers")."""
+        metals = heading_metals(sentence.section)
+        if len(metals) != 1 or _ON_SOMETHING.search(sentence.text):
+            return None
+        concept = self.vocab.lookup("Substrate", metals[0])
+        return CoatedObject(concept.label if concept else metals[0], sentence.section or "")
 
     # ------------------------------------------------------------------ primary studies
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ingest.citations import Citations
 from ingest.prose.attribution import (
     CARRIED,
     CITED,
@@ -24,6 +25,7 @@ from ingest.prose.attribution import (
     SEGMENT,
     Attribution,
     _Draft,
+    background_sections,
 )
 from ingest.prose.cells import CellTests
 from ingest.prose.matcher import Mention, VocabularyMatcher, default_matcher
@@ -96,22 +98,46 @@ class _NearestSubject:
         return last_bare > last_coated
 
 
-_BRACKET = re.compile(r"\[(\d+)\]")
+def _citation_segments(
+    sentence: Sentence, studies: set[int], cites: Citations
+) -> list[tuple[int, int, int, int]]:
+    """(start, end, ref, shared): the part of a sentence about each study it cites, when every
+    study it cites is cited once and apart ("Al2O3 on Li [3] and ZrO2 on Na [4]"); else none.
 
-
-def _citation_segments(sentence: Sentence, studies: set[int]) -> list[tuple[int, int, int]]:
-    """(start, end, ref): the part of a sentence up to each of its one-number citations, when
-    every study it cites is cited so ("Al2O3 on Li [3] and ZrO2 on Na [4]"); else none."""
-    markers = [(m.end(), int(m.group(1))) for m in _BRACKET.finditer(sentence.text)]
-    refs = [r for _, r in markers]
+    A bracket after a clause closes the part about its study; a citation that names the
+    subject ("Luo et al. (2017) used …, whereas Zhao et al. (2017) used …") opens it. The words
+    before the first such citation ("Two groups grew Al2O3 on sodium: …") are shared: every
+    part takes the material and substrate they name (``shared`` is where they end).
+    """
+    markers = [c for c in cites.located(sentence.text) if c.number in sentence.citations]
+    refs = [c.number for c in markers]
     cited = {c for c in sentence.citations if c in studies}
     if len(markers) < 2 or set(refs) != cited or len(set(refs)) != len(refs):
         return []
+    if len({c.start for c in markers}) != len(markers):
+        return []  # "[3,4]": one place for two studies
+    if all(c.narrative for c in markers):
+        ends = [c.start for c in markers[1:]] + [len(sentence.text)]
+        starts = [0, *ends[:-1]]
+        shared = markers[0].start
+        return [(s, e, c.number, shared) for s, e, c in zip(starts, ends, markers, strict=True)]
+    if any(c.narrative for c in markers):
+        return []
     segments, start = [], 0
-    for end, ref in markers:
-        segments.append((start, end, ref))
-        start = end
+    for c in markers:
+        segments.append((start, c.end, c.number, 0))
+        start = c.end
     return segments
+
+
+def _part(mentions: list[Mention], start: int, end: int, shared: int) -> list[Mention]:
+    """The mentions of one study's part of a sentence, with the shared lead-in's material and
+    substrate."""
+    return [
+        m
+        for m in mentions
+        if start <= m.start < end or (m.start < shared and m.kind in ("Material", "Substrate"))
+    ]
 
 
 def _following(
@@ -194,6 +220,7 @@ class _ProseExtractor:
         self.matcher = matcher
         self.vocab = matcher.vocab
         self.studies = Attribution(doc, table_records, matcher.vocab)
+        self.cites = Citations(doc.references)
         self.cells = CellTests(matcher)
         self.tables = self.studies.tables
         self.drafts = self.studies.drafts
@@ -204,15 +231,19 @@ class _ProseExtractor:
 
     def run(self) -> None:
         """Find the studies' coatings (pass 1), then give each sentence's facts to one (pass 2)."""
-        sentences = [s for s in self.doc.sentences if not self._skip(s)]
+        background = background_sections(self.doc)
+        sentences = [
+            s for s in self.doc.sentences if not self._skip(s) and s.section not in background
+        ]
         all_mentions = self.matcher.pipe(s.text for s in sentences)
         # pass 1: studies that no table lists but whose deposition a sentence describes
         for i, (sentence, mentions) in enumerate(zip(sentences, all_mentions, strict=True)):
             following = _following(sentences, all_mentions, i)
             parts = [(sentence, mentions)]
             if len(sentence.citations) > 1:
-                for start, end, ref in _citation_segments(sentence, set(sentence.citations)):
-                    part = [m for m in mentions if start <= m.start < end]
+                segments = _citation_segments(sentence, set(sentence.citations), self.cites)
+                for start, end, ref, shared in segments:
+                    part = _part(mentions, start, end, shared)
                     parts.append((replace(sentence, citations=(ref,)), part))
             for cited, found in parts:
                 draft = self.studies.deposition(cited, found, following)
@@ -268,10 +299,10 @@ class _ProseExtractor:
             return
         own = self._owner(sentence, mentions, studies, state)
         if own is None:  # several studies: each its own part, else no single owner
-            for start, end, ref in _citation_segments(sentence, studies):
+            for start, end, ref, shared in _citation_segments(sentence, studies, self.cites):
                 state.update(ref=ref, rule=SEGMENT, material=None, cell=None, draft=None)
                 state.update(electrolytes=(), cd=None)
-                part = [m for m in mentions if start <= m.start < end]
+                part = _part(mentions, start, end, shared)
                 self._study_facts(sentence, part, [ref], state, within=(start, end))
             state.update(ref=None, material=None, draft=None)
             return
@@ -487,6 +518,7 @@ class _ProseExtractor:
         quantities = self._quantities(sentence)
         if within is not None:
             quantities = [(q, a, b) for q, a, b in quantities if within[0] <= a < within[1]]
+        state["segment"] = within  # a part of a sentence about one study: its own subject
         contrast = bool(_CONTRAST_LEAD.match(text))
         for method in (m.label for m in mentions if m.kind == "CharacterizationMethod"):
             if table is None or method not in table.characterization:
@@ -565,7 +597,9 @@ class _ProseExtractor:
         subjects = [
             (a, b) for a, b in bare if not _COMPARED_WITH.search(sentence.text[max(0, a - 25) : a])
         ]
-        turns = bool(_WHEREAS.match(clause.text))  # "..., whereas on 40 µm foil ...": the other
+        turns = (
+            bool(_WHEREAS.match(clause.text)) and state.get("segment") is None
+        )  # "..., whereas on 40 µm foil ...": the other
         if (contrast or bare or turns) and not coated:
             return  # the clause is about the bare electrode
         keep = {(s, e) for _, s, e in self._respectively(clause, inside, coated, bare)}

@@ -409,12 +409,18 @@ _NOT_A_FILM_AFTER = re.compile(
 )
 
 
+#: "14 nm of Al2O3", "2 nm of ALD alumina": the length of the material named after "of".
+_OF_BETWEEN = re.compile(r"\s*of\s+(?:(?:ALD|MLD|amorphous|conformal|dense)\s+)?", re.I)
+
+
 def names_film_after(mentions: list[Mention], text: str, end: int) -> bool:
     """A length right before a material's name is its film's thickness ("(5 nm TiO2)",
-    "a 3 nm Al2O3-coated foil"), unless the name goes on to particles, wires or powder."""
+    "a 3 nm Al2O3-coated foil", "14 nm of Al2O3"), unless the name goes on to particles,
+    wires or powder."""
     return any(
         m.kind == "Material"
-        and end <= m.start <= end + 2
+        and m.start >= end
+        and (m.start <= end + 2 or _OF_BETWEEN.fullmatch(text, end, m.start) is not None)
         and not _NOT_A_FILM_AFTER.search(text[m.end : m.end + 20])
         for m in mentions
     )

@@ -37,12 +37,28 @@ def _parse(text: str, kind: str) -> Quantity | None:
         return None
 
 
+#: "25 cycles (of 10/25/50)": the tested variants in parentheses, not values of the row.
+_VARIANTS = re.compile(
+    r"\s*\((?:of|out of|from|among|tested|variants?|vs\.?|versus)\b[^()]*\)", re.I
+)
+#: A number in a cycles column that carries a time or pressure unit is a dose, not a count.
+_NOT_A_COUNT = re.compile(r"\s*(?:s|ms|sec|min|h|Torr|mTorr|Pa|sccm)\b")
+
+
+def chosen(cell: str) -> str:
+    """The cell without its parenthesised list of tested variants."""
+    return _VARIANTS.sub("", cell)
+
+
 def column_values(cell: str, unit: str, kind: str) -> tuple[Quantity, ...]:
     """Every number of a one-quantity cell (``~4``, ``5, 10``, ``2–3``, ``50 + 50``) in ``unit``."""
     if is_empty(cell):
         return ()
+    cell = chosen(cell)
     out: list[Quantity] = []
     for m in _NUMBER.finditer(cell):
+        if kind == "DepositionCycles" and _NOT_A_COUNT.match(cell, m.end()):
+            continue
         piece = m.group(1).strip().replace("∼", "~")
         q = _parse(f"{piece} {unit}", kind)
         if q is not None:
@@ -185,7 +201,7 @@ def parse_thickness_cycles(cell: str) -> tuple[tuple[Quantity, ...], tuple[Quant
     """
     thicknesses: list[Quantity] = []
     cycles: list[Quantity] = []
-    for label, segment in _segments(cell):
+    for label, segment in _segments(chosen(cell)):
         prefix = f"{label}: " if label else ""
         pairs = _pairs(segment)
         if not pairs:  # no nm: a bare cycle count

@@ -42,11 +42,17 @@ ROLES: tuple[Role, ...] = (
     _role("thickness", r"thickness|\bthick\b", "Thickness", "nm"),
     _role(
         "cycles",
-        r"\b(?:ALD|MLD|deposition|coating)\s+cycles?\b|\bno\.?\s+of\s+cycles|^\s*(?:number\s+of\s+)?cycles?\s*(?:\(|$)",
+        r"\b(?:ALD|MLD|deposition|coating)\s+cycles?\b|\bno\.?\s+of\s+cycles|^\s*(?:number\s+of\s+)?cycles?\s*(?:\(|$)"
+        r"|^\s*(?:ALD\s+|MLD\s+)?doses?\s*$",
         "DepositionCycles",
         "cycle",
     ),
-    _role("temperature", r"temp|^\s*T\s*(?:[(/\[]|$)|°\s*C|℃", "DepositionTemperature", "°C"),
+    _role(
+        "temperature",
+        r"temp|^\s*T\s*(?:[(/\[]|$)|^\s*T[\s_\-]*(?:dep|growth|ALD|MLD)|°\s*C|℃",
+        "DepositionTemperature",
+        "°C",
+    ),
     _role("technique", r"^\s*(?:deposition\s+)?(?:method|technique|route|approach)\b"),
     _role("process", r"process|precursor|chemistry|reactant|recipe"),
     _role("electrolyte", r"electrolyte"),
@@ -89,10 +95,18 @@ ROLES: tuple[Role, ...] = (
     ),
     _role("cell", r"^\s*(?:test\s+)?cells?\b|cell\s+(?:type|config\w*)|configuration|battery"),
     _role("material", r"material|coating|\bfilm\b|\blayer\b"),
-    _role("substrate", r"substrate|\banode\b|electrode|^\s*metal\b|\bhost\b|current\s+collector"),
+    _role(
+        "substrate",
+        r"substrate|\banode\b|electrode|^\s*metal\b|\bhost\b|current\s+collector"
+        r"|\b(?:grown|deposited|coated)\s+on\b|^\s*on\s*$",
+    ),
     _role("performance", r"performance|electrochem|result|outcome|finding|cycling"),
     _role("year", r"^\s*(?:year|date)\b"),
-    _role("ref", r"^\s*refs?\b|reference|citation|^\s*(?:source|study|work)\s*$"),
+    _role(
+        "ref",
+        r"^\s*refs?\b|reference|citation|^\s*(?:source|work)\s*$"
+        r"|^\s*(?:study|paper|authors?|first\s+author)\b(?!\s*(?:type|design|aim))",
+    ),
 )
 ROLE_BY_NAME = {r.name: r for r in ROLES}
 #: Value columns whose numbers are outcomes of the row's cell test.

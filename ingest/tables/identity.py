@@ -12,6 +12,7 @@ import re
 
 from ingest.citations import table_ref
 from ingest.records import StructuredDocument, TableBlock
+from ingest.structure import heading_metals
 from ingest.tables.terms import is_empty, surface_regex, vocab
 from kg.vocab import label_key
 
@@ -73,10 +74,23 @@ def context_metals(table: TableBlock, doc: StructuredDocument) -> list[str]:
         if start <= table.start < end and heading not in sections:
             sections.append(heading)
     for text in (table.caption, *sections, doc.title):
-        found = _symbols(text or "")
+        found = _symbols(text or "") or (heading_metals(text) if text in sections else [])
         if found:
             return found
     return []
+
+
+def anode_metal(substrate: str | None, row_text: list[str], metals: list[str]) -> str | None:
+    """The alkali metal a row's host, collector or solid electrolyte serves: the metal of its
+    cell ("K||K"), else the one metal of the table's context. None on a metal itself."""
+    concept = vocab().lookup("Substrate", substrate) if substrate else None
+    if substrate is None or (concept is not None and concept.label in ("Li", "Na", "K")):
+        return None
+    for piece in row_text:
+        m = _CELL_METAL.search(piece)
+        if m:
+            return _metal_label(m.group(1))
+    return _metal_label(metals[0]) if len(metals) == 1 else None
 
 
 def _metal_label(symbol: str) -> str:
@@ -89,7 +103,14 @@ def substrate_of(cell: str, row_text: list[str], metals: list[str]) -> str | Non
     of the table's context, else the metal the row's cell or electrolyte names."""
     text = cell.strip()
     if text and not is_empty(text):
-        concept = vocab().lookup("Substrate", text) or vocab().lookup("Substrate", f"{text} metal")
+        bare = re.sub(
+            r"\s*\((?:host|scaffold|current collector|substrate)\)\s*$", "", text, flags=re.I
+        )
+        concept = (
+            vocab().lookup("Substrate", text)
+            or vocab().lookup("Substrate", bare)
+            or vocab().lookup("Substrate", f"{bare} metal")
+        )
         return concept.label if concept else text
     if len(metals) == 1:
         return _metal_label(metals[0])

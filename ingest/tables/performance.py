@@ -50,10 +50,16 @@ def _family_regex() -> re.Pattern[str]:
     return _FAMILY_RE_CACHE["re"]
 
 
+#: "Li|LTO", "Li||S", "Na‖Na": a two-electrode cell written with bars is the dashed name
+#: ("Li-LTO"); a sandwich "Li|LSPS|Li" is left whole.
+_PAIR = re.compile(r"\b(Li|Na|K)\s*(?:\|\||[|‖])\s*([A-Z][\w()]*)(?![\w()])(?!\s*[|‖])")
+
+
 def cell_types(text: str) -> list[str]:
     """Cell types named in a clause, as vocabulary labels (``Li-S full cell`` → ``Li-S``)."""
     out: list[str] = []
     pattern = surface_regex("CellType")
+    text = _PAIR.sub(r"\1-\2", text)
     pos = 0
     while m := pattern.search(text, pos):
         concept = vocab().lookup("CellType", m.group(0))
@@ -127,6 +133,8 @@ class Conditions:
     cell_types: tuple[str, ...] = ()
     electrolytes: tuple[str, ...] = ()
     current_densities: tuple[Quantity, ...] = ()
+    #: False when the row's Cell column says "n.r.": the cell type is then unknown, not inferred
+    infer_cell: bool = True
 
 
 @dataclass
@@ -201,7 +209,7 @@ def _clause_types(
     types = [cell_types(c) for c in clauses]
     if clauses and not any(types) and given.cell_types:
         types[-1] = list(given.cell_types)
-    elif clauses and not any(types) and _SYMMETRIC_HINT_RE.search(cell):
+    elif clauses and not any(types) and given.infer_cell and _SYMMETRIC_HINT_RE.search(cell):
         # Hours of stable plating/stripping or an overpotential are symmetric-cell results;
         # say that the type was inferred, not read.
         types[-1] = ["symmetric"]
@@ -308,7 +316,10 @@ def row_conditions(cells: tuple[str, ...] | list[str], found: Columns) -> Condit
             elecs.extend(electrolytes(part) or [part])
     column = found.get("current_density")
     densities = column_quantities(found.cell(cells, "current_density"), column) if column else []
-    return Conditions(types, tuple(dict.fromkeys(elecs)), tuple(densities))
+    said_nothing = "cell" in found and is_empty(cell)
+    return Conditions(
+        types, tuple(dict.fromkeys(elecs)), tuple(densities), infer_cell=not said_nothing
+    )
 
 
 def row_results(

@@ -156,12 +156,14 @@ def read_row(row: TableRow, cells: list[str], ctx: _Context) -> CoatingRecord | 
     if other_years:
         notes.append(f"also year {', '.join(map(str, other_years))}")
     row_text = [found.cell(cells, r) for r in ("cell", "electrolyte", "performance")]
+    substrate = identity.substrate_of(found.cell(cells, "substrate"), row_text, ctx.metals)
     return CoatingRecord(
         doc=ctx.doc.doc_id,
         ref=_ref(cells, ctx),
         material=material,
         technique=technique,
-        substrate=identity.substrate_of(found.cell(cells, "substrate"), row_text, ctx.metals),
+        substrate=substrate,
+        anode_metal=identity.anode_metal(substrate, row_text, ctx.metals),
         span=span,
         source="table",
         year=year,

@@ -30,9 +30,11 @@ def local(concept: Concept | str) -> str:
     return iri.rsplit("/", 1)[-1]
 
 
-#: Cells that say "nothing here": not reported, not applicable, a dash.
+#: Cells that say "nothing here": not reported, not applicable, a dash. "NA" only in capitals
+#: and "n/a" only with its slash or dots: "Na" is sodium.
 _EMPTY = re.compile(
-    r"^\s*(?:n\.?\s*r\.?|n/?a|not\s+(?:reported|given|stated|available)|[-–—−/]+)?\s*$", re.I
+    r"^\s*(?:(?i:n\.?\s*r\.?|n\s*/\s*a|n\.\s*a\.|not\s+(?:reported|given|stated|available))"
+    r"|NA|[-–—−/]+)?\s*$"
 )
 
 

@@ -146,3 +146,62 @@ def test_author_year_sentence_citations_are_positions() -> None:
     doc = structure(normalize(text), doc_id="r", path="r.txt")
     assert [r.number for r in doc.references] == [1, 2, 3, 4, 5, 6]
     assert doc.sentences[0].citations == (4,)
+
+
+# Two first authors of one surname, told apart by initial and year; positions 1..3.
+SAME_SURNAME = [
+    "Luo, W., Lin, C., & Hu, L. (2017). Plasma alumina on sodium. Test Energy.",
+    "Zhao, X., Chen, F., & Xu, Y. (2020). Tin oxide on carbon fibres. Test Letters.",
+    "Zhao, Y., Sun, Q., & Sun, X. (2017). Alumina on sodium. Test Materials.",
+]
+
+
+@pytest.fixture(scope="module")
+def same_surname() -> Citations:
+    refs = tuple(parse_reference(i, t, 0, 0) for i, t in enumerate(SAME_SURNAME, start=1))
+    return Citations(refs)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[Zhao et al., 2017] grew alumina.", (3,)),
+        ("Zhao X. and co-workers (2020) grew tin oxide.", (2,)),
+        ("Zhao, X. et al. (2020) grew tin oxide.", (2,)),
+        ("Zhao et al. (2017) and Luo et al. (2017) coated sodium.", (3, 1)),
+        ("Luo and colleagues (Luo et al., 2017) used a plasma.", (1,)),
+        ("Zhao Y. and co-workers (2020) grew tin oxide.", ()),  # no Zhao Y. in 2020
+    ],
+)
+def test_author_year_forms_of_reviews(
+    same_surname: Citations, text: str, expected: tuple[int, ...]
+) -> None:
+    assert same_surname.numbers(text) == expected
+
+
+def test_initials_first_and_unsplit_entries_still_tell_same_surnames_apart() -> None:
+    entries = [
+        "X. Zhao, F. Chen, Y. Xu, Tin oxide on carbon fibres, Test Lett. 8 (2017) 1.",
+        "Zhao Y, Sun Q, Sun X (2017) Alumina on sodium. Test Mater 29:1",
+    ]
+    refs = tuple(parse_reference(i, t, 0, 0) for i, t in enumerate(entries, start=1))
+    cites = Citations(refs)
+    assert cites.numbers("Zhao X. and co-workers (2017) grew tin oxide.") == (1,)
+    assert cites.numbers("Zhao Y. et al. (2017) grew alumina.") == (2,)
+    assert cites.numbers("Zhao et al. (2017) grew a film.") == ()  # two candidates: unclear
+
+
+def test_a_citation_that_names_the_subject_is_narrative(same_surname: Citations) -> None:
+    text = "Two groups coated sodium: Luo et al. (2017) used a plasma, whereas (Zhao et al., 2017) did not."
+    found = same_surname.located(text)
+    assert [(c.number, c.narrative) for c in found] == [(1, True), (3, False)]
+    assert same_surname.located("(Zhao et al., 2017) grew it.")[0].narrative
+
+
+@pytest.mark.parametrize(
+    ("cell", "ref"),
+    [("Luo et al.", 1), ("Zhao X. et al.", 2), ("Zhao et al.", None), ("Al2O3", None)],
+)
+def test_a_table_cell_naming_only_an_author_is_its_one_study(cell: str, ref: int | None) -> None:
+    refs = [parse_reference(i, t, 0, 0) for i, t in enumerate(SAME_SURNAME, start=1)]
+    assert table_ref(cell, refs) == ref

@@ -270,3 +270,72 @@ def test_corpus_glossary_and_citations(corpus: StructuredDocument) -> None:
     assert any(a == "TTIP" for a, _ in glossary)
     assert any(111 in s.citations for s in corpus.sentences)
     assert {c.kind for c in corpus.captions} == {"Figure", "Scheme"}
+
+
+CSV_REVIEW = """A short digest of films on alkali metals
+
+I. LITHIUM
+
+I.1 Oxides
+
+Films of ZnO were grown by ALD on lithium (Abe et al., 2019). The coated metal cycled well.
+
+Table 1 (CSV). Columns: study, film, route, T_dep_C, headline result
+"Abe 2019",ZnO,ALD,120,"> 300 h at 1 mA cm-2; low overpotential"
+"Lind 2020",Al2O3,"PE-ALD",n.r.,n.r.
+
+II. SODIUM
+
+Sodium needs colder processes.
+
+References
+
+[1] Abe, K., & Lind, M. (2019). A first film. Journal of Tests, 4, 10.
+[2] Lind, M. (2020). A second film. Journal of Tests, 5, 11.
+"""
+
+
+def test_roman_headings_and_a_comma_separated_table() -> None:
+    doc = structure(normalize(CSV_REVIEW), doc_id="d", path="d.txt")
+    headings = [h for h, _, _ in doc.sections]
+    assert headings[:3] == ["I. LITHIUM", "I.1 Oxides", "II. SODIUM"]
+    (table,) = doc.tables
+    assert table.header[:3] == ("study", "film", "route") and len(table.header) == 5
+    assert [r.cells[0] for r in table.rows] == ["Abe 2019", "Lind 2020"]
+    assert table.rows[0].cells[4] == "> 300 h at 1 mA cm-2; low overpotential"
+    assert table.section == "I.1 Oxides"
+    assert not any("Abe 2019" in s.text for s in doc.sentences)
+
+
+def test_prose_after_a_caption_is_not_a_csv_table() -> None:
+    text = CSV_REVIEW.replace(
+        '"Abe 2019",ZnO,ALD,120,"> 300 h at 1 mA cm-2; low overpotential"\n'
+        '"Lind 2020",Al2O3,"PE-ALD",n.r.,n.r.',
+        "Films of ZnO, Al2O3 and TiO2 were compared, and the thinnest one lasted longest.",
+    )
+    doc = structure(normalize(text), doc_id="d", path="d.txt")
+    assert not doc.tables[0].rows
+    assert any("thinnest" in s.text for s in doc.sentences)
+
+
+def test_a_csv_table_may_list_its_columns_on_the_line_under_the_caption() -> None:
+    text = CSV_REVIEW.replace("Table 1 (CSV). Columns: study", "Table 1 (CSV).\nColumns: study")
+    doc = structure(normalize(text), doc_id="d", path="d.txt")
+    (table,) = doc.tables
+    assert table.header[0] == "study" and len(table.header) == 5
+    assert [r.cells[0] for r in table.rows] == ["Abe 2019", "Lind 2020"]
+
+
+@pytest.mark.parametrize(
+    ("line", "heading"),
+    [
+        ("I. Introduction", True),
+        ("II.1 Alumina on sodium", True),
+        ("I. Kim, V. Park", False),  # a byline whose initials look Roman
+        ("X. Li and Y. Sun", False),
+    ],
+)
+def test_roman_headings_are_not_bylines(line: str, heading: bool) -> None:
+    from ingest.structure import _is_heading
+
+    assert _is_heading(line) is heading

@@ -20,6 +20,10 @@ from ingest.tables.columns import columns, header_unit, missing_identifying_colu
         ("Thickness and ALD Cycles", "thickness_cycles", None, None),
         ("No. of ALD cycles", "cycles", "DepositionCycles", "cycle"),
         ("Cycles", "cycles", "DepositionCycles", "cycle"),
+        ("dose", "cycles", "DepositionCycles", "cycle"),
+        ("TdepC", "temperature", "DepositionTemperature", "°C"),  # "T_dep_C" once normalized
+        ("grown on", "substrate", None, None),
+        ("Study (first author, year)", "ref", None, None),
         ("Method", "technique", None, None),
         ("Deposition technique", "technique", None, None),
         ("Precursors (pulse/purge)", "process", None, None),
@@ -91,3 +95,35 @@ def test_a_review_table_without_ref_is_missing_its_ref_column() -> None:
 
 def test_a_primary_study_table_needs_no_ref_column() -> None:
     assert missing_identifying_columns(_table(("Material", "Thickness")), kind="primary") == []
+
+
+@pytest.mark.parametrize(
+    ("cell", "values"),
+    [
+        ("25 cycles (of 10/25/50)", [25.0]),
+        ("50 (out of 10, 30, 50)", [50.0]),
+        ("0.1 s", []),  # a pulse length under a "dose" header is not a cycle count
+        ("20, 40", [20.0, 40.0]),
+    ],
+)
+def test_a_cycles_cell_keeps_the_chosen_value_not_the_tested_ones(
+    cell: str, values: list[float]
+) -> None:
+    from ingest.tables.amounts import column_values
+
+    assert [q.value for q in column_values(cell, "cycles", "DepositionCycles")] == values
+
+
+@pytest.mark.parametrize(
+    ("cell", "types"),
+    [
+        ("Li||Li; Li|LTO", ["symmetric", "Li-LTO"]),
+        ("Li||S", ["Li-S"]),
+        ("Na‖Na", ["symmetric"]),
+        ("Li|LSPS|Li", []),  # a sandwich is read by the row's cell rule, not as Li-LSPS
+    ],
+)
+def test_cells_written_with_bars(cell: str, types: list[str]) -> None:
+    from ingest.tables.performance import cell_types
+
+    assert cell_types(cell) == types

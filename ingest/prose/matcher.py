@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 _ALKALI = frozenset(("Li", "Na", "K"))
 _CATHODE_METALS = frozenset(("Ni", "Co", "Mn", "Fe", "V", "Cr"))
+#: What an alkali metal's own surface is made of in air and electrolyte (Li2CO3, LiOH, Li2O,
+#: Li3N): named in abstracts as the native layer, hardly ever as a grown film.
+_NATIVE_LAYER_ELEMENTS = _ALKALI | {"O", "H", "C", "N"}
 
 MATCH_KINDS: tuple[str, ...] = (
     "Technique",
@@ -89,6 +92,15 @@ _ENGLISH = frozenset(
         "tin",
     ]
 )
+
+
+def _is_native_layer(elements: set[str]) -> bool:
+    """True for an alkali compound of only O, H, C and N, the metal's own surface species.
+
+    >>> _is_native_layer({"Li", "O", "H"}), _is_native_layer({"Li", "P", "O"})
+    (True, False)
+    """
+    return bool(elements & _ALKALI) and elements <= _NATIVE_LAYER_ELEMENTS
 
 
 def any_case_formulas(forms: Iterable[str]) -> frozenset[str]:
@@ -385,6 +397,7 @@ class VocabularyMatcher:
             formula is not None
             and label_key(text) not in self._by_key
             and not (set(formula.elements) & _ALKALI and set(formula.elements) & _CATHODE_METALS)
+            and not _is_native_layer(set(formula.elements))
         ):
             concept = Concept(
                 iri=str(ID[f"material/{slug(text)}"]),

@@ -519,3 +519,12 @@ def test_a_title_cell_is_not_added_to_a_review() -> None:
     )
     records, _facts, _warnings = extract_prose(doc, [])
     assert [t.cell_type for r in records for t in r.cell_tests] == []
+
+
+def test_the_metals_native_surface_species_are_not_grown_films() -> None:
+    records = own(
+        "We follow the TMA/water ALD of Al2O3 on lithium foil by in situ XPS.",
+        "Fresh lithium carries Li2CO3, LiOH and Li2O, a poor starting surface for ALD.",
+        "After an argon plasma a Li2O-terminated surface is left, on which ALD growth stalls.",
+    )
+    assert [r.material for r in records] == ["Al2O3"]

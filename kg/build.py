@@ -333,7 +333,7 @@ class _Builder:
 
     def electrolyte(self, text: str) -> URIRef:
         parts = split_electrolyte(self.vocab, text)
-        if not parts.salts and not parts.solvents and len(parts.families) == 1:
+        if not (parts.salts or parts.solvents or parts.substances) and len(parts.families) == 1:
             return URIRef(parts.families[0].iri)  # a bare family word: the family concept itself
         node = self.iri(f"electrolyte/{slug(text)}")
         g = self.g

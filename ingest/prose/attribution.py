@@ -53,6 +53,17 @@ PARAGRAPH = "paragraph-study"  # an uncited sentence continuing its paragraph's 
 CARRIED = "previous-paragraph-study"  # a paragraph going on about the previous one's study
 SEGMENT = "citation-segment"  # the part of a sentence before one of its citations
 
+#: The placeholder material of a film deposited by ALD/MLD whose material the text never names.
+UNNAMED_FILM = "unnamed film"
+
+#: A noun for the deposited film itself, when no material names it ("a thin-layer coating",
+#: "a hybrid artificial solid electrolyte interphase (ASEI)", "a protective overlayer").
+_FILM_NOUN = re.compile(
+    r"\b(?:coatings?|films?|layers?|overlayers?|interlayers?|nanofilms?|skins?"
+    r"|artificial (?:solid[- ]electrolyte )?interphases?|ASEI)\b",
+    re.I,
+)
+
 _FILM_WORD = (
     r"\s+(?:[\w-]+\s+){0,2}?(?:films?|layers?|coatings?|overlayers?|interlayers?|nanofilms?)\b"
 )
@@ -248,6 +259,8 @@ class Attribution:
                 paragraphs.setdefault(key, []).append((sentence, found))
         for group in paragraphs.values():
             self._own_in_paragraph(group)
+        if not any(ref is None for ref, _ in self.drafts):
+            self._unnamed_coating(sentences, mentions)
         metal = _served_metal(sentences, mentions)
         for (ref, _), draft in self.drafts.items():
             if ref is None and metal and not _is_alkali(draft.substrate):
@@ -312,6 +325,47 @@ class Attribution:
                 if films <= {mine}:  # not about another film
                     draft.precursors.extend(_precursors(s.text, m))
             self.drafts[(None, label_key(material.label))] = draft
+
+    def _unnamed_coating(
+        self, sentences: Sequence[Sentence], mentions: Sequence[list[Mention]]
+    ) -> None:
+        """A study's own ALD/MLD film whose material it never names, as an ``unnamed film``.
+
+        "We find that a thin coating applied by ALD on a hollow carbon host ...": the film, its
+        substrate and its results are the study's findings even without the chemistry. Only
+        when no sentence of the document names a film material (a named film, kept or left
+        out, decides alone), and only from a first-person sentence that deposits the film by
+        ALD/MLD (no other route) on an anode-side object the words say is coated. The draft is
+        kept only if results follow (see :func:`keeps_unnamed`).
+        """
+        own = [(s, m) for s, m in zip(sentences, mentions, strict=True) if not s.citations]
+        if any(film_materials(s.text, m) for s, m in own if _process_sentence(s.text, m)):
+            return
+        for sentence, found in own:
+            text = sentence.text
+            if not FIRST_PERSON.search(text) or OTHER_ROUTE.search(text):
+                continue
+            film = _FILM_NOUN.search(text)
+            techniques = [
+                m
+                for m in found
+                if m.kind == "Technique"
+                and not COMPARED_WITH.search(text[max(0, m.start - 40) : m.start])
+            ]
+            target = coated_object(text, found, strict=True)
+            if film is None or not techniques or target is None or target.label is None:
+                continue
+            technique = min(techniques, key=lambda m: abs(m.start - film.start()))
+            draft = _Draft(
+                ref=None,
+                material=UNNAMED_FILM,
+                substrate=target.label,
+                technique=technique.label,
+                span=self.span(sentence, "deposition", OWN_STUDY),
+            )
+            draft.precursors.extend(_precursors(text, found))
+            self.drafts[(None, label_key(UNNAMED_FILM))] = draft
+            return
 
     def _substrate_label(self, text: str | None) -> str | None:
         if text is None:
@@ -520,6 +574,11 @@ def _precursors(text: str, mentions: Sequence[Mention]) -> list[str]:
             continue
         found.append(m.label)
     return found
+
+
+def keeps_unnamed(draft: _Draft) -> bool:
+    """An unnamed film is a coating only with results: a cell test or a measured outcome."""
+    return draft.material != UNNAMED_FILM or bool(draft.measurements or draft.cell_tests)
 
 
 def _served_metal(sentences: Sequence[Sentence], mentions: Sequence[list[Mention]]) -> str | None:

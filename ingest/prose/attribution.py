@@ -259,6 +259,7 @@ class Attribution:
                 paragraphs.setdefault(key, []).append((sentence, found))
         for group in paragraphs.values():
             self._own_in_paragraph(group)
+        self._merge_class_words()
         if not any(ref is None for ref, _ in self.drafts):
             self._unnamed_coating(sentences, mentions)
         metal = _served_metal(sentences, mentions)
@@ -270,7 +271,7 @@ class Attribution:
         process = [(s, m) for s, m in group if _process_sentence(s.text, m)]
         if not process:
             return
-        own_start = next((s.index for s, _ in process if FIRST_PERSON.search(s.text)), None)
+        own_start = next((s.index for s, _ in group if FIRST_PERSON.search(s.text)), None)
         seen: set[str] = set()
         for sentence, found in group:
             if own_start is not None and sentence.index < own_start:
@@ -325,6 +326,32 @@ class Attribution:
                 if films <= {mine}:  # not about another film
                     draft.precursors.extend(_precursors(s.text, m))
             self.drafts[(None, label_key(material.label))] = draft
+
+    def _merge_class_words(self) -> None:
+        """ "a lithicone ... made by MLD from LTB and GL ... the resultant LiGL lithicone": the
+        class word and the compound are one film. The class-word draft's process facts move to
+        the one own compound of that class, and the class word then names that draft (so later
+        sentences about "the lithicone" feed it). Two compounds of the class: left apart."""
+        own = {k: d for (r, k), d in self.drafts.items() if r is None}
+        for key, general in own.items():
+            concept = self.vocab.lookup("Material", general.material)
+            if concept is None or not _is_class_word(concept):
+                continue
+            compounds = [
+                d
+                for d in own.values()
+                if d is not general
+                and (c := self.vocab.lookup("Material", d.material)) is not None
+                and not _is_class_word(c)
+                and set(c.classes) >= set(concept.classes)
+            ]
+            if len(compounds) != 1:
+                continue
+            compound = compounds[0]
+            compound.precursors.extend(general.precursors)
+            compound.technique = compound.technique or general.technique
+            compound.substrate = compound.substrate or general.substrate
+            self.drafts[(None, key)] = compound
 
     def _unnamed_coating(
         self, sentences: Sequence[Sentence], mentions: Sequence[list[Mention]]

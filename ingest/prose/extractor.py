@@ -358,8 +358,9 @@ class _ProseExtractor:
             if m.kind == "Material" and label_key(m.label) in own
         ]
         draft = named[0] if named else state.get("draft")
-        if draft is None and len(own) == 1 and not self._background(sentence):
-            draft = next(iter(own.values()))
+        films = {id(d): d for d in own.values()}  # a class word may name its compound's draft
+        if draft is None and len(films) == 1 and not self._background(sentence):
+            draft = next(iter(films.values()))
         state.update(ref=None, rule=OWN_STUDY, draft=draft)
         if len({id(d) for d in named}) > 1:  # "the Al2O3 film was 4 nm, while the TiO2 ..."
             for start, end, part in self._parts_by_material(sentence, mentions, own):
@@ -757,14 +758,11 @@ class _ProseExtractor:
         return kept
 
     def results(self) -> list[CoatingRecord]:
-        for draft in self.drafts.values():
+        drafts = list({id(d): d for d in self.drafts.values()}.values())  # a class word's alias
+        for draft in drafts:
             self.cells.solid_electrolyte(draft)
             self.cells.settle_measurements(draft)
-        return [
-            d.record(self.doc.doc_id)
-            for d in self.drafts.values()
-            if d.has_facts() and keeps_unnamed(d)
-        ]
+        return [d.record(self.doc.doc_id) for d in drafts if d.has_facts() and keeps_unnamed(d)]
 
 
 # --------------------------------------------------------------------------- word rules

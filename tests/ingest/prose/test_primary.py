@@ -579,3 +579,24 @@ def test_a_film_on_the_metal_keeps_its_liquid_electrolyte() -> None:
         "Symmetric cells with a carbonate electrolyte ran for 200 h.",
     )
     assert {e for t in rec.cell_tests for e in t.electrolytes} == {"carbonate"}
+
+
+def test_a_class_word_and_its_compound_are_one_film_with_the_class_words_facts() -> None:
+    (rec,) = own(
+        "In this work we made a zincone that shields sodium metal anodes.",
+        "The zincone was grown by molecular layer deposition from DEZ and EG at 120 °C.",
+        "The ZnEG zincone obtained this way was examined by XPS.",
+        "Na electrodes coated by this ZnEG ran for over 700 h in symmetric cells.",
+    )
+    assert (rec.material, rec.technique, rec.substrate) == ("ZnEG", "MLD", "Na")
+    assert list(rec.precursors) == ["DEZ", "EG"]
+    assert values(rec.temperatures) == [120.0]
+    assert outcomes(rec) == {("CyclingDuration", 700.0, ">")}
+
+
+def test_a_class_word_of_another_class_stays_its_own_film() -> None:
+    records = own(
+        "We grew an alucone on Na foil by MLD from TMA and EG.",
+        "We also grew a ZnEG film on Na foil by MLD.",
+    )
+    assert {r.material for r in records} == {"alucone", "ZnEG"}

@@ -18,6 +18,7 @@ from ingest.prose.words import (
     _ET_AL,
     _NOT_OBJECT_BEFORE,
     _OBJECT_BEFORE,
+    _RESPECTIVELY,
     CATHODE,
     COMPARED_WITH,
     FIRST_PERSON,
@@ -573,13 +574,50 @@ def _technique_or_route(
     """The ALD/MLD technique or the other route a sentence names (the one nearer the film)."""
     techniques = [m for m in mentions if m.kind == "Technique"]
     route = OTHER_ROUTE.search(text)
-    if not techniques or route is None:
-        return (techniques[0].label if techniques else None), (route.group(0) if route else None)
+    if not techniques:
+        return None, (route.group(0) if route else None)
+    if material is None:
+        technique = techniques[0]
+    else:
+        technique = _technique_of(text, mentions, techniques, material)
+    if route is None:
+        return technique.label, None
     at = material.start if material is not None else 0
-    technique = min(techniques, key=lambda m: abs(m.start - at))
     if abs(route.start() - at) < abs(technique.start - at):
         return None, route.group(0)
     return technique.label, None
+
+
+#: Between a technique and the material it qualifies: at most two modifiers, no conjunction
+#: or preposition ("ALD Al2O3", "the atomic layer deposition ZnO", "ALD-grown ultrathin LiF").
+_QUALIFIES = re.compile(r"^[\s-]*(?:(?!and\b|or\b|by\b|with\b|on\b|of\b)[\w-]+\s+){0,2}$", re.I)
+
+
+def _technique_of(
+    text: str, mentions: Sequence[Mention], techniques: list[Mention], material: Mention
+) -> Mention:
+    """The technique phrase that makes ``material`` when a sentence names several: paired in
+    order with "respectively", else the one written directly before it ("the ALD Al2O3"), else
+    the first after it and before the next material ("alucone by MLD and Al2O3 by ALD"), else
+    the nearest."""
+    materials = [m for m in mentions if m.kind == "Material"]
+    distinct = list(dict.fromkeys(m.label for m in techniques))
+    if len(distinct) == 1:
+        return techniques[0]
+    if _RESPECTIVELY.search(text):
+        names = list(dict.fromkeys(m.label for m in materials))
+        if len(names) == len(distinct) and material.label in names:
+            label = distinct[names.index(material.label)]
+            return next(t for t in techniques if t.label == label)
+    before = [t for t in techniques if t.end <= material.start]
+    if before and _QUALIFIES.match(text[before[-1].end : material.start]):
+        return before[-1]
+    following = [m.start for m in materials if m.start > material.start]
+    limit = following[0] if following else len(text)
+    after = [t for t in techniques if material.end <= t.start < limit]
+    if after:
+        return after[0]
+    return min(techniques, key=lambda m: abs(m.start - material.start))
 
 
 #: Words that make a sentence's precursor names a dose of the process ("alternating TMA with

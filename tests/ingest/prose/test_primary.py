@@ -600,3 +600,40 @@ def test_a_class_word_of_another_class_stays_its_own_film() -> None:
         "We also grew a ZnEG film on Na foil by MLD.",
     )
     assert {r.material for r in records} == {"alucone", "ZnEG"}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We coat Na foil with an MLD alucone film and an ALD Al2O3 film.",
+        "We coat Na foil with alucone by MLD and with Al2O3 by ALD.",
+        "We coat Na foil with alucone and Al2O3 by MLD and ALD, respectively.",
+        "On Na foil the molecular layer deposition alucone coating outlasts the atomic layer "
+        "deposition Al2O3 coating, which we deposited for comparison.",
+    ],
+)
+def test_each_material_takes_its_own_technique(sentence: str) -> None:
+    techniques = {r.material: r.technique for r in own(sentence)}
+    assert techniques == {"alucone": "MLD", "Al2O3": "ALD"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "substrate"),
+    [
+        (
+            "We report a conformal Al2O3 coating by ALD that lets garnet pellets be wetted by "
+            "molten lithium.",
+            "garnet solid electrolyte",
+        ),
+        (
+            "We grew TiO2 by ALD for better wetting of LLZO electrolytes to liquid sodium.",
+            "garnet solid electrolyte",
+        ),
+        ("We grew TiO2 by ALD on lithium foil and tested it in carbonate electrolyte.", "Li"),
+    ],
+)
+def test_the_molten_metal_that_wets_the_film_is_not_its_substrate(
+    sentence: str, substrate: str
+) -> None:
+    (rec,) = own(sentence, "The coated cells ran for 100 h.")
+    assert rec.substrate == substrate

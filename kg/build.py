@@ -580,6 +580,8 @@ def build_triples(resolved: ResolvedDocument, vocab: Vocabulary | None = None) -
     for index, fact in enumerate(resolved.extracted.material_facts):
         builder.material_fact(index, fact, by_ref_material)
     builder.disagreements(groups)
+    for reference in resolved.extracted.document.references:
+        builder.study(reference.number)  # every cited work is a Study, with or without facts
     return builder.g
 
 

@@ -45,6 +45,8 @@ class ElectrolyteParts:
     solvents: tuple[Term, ...]
     families: tuple[Term, ...]
     concentration_M: float | None
+    #: solid electrolytes named as the electrolyte ("garnet LLZO"): a substance, not a family
+    substances: tuple[Term, ...] = ()
 
 
 def resolve_label(vocab: Vocabulary, kind: str, label: str) -> Term:
@@ -67,6 +69,7 @@ def split_electrolyte(vocab: Vocabulary, text: str) -> ElectrolyteParts:
     salts: dict[str, Term] = {}
     solvents: dict[str, Term] = {}
     families: dict[str, Term] = {}
+    substances: dict[str, Term] = {}
     whole = vocab.lookup("ElectrolyteFamily", text)
     if whole is not None:
         families[whole.iri] = Term(whole.iri, whole.label, False, "ElectrolyteFamily")
@@ -79,6 +82,12 @@ def split_electrolyte(vocab: Vocabulary, text: str) -> ElectrolyteParts:
             concept = vocab.lookup(kind, token.strip(".,"))
             if concept is not None:
                 bucket[concept.iri] = Term(concept.iri, concept.label, False, kind)
+        # a solid electrolyte named as the electrolyte ("garnet LLZO", "LATP"): its family
+        substance = vocab.lookup("Substrate", token.strip(".,"))
+        family = vocab.get(substance.family) if substance and substance.family else None
+        if substance is not None and family is not None:
+            substances[substance.iri] = Term(substance.iri, substance.label, False, "Substrate")
+            families[family.iri] = Term(family.iri, family.label, False, "ElectrolyteFamily")
     # A family follows from the components when the text does not name one.
     for term in [*salts.values(), *solvents.values()]:
         concept = vocab.get(term.iri)
@@ -93,6 +102,7 @@ def split_electrolyte(vocab: Vocabulary, text: str) -> ElectrolyteParts:
         solvents=tuple(solvents.values()),
         families=tuple(families.values()),
         concentration_M=float(match.group("value")) if match else None,
+        substances=tuple(substances.values()),
     )
 
 

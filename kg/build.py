@@ -337,7 +337,7 @@ class _Builder:
 
     def electrolyte(self, text: str) -> URIRef:
         parts = split_electrolyte(self.vocab, text)
-        if not parts.salts and not parts.solvents and len(parts.families) == 1:
+        if not (parts.salts or parts.solvents or parts.substances) and len(parts.families) == 1:
             return URIRef(parts.families[0].iri)  # a bare family word: the family concept itself
         node = self.iri(f"electrolyte/{slug(text)}")
         g = self.g
@@ -584,6 +584,8 @@ def build_triples(resolved: ResolvedDocument, vocab: Vocabulary | None = None) -
     for index, fact in enumerate(resolved.extracted.material_facts):
         builder.material_fact(index, fact, by_ref_material)
     builder.disagreements(groups)
+    for reference in resolved.extracted.document.references:
+        builder.study(reference.number)  # every cited work is a Study, with or without facts
     return builder.g
 
 

@@ -18,6 +18,7 @@ from ingest.prose.words import (
     _ET_AL,
     _NOT_OBJECT_BEFORE,
     _OBJECT_BEFORE,
+    _RESPECTIVELY,
     CATHODE,
     COMPARED_WITH,
     FIRST_PERSON,
@@ -82,6 +83,17 @@ def background_sections(doc: StructuredDocument) -> frozenset[str]:
         if _BACKGROUND.search(heading) or _BACKGROUND.search(first.get(heading, ""))
     )
 
+
+#: The placeholder material of a film deposited by ALD/MLD whose material the text never names.
+UNNAMED_FILM = "unnamed film"
+
+#: A noun for the deposited film itself, when no material names it ("a thin-layer coating",
+#: "a hybrid artificial solid electrolyte interphase (ASEI)", "a protective overlayer").
+_FILM_NOUN = re.compile(
+    r"\b(?:coatings?|films?|layers?|overlayers?|interlayers?|nanofilms?|skins?"
+    r"|artificial (?:solid[- ]electrolyte )?interphases?|ASEI)\b",
+    re.I,
+)
 
 _FILM_WORD = (
     r"\s+(?:[\w-]+\s+){0,2}?(?:films?|layers?|coatings?|overlayers?|interlayers?|nanofilms?)\b"
@@ -300,6 +312,9 @@ class Attribution:
                 paragraphs.setdefault(key, []).append((sentence, found))
         for group in paragraphs.values():
             self._own_in_paragraph(group)
+        self._merge_class_words()
+        if not any(ref is None for ref, _ in self.drafts):
+            self._unnamed_coating(sentences, mentions)
         metal = _served_metal(sentences, mentions)
         for (ref, _), draft in self.drafts.items():
             if ref is None and metal and not _is_alkali(draft.substrate):
@@ -323,7 +338,7 @@ class Attribution:
         process = [(s, m) for s, m in group if _process_sentence(s.text, m)]
         if not process:
             return
-        own_start = next((s.index for s, _ in process if FIRST_PERSON.search(s.text)), None)
+        own_start = next((s.index for s, _ in group if FIRST_PERSON.search(s.text)), None)
         seen: set[str] = set()
         for sentence, found in group:
             if own_start is not None and sentence.index < own_start:
@@ -382,6 +397,73 @@ class Attribution:
                 if films <= {mine}:  # not about another film
                     draft.precursors.extend(_precursors(s.text, m))
             self.drafts[(None, label_key(material.label))] = draft
+
+    def _merge_class_words(self) -> None:
+        """ "a lithicone ... made by MLD from LTB and GL ... the resultant LiGL lithicone": the
+        class word and the compound are one film. The class-word draft's process facts move to
+        the one own compound of that class, and the class word then names that draft (so later
+        sentences about "the lithicone" feed it). Two compounds of the class: left apart."""
+        own = {k: d for (r, k), d in self.drafts.items() if r is None}
+        for key, general in own.items():
+            concept = self.vocab.lookup("Material", general.material)
+            if concept is None or not _is_class_word(concept):
+                continue
+            compounds = [
+                d
+                for d in own.values()
+                if d is not general
+                and (c := self.vocab.lookup("Material", d.material)) is not None
+                and not _is_class_word(c)
+                and set(c.classes) >= set(concept.classes)
+            ]
+            if len(compounds) != 1:
+                continue
+            compound = compounds[0]
+            compound.precursors.extend(general.precursors)
+            compound.technique = compound.technique or general.technique
+            compound.substrate = compound.substrate or general.substrate
+            self.drafts[(None, key)] = compound
+
+    def _unnamed_coating(
+        self, sentences: Sequence[Sentence], mentions: Sequence[list[Mention]]
+    ) -> None:
+        """A study's own ALD/MLD film whose material it never names, as an ``unnamed film``.
+
+        "We find that a thin coating applied by ALD on a hollow carbon host ...": the film, its
+        substrate and its results are the study's findings even without the chemistry. Only
+        when no sentence of the document names a film material (a named film, kept or left
+        out, decides alone), and only from a first-person sentence that deposits the film by
+        ALD/MLD (no other route) on an anode-side object the words say is coated. The draft is
+        kept only if results follow (see :func:`keeps_unnamed`).
+        """
+        own = [(s, m) for s, m in zip(sentences, mentions, strict=True) if not s.citations]
+        if any(film_materials(s.text, m) for s, m in own if _process_sentence(s.text, m)):
+            return
+        for sentence, found in own:
+            text = sentence.text
+            if not FIRST_PERSON.search(text) or OTHER_ROUTE.search(text):
+                continue
+            film = _FILM_NOUN.search(text)
+            techniques = [
+                m
+                for m in found
+                if m.kind == "Technique"
+                and not COMPARED_WITH.search(text[max(0, m.start - 40) : m.start])
+            ]
+            target = coated_object(text, found, strict=True)
+            if film is None or not techniques or target is None or target.label is None:
+                continue
+            technique = min(techniques, key=lambda m: abs(m.start - film.start()))
+            draft = _Draft(
+                ref=None,
+                material=UNNAMED_FILM,
+                substrate=target.label,
+                technique=technique.label,
+                span=self.span(sentence, "deposition", OWN_STUDY),
+            )
+            draft.precursors.extend(_precursors(text, found))
+            self.drafts[(None, label_key(UNNAMED_FILM))] = draft
+            return
 
     def _substrate_label(self, text: str | None) -> str | None:
         if text is None:
@@ -594,13 +676,50 @@ def _technique_or_route(
     """The ALD/MLD technique or the other route a sentence names (the one nearer the film)."""
     techniques = [m for m in mentions if m.kind == "Technique"]
     route = OTHER_ROUTE.search(text)
-    if not techniques or route is None:
-        return (techniques[0].label if techniques else None), (route.group(0) if route else None)
+    if not techniques:
+        return None, (route.group(0) if route else None)
+    if material is None:
+        technique = techniques[0]
+    else:
+        technique = _technique_of(text, mentions, techniques, material)
+    if route is None:
+        return technique.label, None
     at = material.start if material is not None else 0
-    technique = min(techniques, key=lambda m: abs(m.start - at))
     if abs(route.start() - at) < abs(technique.start - at):
         return None, route.group(0)
     return technique.label, None
+
+
+#: Between a technique and the material it qualifies: at most two modifiers, no conjunction
+#: or preposition ("ALD Al2O3", "the atomic layer deposition ZnO", "ALD-grown ultrathin LiF").
+_QUALIFIES = re.compile(r"^[\s-]*(?:(?!and\b|or\b|by\b|with\b|on\b|of\b)[\w-]+\s+){0,2}$", re.I)
+
+
+def _technique_of(
+    text: str, mentions: Sequence[Mention], techniques: list[Mention], material: Mention
+) -> Mention:
+    """The technique phrase that makes ``material`` when a sentence names several: paired in
+    order with "respectively", else the one written directly before it ("the ALD Al2O3"), else
+    the first after it and before the next material ("alucone by MLD and Al2O3 by ALD"), else
+    the nearest."""
+    materials = [m for m in mentions if m.kind == "Material"]
+    distinct = list(dict.fromkeys(m.label for m in techniques))
+    if len(distinct) == 1:
+        return techniques[0]
+    if _RESPECTIVELY.search(text):
+        names = list(dict.fromkeys(m.label for m in materials))
+        if len(names) == len(distinct) and material.label in names:
+            label = distinct[names.index(material.label)]
+            return next(t for t in techniques if t.label == label)
+    before = [t for t in techniques if t.end <= material.start]
+    if before and _QUALIFIES.match(text[before[-1].end : material.start]):
+        return before[-1]
+    following = [m.start for m in materials if m.start > material.start]
+    limit = following[0] if following else len(text)
+    after = [t for t in techniques if material.end <= t.start < limit]
+    if after:
+        return after[0]
+    return min(techniques, key=lambda m: abs(m.start - material.start))
 
 
 #: Words that make a sentence's precursor names a dose of the process ("alternating TMA with
@@ -622,6 +741,11 @@ def _precursors(text: str, mentions: Sequence[Mention]) -> list[str]:
             continue
         found.append(m.label)
     return found
+
+
+def keeps_unnamed(draft: _Draft) -> bool:
+    """An unnamed film is a coating only with results: a cell test or a measured outcome."""
+    return draft.material != UNNAMED_FILM or bool(draft.measurements or draft.cell_tests)
 
 
 def _served_metal(sentences: Sequence[Sentence], mentions: Sequence[list[Mention]]) -> str | None:

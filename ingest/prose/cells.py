@@ -210,6 +210,31 @@ class CellTests:
                 CellTest(target.cell_type, (*target.electrolytes, *extra), new_cds)
             )
 
+    def solid_electrolyte(self, draft: _Draft) -> None:
+        """A film on a solid electrolyte (garnet, LATP) is tested with that electrolyte: the
+        substance, not only its family, is each cell test's electrolyte ("the garnet
+        electrolyte" read as solid-state becomes the garnet itself)."""
+        if draft.table is not None or not draft.substrate:
+            return
+        concept = self.vocab.lookup("Substrate", draft.substrate)
+        family = self.vocab.get(concept.family) if concept and concept.family else None
+        if concept is None or family is None:
+            return
+
+        def named(electrolytes: Sequence[str]) -> tuple[str, ...]:
+            rest = [e for e in electrolytes if label_key(e) != label_key(family.label)]
+            return tuple(dict.fromkeys([concept.label, *rest]))
+
+        if not draft.cell_tests:
+            draft.cell_tests.append(CellTest(None, (concept.label,), ()))
+        draft.cell_tests[:] = [
+            replace(t, electrolytes=named(t.electrolytes)) for t in draft.cell_tests
+        ]
+        draft.measurements[:] = [
+            replace(m, electrolytes=named(m.electrolytes)) if m.electrolytes else m
+            for m in draft.measurements
+        ]
+
     def settle_measurements(self, draft: _Draft) -> None:
         """Point each measurement at the merged cell test its conditions name."""
         tests = [*draft.cell_tests, *(draft.table.cell_tests if draft.table else ())]

@@ -26,6 +26,7 @@ from ingest.prose.attribution import (
     Attribution,
     _Draft,
     background_sections,
+    keeps_unnamed,
 )
 from ingest.prose.cells import CellTests
 from ingest.prose.matcher import Mention, VocabularyMatcher, default_matcher
@@ -40,6 +41,7 @@ from ingest.prose.words import (
     _NOT_CYCLING,
     _NOT_THICKNESS,
     _RESPECTIVELY,
+    FIRST_PERSON,
     OUTCOME_KINDS,
     PROPERTY_KINDS,
     PROTOCOL_KINDS,
@@ -228,6 +230,11 @@ class _ProseExtractor:
         self.warnings = self.studies.warnings
         #: (sentence, offset) of growth-per-cycle values a coating took as its own measurement
         self._claimed: set[tuple[int, int]] = set()
+        #: per paragraph, the index of its first sentence in the first person ("We ...")
+        self._own_start: dict[tuple[str | None, int], int] = {}
+        for s in doc.sentences:
+            if FIRST_PERSON.search(s.text) and not s.citations:
+                self._own_start.setdefault((s.section, s.paragraph), s.index)
 
     def run(self) -> None:
         """Find the studies' coatings (pass 1), then give each sentence's facts to one (pass 2)."""
@@ -396,8 +403,9 @@ class _ProseExtractor:
             if m.kind == "Material" and label_key(m.label) in own
         ]
         draft = named[0] if named else state.get("draft")
-        if draft is None and len(own) == 1:
-            draft = next(iter(own.values()))
+        films = {id(d): d for d in own.values()}  # a class word may name its compound's draft
+        if draft is None and len(films) == 1 and not self._background(sentence):
+            draft = next(iter(films.values()))
         state.update(ref=None, rule=OWN_STUDY, draft=draft)
         if len({id(d) for d in named}) > 1:  # "the Al2O3 film was 4 nm, while the TiO2 ..."
             for start, end, part in self._parts_by_material(sentence, mentions, own):
@@ -406,6 +414,12 @@ class _ProseExtractor:
         elif draft is not None:
             self._coating_facts(sentence, mentions, draft, state)
         self._material_facts(sentence, mentions, state)
+
+    def _background(self, sentence: Sentence) -> bool:
+        """A sentence before its paragraph's first "we": the field's background ("Lithium metal
+        ... for example in Li-S cells"), whose cells and numbers are not the study's results."""
+        start = self._own_start.get((sentence.section, sentence.paragraph))
+        return start is not None and sentence.index < start
 
     @staticmethod
     def _parts_by_material(
@@ -792,9 +806,11 @@ class _ProseExtractor:
         return kept
 
     def results(self) -> list[CoatingRecord]:
-        for draft in self.drafts.values():
+        drafts = list({id(d): d for d in self.drafts.values()}.values())  # a class word's alias
+        for draft in drafts:
+            self.cells.solid_electrolyte(draft)
             self.cells.settle_measurements(draft)
-        return [d.record(self.doc.doc_id) for d in self.drafts.values() if d.has_facts()]
+        return [d.record(self.doc.doc_id) for d in drafts if d.has_facts() and keeps_unnamed(d)]
 
 
 # --------------------------------------------------------------------------- word rules

@@ -104,10 +104,12 @@ _OBJECT_BEFORE = re.compile(
     r"|\bsurface\s+of\s+)(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,3}$",
     re.I,
 )
-#: Words just before a substrate that make it another electrode ("against Li", "counter").
+#: Words just before a substrate that make it another electrode ("against Li", "counter"), or
+#: the molten metal that wets or infuses the coated object.
 _NOT_OBJECT_BEFORE = re.compile(
     r"\b(?:against|versus|vs\.?|paired with|than|without|counter)\s+(?:[\w-]+\s+){0,3}$"
-    r"|\b(?:bare|uncoated|pristine|untreated|unprotected)\s+$",
+    r"|\b(?:bare|uncoated|pristine|untreated|unprotected)\s+$"
+    r"|\b(?:molten|liquid)\s+$",  # "wettability of garnet to molten Li": what wets the film
     re.I,
 )
 #: "compared it with ALD Al2O3", "than TiO2", "unlike LiF": a material named as a comparison.

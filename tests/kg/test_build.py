@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from rdflib import RDF, RDFS, Graph, Literal
 from rdflib.compare import isomorphic
@@ -329,3 +331,17 @@ def test_unidentified_cited_study_is_local_to_its_document() -> None:
     two = build_triples(resolve(_review_citing("rev-b", bare)))
     study = [next(o for s, p, o in t if p == AKG.citedStudy) for t in (one, two)]
     assert study[0] != study[1] and str(study[0]).startswith(str(ID["rev-a/"]))
+
+
+def test_every_listed_reference_is_a_study_even_without_facts() -> None:
+    doc = make_doc()
+    uncited = Reference(8, "8. Poe, E. Another.", ("Poe, E.",), "Another", None, 2019, None, 0, 0)
+    doc = replace(doc, references=(*doc.references, uncited))
+    graph = build_graph(resolve(ExtractedDocument(document=doc, coatings=())))
+    numbers = {
+        int(n)
+        for c in graph.subjects(RDF.type, AKG.Citation)
+        for n in graph.objects(c, AKG.citationNumber)
+    }
+    assert numbers == {7, 8}
+    assert len(set(graph.subjects(RDF.type, AKG.Study))) == 2

@@ -528,3 +528,178 @@ def test_the_metals_native_surface_species_are_not_grown_films() -> None:
         "After an argon plasma a Li2O-terminated surface is left, on which ALD growth stalls.",
     )
     assert [r.material for r in records] == ["Al2O3"]
+
+
+UNNAMED = [
+    pytest.param(
+        [
+            "Lithium anodes lose electrolyte to side reactions, for example in Li-O2 cells.",
+            "We show that a thin film applied by atomic layer deposition on a hollow carbon host "
+            "keeps the electrolyte out of the spheres.",
+            "The composite ran more than 400 cycles with a coulombic efficiency of 98.5% in an "
+            "ether electrolyte.",
+        ],
+        ("hollow carbon host", "ALD"),
+        {("CycleCount", 400.0, ">"), ("CoulombicEfficiency", 98.5, "=")},
+        id="thin-film-on-a-host",
+    ),
+    pytest.param(
+        [
+            "Here we stabilise sodium with an artificial interphase deposited on the Na surface "
+            "by electropolymerization and atomic layer deposition (ALD).",
+            "Protected sodium cycled for over 250 cycles at 1 mA cm-2.",
+        ],
+        ("Na", "ALD"),
+        {("CycleCount", 250.0, ">")},
+        id="hybrid-interphase-on-the-metal",
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentences", "made", "results"), UNNAMED)
+def test_an_ald_film_of_unnamed_material_keeps_its_results(
+    sentences: list[str], made: tuple[str, str], results: set
+) -> None:
+    (rec,) = own(*sentences)
+    assert (rec.material, rec.substrate, rec.technique) == ("unnamed film", *made)
+    assert outcomes(rec) == results
+
+
+def test_background_before_the_first_we_gives_the_film_nothing() -> None:
+    (rec,) = own(*UNNAMED[0].values[0])
+    assert {m.cell_type for m in rec.measurements} == {None}  # Li-O2 was background
+
+
+@pytest.mark.parametrize(
+    "sentences",
+    [
+        pytest.param(
+            [
+                "ALD coatings on lithium foil have been reported widely.",
+                "Such films cycled for 300 h.",
+            ],
+            id="background-without-first-person",
+        ),
+        pytest.param(
+            ["We apply a thin coating by ALD on Cu foil and study its growth by XPS."],
+            id="no-results-follow",
+        ),
+        pytest.param(
+            [
+                "We apply a thin ALD coating on the NMC811 cathode.",
+                "The cells kept 90% of their capacity after 200 cycles.",
+            ],
+            id="on-a-cathode",
+        ),
+        pytest.param(
+            [
+                "We protect lithium with a polymer layer cast from solution on the Li foil, "
+                "unlike ALD films.",
+                "Symmetric cells ran for 500 h.",
+            ],
+            id="another-route",
+        ),
+    ],
+)
+def test_no_unnamed_film_without_an_own_ald_deposition_and_results(sentences: list[str]) -> None:
+    assert own(*sentences) == []
+
+
+def test_a_named_film_leaves_no_room_for_an_unnamed_one() -> None:
+    records = own(
+        "We coat Li foil with ZnO by ALD.",
+        "We show that this thin coating applied by ALD on the Li foil runs for 300 h in "
+        "symmetric cells.",
+    )
+    assert [r.material for r in records] == ["ZnO"]
+
+
+@pytest.mark.parametrize(
+    ("sentences", "electrolyte"),
+    [
+        pytest.param(
+            [
+                "We coat LATP pellets with ZnO by ALD.",
+                "Symmetric Li cells with the coated solid-state electrolyte ran for 200 h.",
+            ],
+            "LATP",
+            id="family-word-becomes-the-substance",
+        ),
+        pytest.param(
+            ["We grow Al2O3 by ALD on a garnet pellet, which then lasted 100 h against Li."],
+            "garnet solid electrolyte",
+            id="no-electrolyte-named",
+        ),
+    ],
+)
+def test_a_film_on_a_solid_electrolyte_is_tested_with_that_electrolyte(
+    sentences: list[str], electrolyte: str
+) -> None:
+    (rec,) = own(*sentences)
+    assert {e for t in rec.cell_tests for e in t.electrolytes} == {electrolyte}
+
+
+def test_a_film_on_the_metal_keeps_its_liquid_electrolyte() -> None:
+    (rec,) = own(
+        "We coat Li foil with ZnO by ALD.",
+        "Symmetric cells with a carbonate electrolyte ran for 200 h.",
+    )
+    assert {e for t in rec.cell_tests for e in t.electrolytes} == {"carbonate"}
+
+
+def test_a_class_word_and_its_compound_are_one_film_with_the_class_words_facts() -> None:
+    (rec,) = own(
+        "In this work we made a zincone that shields sodium metal anodes.",
+        "The zincone was grown by molecular layer deposition from DEZ and EG at 120 °C.",
+        "The ZnEG zincone obtained this way was examined by XPS.",
+        "Na electrodes coated by this ZnEG ran for over 700 h in symmetric cells.",
+    )
+    assert (rec.material, rec.technique, rec.substrate) == ("ZnEG", "MLD", "Na")
+    assert list(rec.precursors) == ["DEZ", "EG"]
+    assert values(rec.temperatures) == [120.0]
+    assert outcomes(rec) == {("CyclingDuration", 700.0, ">")}
+
+
+def test_a_class_word_of_another_class_stays_its_own_film() -> None:
+    records = own(
+        "We grew an alucone on Na foil by MLD from TMA and EG.",
+        "We also grew a ZnEG film on Na foil by MLD.",
+    )
+    assert {r.material for r in records} == {"alucone", "ZnEG"}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We coat Na foil with an MLD alucone film and an ALD Al2O3 film.",
+        "We coat Na foil with alucone by MLD and with Al2O3 by ALD.",
+        "We coat Na foil with alucone and Al2O3 by MLD and ALD, respectively.",
+        "On Na foil the molecular layer deposition alucone coating outlasts the atomic layer "
+        "deposition Al2O3 coating, which we deposited for comparison.",
+    ],
+)
+def test_each_material_takes_its_own_technique(sentence: str) -> None:
+    techniques = {r.material: r.technique for r in own(sentence)}
+    assert techniques == {"alucone": "MLD", "Al2O3": "ALD"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "substrate"),
+    [
+        (
+            "We report a conformal Al2O3 coating by ALD that lets garnet pellets be wetted by "
+            "molten lithium.",
+            "garnet solid electrolyte",
+        ),
+        (
+            "We grew TiO2 by ALD for better wetting of LLZO electrolytes to liquid sodium.",
+            "garnet solid electrolyte",
+        ),
+        ("We grew TiO2 by ALD on lithium foil and tested it in carbonate electrolyte.", "Li"),
+    ],
+)
+def test_the_molten_metal_that_wets_the_film_is_not_its_substrate(
+    sentence: str, substrate: str
+) -> None:
+    (rec,) = own(sentence, "The coated cells ran for 100 h.")
+    assert rec.substrate == substrate

@@ -143,9 +143,11 @@ def ask(question: str, store: Any, *, limit: int = 200) -> Answer:
     interp = interpret(question)
     if interp.unknown:
         return _refused(question, interp)
-    structured = interp.has_constraint or (interp.target_named and not interp.ignored)
+    structured = interp.has_constraint or interp.target_named
     if not structured:
         return _keyword_answer(question, interp, store, limit)
+    if interp.unread:
+        return _refused(question, interp)
     sparql = build_sparql(interp)
     core = run_generated(store, sparql, max_rows=50_000).rows
     raw = merge_details(interp, core, _details(interp, core, store))
@@ -166,7 +168,7 @@ def ask(question: str, store: Any, *, limit: int = 200) -> Answer:
         rows=rows,
         evidence=evidence,
         mode="structured",
-        understood=not interp.ignored,
+        understood=True,
         summary=summary,
         shape=interp.shape,
     )
@@ -258,7 +260,8 @@ def _keyword_answer(question: str, interp: Interpretation, store: Any, limit: in
                     "highlight": highlight(source["text"], question.split()),
                 }
             )
-    ignored = ", ".join(f"'{w}'" for w in interp.ignored) or "none"
+    ignored = ", ".join(f"'{w}'" for w in [*interp.ignored, *(w for w, _ in interp.unread)])
+    ignored = ignored or "none"
     interpretation = (
         f"{KEYWORD_PREFIX} ({len(rows)} found). No material, substrate, technique, precursor, "
         f"cell type, electrolyte, year or number was recognized; words not understood: {ignored}."

@@ -27,6 +27,7 @@ from kg.ask.words import (
     HOW_PHRASES,
     LOWER_IS_BETTER,
     MOST_CYCLES_RE,
+    NO_CONSTRAINT_WORDS,
     STOPWORDS,
     SUPERLATIVES,
     TAIL_RE,
@@ -35,7 +36,7 @@ from kg.ask.words import (
     YEAR_BEFORE,
 )
 from kg.errors import QueryError
-from kg.namespaces import VOCAB
+from kg.namespaces import AKG, VOCAB
 from kg.vocab import Concept, label_key, load_vocabulary
 
 if TYPE_CHECKING:
@@ -138,6 +139,10 @@ class Interpretation:
     #: Words that look like terms (formulas, acronyms) but name none: (word, suggestion).
     #: Any of them makes the answer empty: leaving one out would answer a wider question.
     unknown: list[tuple[str, str | None]] = field(default_factory=list)
+    #: Ordinary content words not understood ("sputtering", "wearable"): (word, suggestion).
+    #: They empty a structured answer like :attr:`unknown`; a question with nothing else
+    #: understood goes to keyword search instead, which says so.
+    unread: list[tuple[str, str | None]] = field(default_factory=list)
     readings: list[tuple[str, str]] = field(default_factory=list)  # (typo, form read)
     words: list[tuple[str, str]] = field(default_factory=list)  # (word, what it became)
     #: Attributes asked for without a value ("which electrolyte…"): extra row columns.
@@ -228,8 +233,11 @@ class Interpretation:
             hint = f"; did you mean {suggestion}?" if suggestion else ""
             text += f" '{word}': not a term of the vocabulary{hint}"
             text += "." if not suggestion else ""
+        for word, suggestion in self.unread:
+            hint = f"; did you mean {suggestion}?" if suggestion else "."
+            text += f" '{word}': not understood{hint}"
         if self.ignored:
-            text += " Ignored words: " + ", ".join(f"'{w}'" for w in self.ignored) + "."
+            text += " Adding no constraint: " + ", ".join(f"'{w}'" for w in self.ignored) + "."
         else:
             text += " No words ignored."
         if self.words:
@@ -240,11 +248,13 @@ class Interpretation:
 _UNIT_SHOWN = {"degC": "°C"}
 _KIND_NAMES = {
     "Substrate": "substrate",
+    "Anode": "anode metal",
     "Technique": "technique",
     "Material": "material",
     "MaterialClass": "material class",
     "Precursor": "precursor",
     "CellType": "cell type",
+    "Cathode": "cathode",
     "ElectrolyteFamily": "electrolyte family",
     "Salt": "electrolyte salt",
     "Solvent": "electrolyte solvent",
@@ -317,6 +327,7 @@ QUESTION_KINDS: tuple[str, ...] = (
     "Precursor",
     "Substrate",
     "CellType",
+    "Cathode",
     "Salt",
     "Solvent",
     "ElectrolyteFamily",
@@ -337,6 +348,10 @@ class _Pipeline:
     forms: dict[str, str]  # label_key(form) → the form as the vocabulary writes it
 
 
+#: Element names that are also anode metals or current collectors (substrates).
+_METAL_NAMES = frozenset(["lithium", "sodium", "potassium", "copper", "nickel"])
+
+
 @lru_cache(maxsize=1)
 def _pipeline() -> _Pipeline:
     """spaCy blank English (tokens, element phrases) and ingest's vocabulary matcher."""
@@ -354,10 +369,9 @@ def _pipeline() -> _Pipeline:
         "ELEMENT",
         [
             [{"LOWER": {"IN": names}}, {"ORTH": "-", "OP": "?"}, {"LOWER": {"IN": after}}],
-            [
-                {"LOWER": {"IN": ["containing", "contain", "contains", "with"]}},
-                {"LOWER": {"IN": names}},
-            ],
+            [{"LOWER": {"IN": ["containing", "contain", "contains"]}}, {"LOWER": {"IN": names}}],
+            # "with zirconium"; not "with lithium (anodes)": an anode metal, not an element.
+            [{"LOWER": "with"}, {"LOWER": {"IN": [n for n in names if n not in _METAL_NAMES]}}],
         ],
     )
     forms: dict[str, str] = {}
@@ -573,6 +587,7 @@ _PREFERENCE = {
     "Precursor": 3,
     "Substrate": 4,
     "CellType": 5,
+    "Cathode": 6,
     "Salt": 6,
     "Solvent": 6,
     "ElectrolyteFamily": 7,
@@ -731,10 +746,48 @@ def _read_span(interp: Interpretation, span: Span, found: list[Concept] | str) -
                 interp.asked_kinds.append(local)
             interp.words.append((span.text, f"quantity {concept.label}"))
             continue
-        interp.add(concept)
-        interp.words.append(
-            (span.text, f"{_KIND_NAMES.get(concept.kind, concept.kind)} {concept.label}")
-        )
+        kind = concept.kind
+        if kind == "Substrate" and _serves_anode(span, concept):
+            kind = "Anode"
+            if concept not in interp.concepts[kind]:
+                interp.concepts[kind].append(concept)
+        else:
+            interp.add(concept)
+        interp.words.append((span.text, f"{_KIND_NAMES.get(kind, kind)} {concept.label}"))
+
+
+#: Words before a metal that make it the metal the coating serves, not what it is on:
+#: "for lithium metal", "with K anodes", "in Na metal batteries", "in the potassium host".
+_FOR_BEFORE = re.compile(
+    r"\b(?:for|with|in|towards?|protecting|protect|protects|stabili[sz]e[sd]?)\s+(?:(?:the|a|an)\s+)?$",
+    re.I,
+)
+#: Words after a metal with the same effect: "lithium anodes", "Na metal batteries", "K host".
+_FOR_AFTER = re.compile(
+    r"^\s*(?:metal\s+)?(?:anodes?|batter(?:y|ies)|hosts?|cells?|plating|deposition\s+hosts?)\b",
+    re.I,
+)
+#: Words before a metal that make it the substrate: "on Li", "onto sodium foil".
+_ON_BEFORE = re.compile(
+    r"\b(?:on|onto|upon|over|atop|coating|coated|coat|coats)\s+(?:(?:the|a|an|bare)\s+)?$", re.I
+)
+
+
+def _serves_anode(span: Span, concept: Concept) -> bool:
+    """Whether an alkali metal is named as the anode a coating serves (akg:forAnode) rather
+    than as the surface it is on (akg:onSubstrate).
+
+    "on Li", "onto sodium" name the substrate; "for lithium metal", "with K anodes", "in Na
+    batteries", "the potassium host" and a bare "lithium coatings" name the metal served, which
+    a film on a host or a current collector serves too.
+    """
+    if str(AKG.AlkaliMetal) not in concept.classes:
+        return False
+    text = span.doc.text
+    before, after = text[: span.start_char], text[span.end_char :]
+    if _FOR_BEFORE.search(before) or _FOR_AFTER.match(after):
+        return True
+    return not _ON_BEFORE.search(before)
 
 
 #: "by Chen", "co-authored by Gary Rubloff", "first author is Chen": names written capitalized.
@@ -744,11 +797,25 @@ _AUTHOR_RE = re.compile(
 )
 
 
+_POSSESSIVE_RE = re.compile(r"\b(?P<name>[A-Z][a-z][\w-]*)['’]s\b")
+
+
+def _tokens_in(doc: Doc, m: re.Match[str]) -> list[int]:
+    return [t.i for t in doc if m.start() <= t.idx < m.end()]
+
+
 def _read_authors(interp: Interpretation, doc: Doc, text: str, used: set[int]) -> None:
     """Authors: "Kazyak et al.", "by Chen", "co-authored by Gary Rubloff" (by the surname)."""
     for m in re.finditer(r"\b([A-Z][\w'’-]+)\s+et\s+al\b\.?", text):
         _add_author(interp, m.group(1), m.group(1))
         used.update(t.i for t in doc if m.start() <= t.idx < m.end())
+    # "Kozen's paper", "Sun's group": a capitalized name in the possessive is an author.
+    for m in _POSSESSIVE_RE.finditer(text):
+        name = m.group("name")
+        if name.lower() in _lexicon() or any(i in used for i in _tokens_in(doc, m)):
+            continue
+        if _add_author(interp, name, name):
+            used.update(_tokens_in(doc, m))
     for m in _AUTHOR_RE.finditer(text):
         tokens = [t.i for t in doc if m.start("name") <= t.idx < m.end("name")]
         if not tokens or any(i in used for i in tokens):
@@ -852,6 +919,8 @@ _SHOWN = {"CellType": "cell_type", "Electrolyte": "electrolyte"}
 _CONTEXT_WORDS = {
     "cell": "CellType",
     "cells": "CellType",
+    "cathode": "CellType",
+    "cathodes": "CellType",
     "electrolyte": "Electrolyte",
     "electrolytes": "Electrolyte",
 }
@@ -870,8 +939,12 @@ def _read_leftovers(interp: Interpretation, doc: Doc, used: set[int]) -> None:
             continue
         if len(word) < 2 and not word.isalnum():
             continue
+        if word in ("host", "hosts") and interp.concepts.get("Anode"):
+            continue  # "the potassium host": read with the metal it carries
         context = _CONTEXT_WORDS.get(word)
-        if context == "CellType" and interp.concepts.get("CellType"):
+        if context == "CellType" and (
+            interp.concepts.get("CellType") or interp.concepts.get("Cathode")
+        ):
             continue
         if context == "Electrolyte" and any(
             interp.concepts.get(k) for k in ("ElectrolyteFamily", "Salt", "Solvent")
@@ -894,21 +967,23 @@ def _read_leftovers(interp: Interpretation, doc: Doc, used: set[int]) -> None:
             continue
         if _read_typo(interp, token.text):
             continue
-        if _looks_like_term(token.text):
-            suggestion = _closest_form(token.text, SUGGEST_RATIO, terms_only=True)
-            if (token.text, suggestion) not in interp.unknown:
-                interp.unknown.append((token.text, suggestion))
-            interp.words.append((token.text, "not understood"))
-        elif token.text not in interp.ignored:
-            interp.ignored.append(token.text)
-            interp.words.append((token.text, "ignored"))
+        if word in NO_CONSTRAINT_WORDS or word.rstrip("s") in NO_CONSTRAINT_WORDS:
+            if token.text not in interp.ignored:
+                interp.ignored.append(token.text)
+                interp.words.append((token.text, "no constraint"))
+            continue
+        suggestion = _closest_form(token.text, SUGGEST_RATIO, terms_only=True)
+        bucket = interp.unknown if _looks_like_term(token.text) else interp.unread
+        if (token.text, suggestion) not in bucket:
+            bucket.append((token.text, suggestion))
+        interp.words.append((token.text, "not understood"))
 
 
 @lru_cache(maxsize=1)
 def _lexicon() -> dict[str, str]:
     """Every word the reader knows (of the vocabulary's surface forms and of the question
     idioms), lower case, for typo correction: {word: word}."""
-    words: set[str] = set(STOPWORDS) | set(TARGET_WORDS) | set(ELEMENTS)
+    words: set[str] = set(STOPWORDS) | set(TARGET_WORDS) | set(ELEMENTS) | NO_CONSTRAINT_WORDS
     words |= set(SUPERLATIVES) | set(COMPARATIVES) | set(VERSUS_WORDS) | set(_CONTEXT_WORDS)
     idioms = [p for _, p in (*CMP_BEFORE, *YEAR_BEFORE, *HOW_PHRASES)] + [TAIL_RE]
     for pattern in idioms:

@@ -122,12 +122,26 @@ def summarize(
 
 
 def _empty(interp: Interpretation) -> str:
-    if interp.unknown:
+    if interp.unknown or interp.unread:
         words = "; ".join(
-            f"'{w}' is not a term of the vocabulary" + (f" (did you mean {s}?)" if s else "")
-            for w, s in interp.unknown
+            [
+                *(
+                    f"'{w}' is not a term of the vocabulary"
+                    + (f" (did you mean {s}?)" if s else "")
+                    for w, s in interp.unknown
+                ),
+                *(
+                    f"'{w}' is not understood" + (f" (did you mean {s}?)" if s else "")
+                    for w, s in interp.unread
+                ),
+            ]
         )
-        return f"No answer: {words}. Leaving it out would answer a wider question."
+        return (
+            f"No answer: {words}. Leaving it out would answer a wider question. Ask by "
+            "material, substrate or anode metal, technique, precursor, cell, cathode, "
+            'electrolyte, a number with its unit, year or author (e.g. "Al2O3 coatings on Li", '
+            '"thinnest coating on Na").'
+        )
     parts = interp.constraint_parts()
     where = f" match {'; '.join(parts)}" if parts else ""
     _one, many = _NOUNS.get(interp.target, ("row", "rows"))

@@ -151,6 +151,11 @@ class Interpretation:
     shape: str = "list"
     #: What a superlative or comparison ranks by: (quantity kind, "max" | "min").
     rank: tuple[str, str] | None = None
+    #: A comparison of two things each with its own constraints ("the Al2O3 on Li in Kozen's
+    #: paper or the ZnO on LATP"): one reading per side, each answered on its own.
+    sides: list[Interpretation] = field(default_factory=list)
+    #: The side's text as read (sides only), to name its rows.
+    side_text: str = ""
 
     def add(self, concept: Concept) -> None:
         bucket = self.concepts[concept.kind]
@@ -222,6 +227,12 @@ class Interpretation:
         """The whole reading in words: constraints, typos read, words not understood or
         ignored, and every content word with what it became."""
         parts = self.constraint_parts()
+        if self.sides:
+            shared = [p for p in parts if p.startswith(("ranked by", "showing"))]
+            parts = [
+                " vs ".join(f"({'; '.join(own_parts(side))})" for side in self.sides),
+                *shared,
+            ]
         what = {"count": "counting", "superlative": "the top of", "comparison": "comparing"}
         text = f"Looking for {self.target}"
         if self.shape in what:
@@ -243,6 +254,11 @@ class Interpretation:
         if self.words:
             text += " Words: " + "; ".join(f"'{w}' → {what}" for w, what in self.words) + "."
         return text
+
+
+def own_parts(side: Interpretation) -> list[str]:
+    """A comparison side's constraints in words, without the ranking both sides share."""
+    return [p for p in side.constraint_parts() if not p.startswith(("ranked by", "showing"))]
 
 
 _UNIT_SHOWN = {"degC": "°C"}
@@ -596,8 +612,9 @@ _PREFERENCE = {
 }
 
 
-def interpret(question: str) -> Interpretation:
-    """Read a question into constraints (no store needed).
+def interpret(question: str, *, sides_of: Interpretation | None = None) -> Interpretation:
+    """Read a question into constraints (no store needed). ``sides_of``: the comparison this
+    text is one side of (its ranking and shown values are the side's too).
 
     Raises:
         QuestionError: the question is empty, too long or has a number out of range.
@@ -650,7 +667,78 @@ def interpret(question: str) -> Interpretation:
     for f in consumed:
         word = f.text.strip().rstrip("?!.,;:")
         interp.words.append((word, "DOI" if word.lower() in interp.dois else "a number"))
+    if interp.shape == "comparison" and interp.target == "studies":
+        interp.target = "coatings"  # "X in Kozen's paper or Y": the coatings are compared
+    if sides_of is not None:
+        _as_side(interp, sides_of, text)
+    elif interp.shape == "comparison":
+        interp.sides = _comparison_sides(interp, text, chosen, keys)
     return interp
+
+
+def _as_side(side: Interpretation, whole: Interpretation, text: str) -> None:
+    """One side of ``whole``: its own constraints, the question's ranking and columns."""
+    side.side_text = text
+    side.shape, side.rank, side.target = "list", whole.rank, whole.target
+    own, side.numbers = side.numbers, []
+    for n in [*whole.numbers, *own]:  # the ranking first, where the answer looks for it
+        side.add_number(n)
+    side.asked_kinds = list(whole.asked_kinds)
+    side.show = list(whole.show)
+
+
+#: What separates the two sides of a comparison: "X or Y", "X vs Y", "X compared to Y".
+_SIDE_SEPARATOR = re.compile(
+    r"\s*(?:,\s*)?\b(?:or|vs\.?|versus|against|and|compared\s+(?:to|with)|than)\b\s*", re.I
+)
+
+
+def _comparison_sides(
+    interp: Interpretation, text: str, chosen: list[Span], keys: dict[str, Any]
+) -> list[Interpretation]:
+    """The two sides of a comparison, each read on its own with the shared words.
+
+    Words before the first material are shared ("on Na, which lasts longer: X or Y"). When the
+    first side is its material alone ("Al2O3 or LiF on Li"), what follows the second material
+    is shared too; otherwise each side keeps what is written next to it ("the Al2O3 on Li in
+    Kozen's paper or the ZnO on LATP"). The ranking and shown values are the question's.
+    Returns no sides when the question names the two things without constraints of their own.
+    """
+    names = [
+        span
+        for span in chosen
+        if isinstance(keys.get(span.label_), list)
+        and any(c.kind in ("Material", "MaterialClass") for c in keys[span.label_])
+    ]
+    if len(names) < 2:
+        return []
+    first, second = names[0], names[1]
+    between = text[first.end_char : second.start_char]
+    seps = list(_SIDE_SEPARATOR.finditer(between))
+    if not seps:
+        return []
+    sep = seps[-1]
+    prefix = text[: first.start_char]
+    left = text[first.start_char : first.end_char + sep.start()]
+    right = text[first.end_char + sep.end() :]
+    tail = text[second.end_char :]
+    if not left[len(first.text) :].strip(" ,;:-"):
+        left = left + tail
+    sides = [interpret(prefix + left, sides_of=interp), interpret(prefix + right, sides_of=interp)]
+    own = [s for s in sides if s.concepts != sides[0].concepts or s.authors or s.years]
+    if all(not _side_extras(side) for side in sides) or not own:
+        return []
+    return sides
+
+
+def _side_extras(side: Interpretation) -> bool:
+    """Whether a side has constraints beyond its material (a substrate, an author, a cell)."""
+    kinds = {k for k, v in side.concepts.items() if v} - {
+        "Material",
+        "MaterialClass",
+        "QuantityKind",
+    }
+    return bool(kinds or side.authors or side.years or side.elements)
 
 
 _DOI_RE = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+")

@@ -143,6 +143,8 @@ def _empty(interp: Interpretation) -> str:
             '"thinnest coating on Na").'
         )
     parts = interp.constraint_parts()
+    if interp.sides:
+        parts = [" vs ".join(f"({label.split(': ', 1)[1]})" for label in _side_labels(interp))]
     where = f" match {'; '.join(parts)}" if parts else ""
     _one, many = _NOUNS.get(interp.target, ("row", "rows"))
     return f"No {many} in the graph{where}."
@@ -176,23 +178,40 @@ def _comparison(
     interp: Interpretation, rows: list[dict[str, Any]], i: int, n: NumericConstraint
 ) -> str:
     best: dict[str, dict[str, Any]] = {}
-    for row in rows:  # rows come sorted best first
-        best.setdefault(str(row.get("material")), row)
-    named = [c.label for c in interp.concepts.get("Material", [])]
-    missing = [m for m in named if m not in best]
+    for row in rows:  # each side's rows come sorted best first
+        best.setdefault(str(row.get("compared") or row.get("material")), row)
+    if interp.sides:
+        missing = [
+            f"({label.split(': ', 1)[1]})" for label in _side_labels(interp) if label not in best
+        ]
+    else:
+        named = [c.label for c in interp.concepts.get("Material", [])]
+        missing = [m for m in named if m not in best]
     parts = [f"{_name(r)} {_show(*_value(r, interp, i), n.unit)}" for r in best.values()]
     text = f"{kind_label(n.kind).capitalize()}: " + " vs ".join(parts)
     if len(best) >= 2:
-        winner = next(iter(best.values()))
+        ordered = sorted(
+            best.values(),
+            key=lambda r: _sortable(_value(r, interp, i)[0]) or 0.0,
+            reverse=n.op == "max",
+        )
+        winner = ordered[0]
         word = "higher" if n.op == "max" else "lower"
         values = [_sortable(_value(r, interp, i)[0]) for r in best.values()]
         if len(set(values)) == 1:
             text += "; a tie"
         else:
-            text += f"; {winner.get('material')} has the {word} {kind_label(n.kind)}"
+            text += f"; {_name(winner)} has the {word} {kind_label(n.kind)}"
     for m in missing:
-        text += f"; no {kind_label(n.kind)} for {m} in the graph"
+        text += f"; no {kind_label(n.kind)} in the graph for {m}"
     return text + "."
+
+
+def _side_labels(interp: Interpretation) -> list[str]:
+    """The sides of a comparison as their rows name them ("1: material is Al2O3; …")."""
+    from kg.ask.question import own_parts
+
+    return [f"{n}: " + "; ".join(own_parts(side)) for n, side in enumerate(interp.sides, 1)]
 
 
 def _side_by_side(interp: Interpretation, rows: list[dict[str, Any]]) -> str:

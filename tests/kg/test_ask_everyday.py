@@ -177,3 +177,54 @@ def test_a_question_with_a_word_not_understood_is_refused_with_help(
     answer = ask(question, everyday_store)
     assert answer.mode == "refused" and answer.rows == []
     assert "not understood" in answer.summary and "Ask by material" in answer.summary
+
+
+# --------------------------------------------------------------------------- comparisons
+
+
+@pytest.mark.parametrize(
+    ("question", "sides"),
+    [
+        # Each side keeps what is written next to it ...
+        (
+            "which is thinner, the Al2O3 on Li in Kozen's Li-S paper or the ZnO on LATP?",
+            [{"Al2O3", "Li", "Li-S", "Kozen"}, {"ZnO", "LATP"}],
+        ),
+        ("Al2O3 on Li vs alucone on Na: which lasts longer", [{"Al2O3", "Li"}, {"alucone", "Na"}]),
+        # ... words before both sides, and after a bare first side, are shared.
+        ("for sodium, which is better: al2o3 or alucone", [{"Al2O3", "Na"}, {"alucone", "Na"}]),
+        ("Al2O3 vs LiF on Li", [{"Al2O3", "Li"}, {"LiF", "Li"}]),
+    ],
+)
+def test_each_side_of_a_comparison_keeps_its_own_constraints(
+    question: str, sides: list[set[str]]
+) -> None:
+    interp = interpret(question)
+    assert interp.shape == "comparison"
+    read = [
+        {c.label for cs in side.concepts.values() for c in cs if c.kind != "QuantityKind"}
+        | set(side.authors)
+        for side in interp.sides
+    ]
+    assert read == sides, interp.describe()
+
+
+def test_two_bare_names_compare_without_sides() -> None:
+    interp = interpret("which is thicker, ZrO2 or LiAlOx?")
+    assert interp.shape == "comparison" and interp.sides == []
+
+
+def test_a_comparison_answers_each_side_and_names_the_winner(everyday_store: object) -> None:
+    answer = ask(
+        "which is thinner, the Al2O3 on lithium in Li-S cells or the ZnO on LATP?", everyday_store
+    )
+    assert _docs(answer) == ["own-al2o3-li", "own-zno-latp"], answer.interpretation
+    assert {r["compared"][:1] for r in answer.rows} == {"1", "2"}
+    assert "ZnO" in answer.summary.split(";")[-1] and "lower thickness" in answer.summary
+    assert "5 nm" in answer.summary and "14 nm" in answer.summary
+
+
+def test_a_comparison_side_with_nothing_says_so(everyday_store: object) -> None:
+    answer = ask("which is thicker, the LiF on copper or the ZnO on garnet?", everyday_store)
+    assert _docs(answer) == ["own-lif-cu"]
+    assert "no thickness in the graph for (substrate is garnet" in answer.summary

@@ -952,7 +952,7 @@ def _read_shape(
     most_cycles = re.search(MOST_CYCLES_RE, text, re.I)
     if most_cycles:
         superlative = (None, ("CycleCount", "max"))
-    if re.search(r"most\s+stable", text, re.I):
+    if re.search(r"\bmost\s+stable\b", text, re.I):
         superlative = (None, ("CyclingDuration", "max"))
     named = [*interp.concepts.get("Material", []), *interp.concepts.get("MaterialClass", [])]
     if len(named) >= 2 and (versus or comparative is not None):
@@ -1025,8 +1025,8 @@ def _read_leftovers(interp: Interpretation, doc: Doc, used: set[int]) -> None:
         word = token.lower_
         if word in STOPWORDS or word in TARGET_WORDS or word in ("et", "al", "al.", "'s"):
             continue
-        if len(word) < 2 and not word.isalnum():
-            continue
+        if len(word) < 2 and (not word.isalnum() or token.text.islower()):
+            continue  # punctuation, or the "s" of "whats"
         if word in ("host", "hosts") and interp.concepts.get("Anode"):
             continue  # "the potassium host": read with the metal it carries
         context = _CONTEXT_WORDS.get(word)

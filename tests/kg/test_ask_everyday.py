@@ -228,3 +228,20 @@ def test_a_comparison_side_with_nothing_says_so(everyday_store: object) -> None:
     answer = ask("which is thicker, the LiF on copper or the ZnO on garnet?", everyday_store)
     assert _docs(answer) == ["own-lif-cu"]
     assert "no thickness in the graph for (substrate is garnet" in answer.summary
+
+
+@pytest.mark.parametrize(
+    ("question", "rank"),
+    [
+        ("the most stable coating on lithium", ("CyclingDuration", "max")),
+        ("which film is most stable on Na?", ("CyclingDuration", "max")),
+        ("whats the thinnest film on sodium", ("Thickness", "min")),
+        ("coating with the highest coulombic efficiency", ("CoulombicEfficiency", "max")),
+        ("lowest overpotential on potassium", ("Overpotential", "min")),
+        ("which alucone lasted the longest", ("CyclingDuration", "max")),
+    ],
+)
+def test_superlatives_in_everyday_phrasing(question: str, rank: tuple[str, str]) -> None:
+    interp = interpret(question)
+    assert (interp.shape, interp.rank) == ("superlative", rank), interp.describe()
+    assert not interp.unread

@@ -328,7 +328,16 @@ def normalize_question(text: str) -> str:
     text = re.sub(r"[‐‑‒–—−]", "-", text)
     text = re.sub(r"_\{?(\d+)\}?", r"\1", text)
     text = text.replace("⁻", "-")
+    # "150 C", "150 deg C", "150 degrees": a deposition temperature. Below 20 a bare "C" is a
+    # C-rate ("at 1 C"), which questions never mean as a temperature.
+    text = re.sub(
+        r"\b(\d{2,4}(?:\.\d+)?)\s*(?:deg(?:rees?)?(?:\s*(?:C|celsius))?\b|C\b)", _celsius, text
+    )
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _celsius(m: re.Match[str]) -> str:
+    return f"{m.group(1)} °C" if float(m.group(1)) >= 20 else m.group(0)
 
 
 # --------------------------------------------------------------------------- the spaCy pipeline

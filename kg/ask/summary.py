@@ -201,9 +201,10 @@ def _comparison(
         if len(set(values)) == 1:
             text += "; a tie"
         else:
-            text += f"; {_name(winner)} has the {word} {kind_label(n.kind)}"
+            name = _name(winner) if interp.sides else winner.get("material")
+            text += f"; {name} has the {word} {kind_label(n.kind)}"
     for m in missing:
-        text += f"; no {kind_label(n.kind)} in the graph for {m}"
+        text += f"; no {kind_label(n.kind)} for {m} in the graph"
     return text + "."
 
 

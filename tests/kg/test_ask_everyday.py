@@ -227,7 +227,7 @@ def test_a_comparison_answers_each_side_and_names_the_winner(everyday_store: obj
 def test_a_comparison_side_with_nothing_says_so(everyday_store: object) -> None:
     answer = ask("which is thicker, the LiF on copper or the ZnO on garnet?", everyday_store)
     assert _docs(answer) == ["own-lif-cu"]
-    assert "no thickness in the graph for (substrate is garnet" in answer.summary
+    assert "no thickness for (substrate is garnet" in answer.summary
 
 
 @pytest.mark.parametrize(
@@ -245,3 +245,23 @@ def test_superlatives_in_everyday_phrasing(question: str, rank: tuple[str, str])
     interp = interpret(question)
     assert (interp.shape, interp.rank) == ("superlative", rank), interp.describe()
     assert not interp.unread
+
+
+@pytest.mark.parametrize(
+    ("question", "low"),
+    [
+        ("coatings deposited at 150 C", 150.0),
+        ("films grown below 100 degrees", 100.0),
+        ("coatings made at 120 deg C", 120.0),
+    ],
+)
+def test_celsius_written_without_the_degree_sign(question: str, low: float) -> None:
+    interp = interpret(question)
+    assert [(n.kind, n.low) for n in interp.numbers] == [("DepositionTemperature", low)]
+    assert not interp.unread, interp.describe()
+
+
+def test_a_c_rate_is_not_a_temperature() -> None:
+    assert not any(
+        n.kind == "DepositionTemperature" for n in interpret("LiF cycled at 1 C").numbers
+    )

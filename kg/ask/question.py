@@ -1003,8 +1003,11 @@ def _set_rank(
     if token is not None:
         used.add(token.i)
         interp.words.append((token.text, f"ranked by {kind_label(kind)}, {_RANK_WORDS[direction]}"))
-    if interp.target == "values" and not interp.asked_kinds:
+    if interp.target == "values":
+        # A ranking answers with the coatings and the value they are ranked by; another
+        # quantity word is the verb ("which cycles longer") or shown with it anyway.
         interp.target = "coatings"
+        interp.asked_kinds.clear()
 
 
 _RANK_WORDS = {"max": "highest first", "min": "lowest first"}

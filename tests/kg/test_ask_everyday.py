@@ -265,3 +265,13 @@ def test_a_c_rate_is_not_a_temperature() -> None:
     assert not any(
         n.kind == "DepositionTemperature" for n in interpret("LiF cycled at 1 C").numbers
     )
+
+
+def test_a_ranking_answers_with_coatings_even_when_a_quantity_word_is_a_verb() -> None:
+    interp = interpret("Li3PO4 vs LiF: which cycles longer on lithium")
+    assert (interp.shape, interp.target, interp.rank) == (
+        "comparison",
+        "coatings",
+        ("CyclingDuration", "max"),
+    )
+    assert not interp.asked_kinds

@@ -154,6 +154,8 @@ class Interpretation:
     #: A comparison of two things each with its own constraints ("the Al2O3 on Li in Kozen's
     #: paper or the ZnO on LATP"): one reading per side, each answered on its own.
     sides: list[Interpretation] = field(default_factory=list)
+    #: "top 3", "the 5 best": how many of a ranking to keep (ties of the last kept too).
+    top_n: int | None = None
     #: The side's text as read (sides only), to name its rows.
     side_text: str = ""
 
@@ -221,6 +223,8 @@ class Interpretation:
             parts.append(f"showing {kind_label(kind)}")
         for column in self.show:
             parts.append(f"showing {column.replace('_', ' ')}")
+        if self.top_n:
+            parts.append(f"keeping the top {self.top_n}")
         return parts
 
     def describe(self) -> str:
@@ -496,6 +500,21 @@ class _Found:
     text: str
 
 
+_TOP_BEFORE = re.compile(r"\b(?:top|first|best)\s*$", re.I)
+_THE_BEFORE = re.compile(r"\bthe\s*$", re.I)
+
+
+def _is_top_n(text: str, m: re.Match[str]) -> bool:
+    """ "top 3", "best 5", "the 2 thinnest": a small count of rows to keep, not a value."""
+    num = m.group("num")
+    if not num or m.group("num2") or m.group("cmp") or not num.isdigit() or len(num) > 2:
+        return False
+    before, after = text[: m.start()], text[m.end() :].split()
+    if _TOP_BEFORE.search(before):
+        return True
+    return bool(_THE_BEFORE.search(before) and after and after[0].lower() in SUPERLATIVES)
+
+
 def _find_numbers(text: str, hinted: list[str], interp: Interpretation) -> list[_Found]:
     """Numeric constraints and years in the (normalized) question; returns consumed spans."""
     from ingest.quantities import UnitError, canonical_unit, parse_unit, to_canonical
@@ -513,6 +532,12 @@ def _find_numbers(text: str, hinted: list[str], interp: Interpretation) -> list[
         start, end = m.start(), m.end()
         if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "@/[_^-"):
             continue  # part of a formula (Al2O3, Na@25Al2O3) or a citation
+        if _is_top_n(text, m):
+            # "top 3 coatings", "the 5 best": a count of rows, not a measured value.
+            interp.top_n = int(float(m.group("num")))
+            consumed.append(_Found(start, m.end(), text[start : m.end()]))
+            last_end = m.end()
+            continue
         if end < len(text) and text[end].isalpha() and not text[end].isupper():
             # "1000h": a unit glued to the number is read below; a formula is not a number.
             pass

@@ -155,6 +155,8 @@ def _superlative(
 ) -> tuple[list[dict[str, Any]], str]:
     top_value, top_cmp = _value(rows[0], interp, i)
     top = [r for r in rows if _value(r, interp, i) == (top_value, top_cmp)]
+    if interp.top_n and interp.top_n > len(top):
+        return _top_n(interp, rows, i, n)
     word = "highest" if n.op == "max" else "lowest"
     text = (
         f"The {word} {kind_label(n.kind)} among {_noun(interp, len(rows))} with one"
@@ -172,6 +174,24 @@ def _superlative(
         value, cmp = _value(rest[0], interp, i)
         text += f"; next: {_name(rest[0])}, {_show(value, cmp, n.unit)}"
     return top, text + "."
+
+
+def _top_n(
+    interp: Interpretation, rows: list[dict[str, Any]], i: int, n: NumericConstraint
+) -> tuple[list[dict[str, Any]], str]:
+    """ "top 3 …": the first N by the ranking, and any row tied with the last kept."""
+    cut = min(interp.top_n or 1, len(rows))
+    last = _value(rows[cut - 1], interp, i)
+    kept = rows[:cut] + [r for r in rows[cut:] if _value(r, interp, i) == last]
+    word = "highest" if n.op == "max" else "lowest"
+    listed = ", ".join(f"{_name(r)} {_show(*_value(r, interp, i), n.unit)}" for r in kept)
+    text = (
+        f"The {len(kept)} with the {word} {kind_label(n.kind)} among "
+        f"{_noun(interp, len(rows))} with one{_where(interp)}: {listed}"
+    )
+    if any(_value(r, interp, i)[1] in _OPEN for r in kept):
+        text += " (open values such as > 1000 h are ranked by the number given)"
+    return kept, text + "."
 
 
 def _comparison(

@@ -263,6 +263,7 @@ _NO_CONSTRAINT_TEXT = """
     fabricated fabrication prepared preparation formed produced created built sei asei
     interface interfaces interfacial-layer side reaction reactions electrochemical
     electrochemically
+    ranked sorted ordered rank sort order graph database corpus dataset kg
     based substrate substrates condition conditions parameter parameters setting settings
     number numbers count counts counted total percent percentage year years date dates when
     approach approaches strategy strategies method methods technique techniques process

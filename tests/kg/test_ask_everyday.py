@@ -275,3 +275,26 @@ def test_a_ranking_answers_with_coatings_even_when_a_quantity_word_is_a_verb() -
         ("CyclingDuration", "max"),
     )
     assert not interp.asked_kinds
+
+
+@pytest.mark.parametrize(
+    ("question", "top_n", "years"),
+    [
+        ("top 3 coatings by cycle life on Li", 3, []),
+        ("the 2 thinnest films", 2, []),
+        ("best 5 coatings on sodium", 5, []),
+        ("studies from the 2018", None, [("=", 2018, 2018)]),  # a year, not a count
+    ],
+)
+def test_top_n_is_a_count_of_rows_not_a_value(
+    question: str, top_n: int | None, years: list[tuple[str, int, int]]
+) -> None:
+    interp = interpret(question)
+    assert (interp.top_n, interp.years) == (top_n, years), interp.describe()
+    assert all(n.op in ("max", "min") for n in interp.numbers)
+
+
+def test_top_n_keeps_that_many_best_first(everyday_store: object) -> None:
+    answer = ask("the 2 thinnest coatings", everyday_store)
+    assert [r["doc"] for r in answer.rows] == ["own-lif-cu", "own-zno-latp"]
+    assert answer.summary.startswith("The 2 with the lowest thickness")

@@ -8,6 +8,7 @@ the sentence or table row it came from.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 
@@ -31,6 +32,24 @@ class DocumentMetadata:
     volume: str | None = None
     first_page: str | None = None
     doi: str | None = None  # bare, lower-cased: "10.5555/devset.2"
+
+
+#: ``SourceDocument.path`` of an export record: the file name, "#", the 1-based position.
+_EXPORT_RECORD_PATH = re.compile(r"^(?P<file>.+?)(?:\.[A-Za-z0-9]+)?#(?P<n>\d+)$")
+
+
+def export_record_of(path: str) -> tuple[str, int] | None:
+    """(file stem, position) of an export record's path, None for any other document: how
+    answers and the gold name a record (DECISIONS 1), read back from the one path format
+    the readers write.
+
+    >>> export_record_of("refs/export-bibtex.bib#3")
+    ('export-bibtex', 3)
+    >>> export_record_of("review.txt") is None
+    True
+    """
+    m = _EXPORT_RECORD_PATH.match(path.rsplit("/", 1)[-1])
+    return (m["file"], int(m["n"])) if m else None
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ class AKG(DefinedNamespace):
 
     AlkaliMetal: URIRef
     Alucone: URIRef
+    Cathode: URIRef
     CellTest: URIRef
     CellType: URIRef
     CharacterizationMethod: URIRef
@@ -69,6 +70,7 @@ class AKG(DefinedNamespace):
     authorsText: URIRef
     canonicalUnit: URIRef
     canonicalUnitSymbol: URIRef
+    cathode: URIRef
     cellType: URIRef
     characterizedBy: URIRef
     citationNumber: URIRef

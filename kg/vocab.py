@@ -29,6 +29,7 @@ KINDS: dict[str, URIRef] = {
     "Technique": AKG.Technique,
     "Substrate": AKG.Substrate,
     "CellType": AKG.CellType,
+    "Cathode": AKG.Cathode,
     "ElectrolyteFamily": AKG.ElectrolyteFamily,
     "Salt": AKG.Salt,
     "Solvent": AKG.Solvent,

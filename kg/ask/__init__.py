@@ -143,13 +143,15 @@ def ask(question: str, store: Any, *, limit: int = 200) -> Answer:
     interp = interpret(question)
     if interp.unknown:
         return _refused(question, interp)
-    structured = interp.has_constraint or (interp.target_named and not interp.ignored)
+    structured = interp.has_constraint or interp.target_named
     if not structured:
         return _keyword_answer(question, interp, store, limit)
-    sparql = build_sparql(interp)
-    core = run_generated(store, sparql, max_rows=50_000).rows
-    raw = merge_details(interp, core, _details(interp, core, store))
-    columns, rows, evidence = shape_rows(interp, raw, limit)
+    if interp.unread:
+        return _refused(question, interp)
+    if interp.sides:
+        sparql, columns, rows, evidence = _compare_sides(interp, store, limit)
+    else:
+        sparql, columns, rows, evidence = _rows(interp, store, limit)
     rows, summary = summarize(interp, rows)
     if not rows:
         summary += _absent_materials(interp, store)
@@ -166,10 +168,42 @@ def ask(question: str, store: Any, *, limit: int = 200) -> Answer:
         rows=rows,
         evidence=evidence,
         mode="structured",
-        understood=not interp.ignored,
+        understood=True,
         summary=summary,
         shape=interp.shape,
     )
+
+
+def _rows(
+    interp: Interpretation, store: Any, limit: int
+) -> tuple[str, list[str], list[dict[str, Any]], list[dict[str, Any]]]:
+    """(query, columns, rows, evidence) of one reading: the core query, then its details."""
+    sparql = build_sparql(interp)
+    core = run_generated(store, sparql, max_rows=50_000).rows
+    raw = merge_details(interp, core, _details(interp, core, store))
+    columns, rows, evidence = shape_rows(interp, raw, limit)
+    return sparql, columns, rows, evidence
+
+
+def _compare_sides(
+    interp: Interpretation, store: Any, limit: int
+) -> tuple[str, list[str], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Each side of a comparison answered with its own constraints; every row says which
+    side it answers (``compared``), so the summary compares side with side."""
+    from kg.ask.question import own_parts
+
+    queries: list[str] = []
+    columns: list[str] = ["compared"]
+    rows: list[dict[str, Any]] = []
+    evidence: list[dict[str, Any]] = []
+    for n, side in enumerate(interp.sides, 1):
+        sparql, side_columns, side_rows, side_evidence = _rows(side, store, limit)
+        label = f"{n}: " + "; ".join(own_parts(side))
+        queries.append(f"# side {label}\n{sparql}")
+        columns.extend(c for c in side_columns if c not in columns)
+        rows.extend({"compared": label, **row} for row in side_rows)
+        evidence.extend(side_evidence)
+    return "\n\n".join(queries), columns, rows, evidence
 
 
 def _absent_materials(interp: Interpretation, store: Any) -> str:
@@ -258,7 +292,8 @@ def _keyword_answer(question: str, interp: Interpretation, store: Any, limit: in
                     "highlight": highlight(source["text"], question.split()),
                 }
             )
-    ignored = ", ".join(f"'{w}'" for w in interp.ignored) or "none"
+    ignored = ", ".join(f"'{w}'" for w in [*interp.ignored, *(w for w, _ in interp.unread)])
+    ignored = ignored or "none"
     interpretation = (
         f"{KEYWORD_PREFIX} ({len(rows)} found). No material, substrate, technique, precursor, "
         f"cell type, electrolyte, year or number was recognized; words not understood: {ignored}."

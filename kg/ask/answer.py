@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ingest.records import export_record_of
 from kg.ask.contract import MeasureVars
 from kg.ask.question import Interpretation, kind_label
 from kg.namespaces import BASE, VOCAB
@@ -239,16 +240,12 @@ def _sources(d: _Details, c: str, base: dict[str, Any]) -> list[dict[str, Any]]:
             ref = None
         else:
             ref = base.get("ref")
-        record = _RECORD.match(d.get("file", doc).get("fileName") or "")
+        record = export_record_of(d.get("file", doc).get("fileName") or "")
         if record and ref is None:  # one record of an export: that file, record number
-            out.append({"doc": record["file"], "ref": int(record["n"]), "doi": doi, "record": doc})
+            out.append({"doc": record[0], "ref": record[1], "doi": doi, "record": doc})
         else:
             out.append({"doc": doc, "ref": ref, "doi": doi})
     return out
-
-
-#: The file name of an export record's document: "export-bibtex.bib#3".
-_RECORD = re.compile(r"^(?P<file>.+?)(?:\.[A-Za-z0-9]+)?#(?P<n>\d+)$")
 
 
 def _keep_sources(base: dict[str, Any], docs: list[str]) -> None:

@@ -27,6 +27,7 @@ from kg.ask.words import (
     HOW_PHRASES,
     LOWER_IS_BETTER,
     MOST_CYCLES_RE,
+    NO_CONSTRAINT_WORDS,
     STOPWORDS,
     SUPERLATIVES,
     TAIL_RE,
@@ -35,7 +36,7 @@ from kg.ask.words import (
     YEAR_BEFORE,
 )
 from kg.errors import QueryError
-from kg.namespaces import VOCAB
+from kg.namespaces import AKG, VOCAB
 from kg.vocab import Concept, label_key, load_vocabulary
 
 if TYPE_CHECKING:
@@ -138,6 +139,10 @@ class Interpretation:
     #: Words that look like terms (formulas, acronyms) but name none: (word, suggestion).
     #: Any of them makes the answer empty: leaving one out would answer a wider question.
     unknown: list[tuple[str, str | None]] = field(default_factory=list)
+    #: Ordinary content words not understood ("sputtering", "wearable"): (word, suggestion).
+    #: They empty a structured answer like :attr:`unknown`; a question with nothing else
+    #: understood goes to keyword search instead, which says so.
+    unread: list[tuple[str, str | None]] = field(default_factory=list)
     readings: list[tuple[str, str]] = field(default_factory=list)  # (typo, form read)
     words: list[tuple[str, str]] = field(default_factory=list)  # (word, what it became)
     #: Attributes asked for without a value ("which electrolyte…"): extra row columns.
@@ -146,6 +151,13 @@ class Interpretation:
     shape: str = "list"
     #: What a superlative or comparison ranks by: (quantity kind, "max" | "min").
     rank: tuple[str, str] | None = None
+    #: A comparison of two things each with its own constraints ("the Al2O3 on Li in Kozen's
+    #: paper or the ZnO on LATP"): one reading per side, each answered on its own.
+    sides: list[Interpretation] = field(default_factory=list)
+    #: "top 3", "the 5 best": how many of a ranking to keep (ties of the last kept too).
+    top_n: int | None = None
+    #: The side's text as read (sides only), to name its rows.
+    side_text: str = ""
 
     def add(self, concept: Concept) -> None:
         bucket = self.concepts[concept.kind]
@@ -211,12 +223,20 @@ class Interpretation:
             parts.append(f"showing {kind_label(kind)}")
         for column in self.show:
             parts.append(f"showing {column.replace('_', ' ')}")
+        if self.top_n:
+            parts.append(f"keeping the top {self.top_n}")
         return parts
 
     def describe(self) -> str:
         """The whole reading in words: constraints, typos read, words not understood or
         ignored, and every content word with what it became."""
         parts = self.constraint_parts()
+        if self.sides:
+            shared = [p for p in parts if p.startswith(("ranked by", "showing"))]
+            parts = [
+                " vs ".join(f"({'; '.join(own_parts(side))})" for side in self.sides),
+                *shared,
+            ]
         what = {"count": "counting", "superlative": "the top of", "comparison": "comparing"}
         text = f"Looking for {self.target}"
         if self.shape in what:
@@ -228,8 +248,11 @@ class Interpretation:
             hint = f"; did you mean {suggestion}?" if suggestion else ""
             text += f" '{word}': not a term of the vocabulary{hint}"
             text += "." if not suggestion else ""
+        for word, suggestion in self.unread:
+            hint = f"; did you mean {suggestion}?" if suggestion else "."
+            text += f" '{word}': not understood{hint}"
         if self.ignored:
-            text += " Ignored words: " + ", ".join(f"'{w}'" for w in self.ignored) + "."
+            text += " Adding no constraint: " + ", ".join(f"'{w}'" for w in self.ignored) + "."
         else:
             text += " No words ignored."
         if self.words:
@@ -237,14 +260,21 @@ class Interpretation:
         return text
 
 
+def own_parts(side: Interpretation) -> list[str]:
+    """A comparison side's constraints in words, without the ranking both sides share."""
+    return [p for p in side.constraint_parts() if not p.startswith(("ranked by", "showing"))]
+
+
 _UNIT_SHOWN = {"degC": "°C"}
 _KIND_NAMES = {
     "Substrate": "substrate",
+    "Anode": "anode metal",
     "Technique": "technique",
     "Material": "material",
     "MaterialClass": "material class",
     "Precursor": "precursor",
     "CellType": "cell type",
+    "Cathode": "cathode",
     "ElectrolyteFamily": "electrolyte family",
     "Salt": "electrolyte salt",
     "Solvent": "electrolyte solvent",
@@ -302,7 +332,16 @@ def normalize_question(text: str) -> str:
     text = re.sub(r"[‐‑‒–—−]", "-", text)
     text = re.sub(r"_\{?(\d+)\}?", r"\1", text)
     text = text.replace("⁻", "-")
+    # "150 C", "150 deg C", "150 degrees": a deposition temperature. Below 20 a bare "C" is a
+    # C-rate ("at 1 C"), which questions never mean as a temperature.
+    text = re.sub(
+        r"\b(\d{2,4}(?:\.\d+)?)\s*(?:deg(?:rees?)?(?:\s*(?:C|celsius))?\b|C\b)", _celsius, text
+    )
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _celsius(m: re.Match[str]) -> str:
+    return f"{m.group(1)} °C" if float(m.group(1)) >= 20 else m.group(0)
 
 
 # --------------------------------------------------------------------------- the spaCy pipeline
@@ -317,6 +356,7 @@ QUESTION_KINDS: tuple[str, ...] = (
     "Precursor",
     "Substrate",
     "CellType",
+    "Cathode",
     "Salt",
     "Solvent",
     "ElectrolyteFamily",
@@ -337,6 +377,10 @@ class _Pipeline:
     forms: dict[str, str]  # label_key(form) → the form as the vocabulary writes it
 
 
+#: Element names that are also anode metals or current collectors (substrates).
+_METAL_NAMES = frozenset(["lithium", "sodium", "potassium", "copper", "nickel"])
+
+
 @lru_cache(maxsize=1)
 def _pipeline() -> _Pipeline:
     """spaCy blank English (tokens, element phrases) and ingest's vocabulary matcher."""
@@ -354,10 +398,9 @@ def _pipeline() -> _Pipeline:
         "ELEMENT",
         [
             [{"LOWER": {"IN": names}}, {"ORTH": "-", "OP": "?"}, {"LOWER": {"IN": after}}],
-            [
-                {"LOWER": {"IN": ["containing", "contain", "contains", "with"]}},
-                {"LOWER": {"IN": names}},
-            ],
+            [{"LOWER": {"IN": ["containing", "contain", "contains"]}}, {"LOWER": {"IN": names}}],
+            # "with zirconium"; not "with lithium (anodes)": an anode metal, not an element.
+            [{"LOWER": "with"}, {"LOWER": {"IN": [n for n in names if n not in _METAL_NAMES]}}],
         ],
     )
     forms: dict[str, str] = {}
@@ -457,6 +500,21 @@ class _Found:
     text: str
 
 
+_TOP_BEFORE = re.compile(r"\b(?:top|first|best)\s*$", re.I)
+_THE_BEFORE = re.compile(r"\bthe\s*$", re.I)
+
+
+def _is_top_n(text: str, m: re.Match[str]) -> bool:
+    """ "top 3", "best 5", "the 2 thinnest": a small count of rows to keep, not a value."""
+    num = m.group("num")
+    if not num or m.group("num2") or m.group("cmp") or not num.isdigit() or len(num) > 2:
+        return False
+    before, after = text[: m.start()], text[m.end() :].split()
+    if _TOP_BEFORE.search(before):
+        return True
+    return bool(_THE_BEFORE.search(before) and after and after[0].lower() in SUPERLATIVES)
+
+
 def _find_numbers(text: str, hinted: list[str], interp: Interpretation) -> list[_Found]:
     """Numeric constraints and years in the (normalized) question; returns consumed spans."""
     from ingest.quantities import UnitError, canonical_unit, parse_unit, to_canonical
@@ -474,6 +532,12 @@ def _find_numbers(text: str, hinted: list[str], interp: Interpretation) -> list[
         start, end = m.start(), m.end()
         if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "@/[_^-"):
             continue  # part of a formula (Al2O3, Na@25Al2O3) or a citation
+        if _is_top_n(text, m):
+            # "top 3 coatings", "the 5 best": a count of rows, not a measured value.
+            interp.top_n = int(float(m.group("num")))
+            consumed.append(_Found(start, m.end(), text[start : m.end()]))
+            last_end = m.end()
+            continue
         if end < len(text) and text[end].isalpha() and not text[end].isupper():
             # "1000h": a unit glued to the number is read below; a formula is not a number.
             pass
@@ -573,6 +637,7 @@ _PREFERENCE = {
     "Precursor": 3,
     "Substrate": 4,
     "CellType": 5,
+    "Cathode": 6,
     "Salt": 6,
     "Solvent": 6,
     "ElectrolyteFamily": 7,
@@ -581,8 +646,9 @@ _PREFERENCE = {
 }
 
 
-def interpret(question: str) -> Interpretation:
-    """Read a question into constraints (no store needed).
+def interpret(question: str, *, sides_of: Interpretation | None = None) -> Interpretation:
+    """Read a question into constraints (no store needed). ``sides_of``: the comparison this
+    text is one side of (its ranking and shown values are the side's too).
 
     Raises:
         QuestionError: the question is empty, too long or has a number out of range.
@@ -635,7 +701,78 @@ def interpret(question: str) -> Interpretation:
     for f in consumed:
         word = f.text.strip().rstrip("?!.,;:")
         interp.words.append((word, "DOI" if word.lower() in interp.dois else "a number"))
+    if interp.shape == "comparison" and interp.target == "studies":
+        interp.target = "coatings"  # "X in Kozen's paper or Y": the coatings are compared
+    if sides_of is not None:
+        _as_side(interp, sides_of, text)
+    elif interp.shape == "comparison":
+        interp.sides = _comparison_sides(interp, text, chosen, keys)
     return interp
+
+
+def _as_side(side: Interpretation, whole: Interpretation, text: str) -> None:
+    """One side of ``whole``: its own constraints, the question's ranking and columns."""
+    side.side_text = text
+    side.shape, side.rank, side.target = "list", whole.rank, whole.target
+    own, side.numbers = side.numbers, []
+    for n in [*whole.numbers, *own]:  # the ranking first, where the answer looks for it
+        side.add_number(n)
+    side.asked_kinds = list(whole.asked_kinds)
+    side.show = list(whole.show)
+
+
+#: What separates the two sides of a comparison: "X or Y", "X vs Y", "X compared to Y".
+_SIDE_SEPARATOR = re.compile(
+    r"\s*(?:,\s*)?\b(?:or|vs\.?|versus|against|and|compared\s+(?:to|with)|than)\b\s*", re.I
+)
+
+
+def _comparison_sides(
+    interp: Interpretation, text: str, chosen: list[Span], keys: dict[str, Any]
+) -> list[Interpretation]:
+    """The two sides of a comparison, each read on its own with the shared words.
+
+    Words before the first material are shared ("on Na, which lasts longer: X or Y"). When the
+    first side is its material alone ("Al2O3 or LiF on Li"), what follows the second material
+    is shared too; otherwise each side keeps what is written next to it ("the Al2O3 on Li in
+    Kozen's paper or the ZnO on LATP"). The ranking and shown values are the question's.
+    Returns no sides when the question names the two things without constraints of their own.
+    """
+    names = [
+        span
+        for span in chosen
+        if isinstance(keys.get(span.label_), list)
+        and any(c.kind in ("Material", "MaterialClass") for c in keys[span.label_])
+    ]
+    if len(names) < 2:
+        return []
+    first, second = names[0], names[1]
+    between = text[first.end_char : second.start_char]
+    seps = list(_SIDE_SEPARATOR.finditer(between))
+    if not seps:
+        return []
+    sep = seps[-1]
+    prefix = text[: first.start_char]
+    left = text[first.start_char : first.end_char + sep.start()]
+    right = text[first.end_char + sep.end() :]
+    tail = text[second.end_char :]
+    if not left[len(first.text) :].strip(" ,;:-"):
+        left = left + tail
+    sides = [interpret(prefix + left, sides_of=interp), interpret(prefix + right, sides_of=interp)]
+    own = [s for s in sides if s.concepts != sides[0].concepts or s.authors or s.years]
+    if all(not _side_extras(side) for side in sides) or not own:
+        return []
+    return sides
+
+
+def _side_extras(side: Interpretation) -> bool:
+    """Whether a side has constraints beyond its material (a substrate, an author, a cell)."""
+    kinds = {k for k, v in side.concepts.items() if v} - {
+        "Material",
+        "MaterialClass",
+        "QuantityKind",
+    }
+    return bool(kinds or side.authors or side.years or side.elements)
 
 
 _DOI_RE = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+")
@@ -731,10 +868,48 @@ def _read_span(interp: Interpretation, span: Span, found: list[Concept] | str) -
                 interp.asked_kinds.append(local)
             interp.words.append((span.text, f"quantity {concept.label}"))
             continue
-        interp.add(concept)
-        interp.words.append(
-            (span.text, f"{_KIND_NAMES.get(concept.kind, concept.kind)} {concept.label}")
-        )
+        kind = concept.kind
+        if kind == "Substrate" and _serves_anode(span, concept):
+            kind = "Anode"
+            if concept not in interp.concepts[kind]:
+                interp.concepts[kind].append(concept)
+        else:
+            interp.add(concept)
+        interp.words.append((span.text, f"{_KIND_NAMES.get(kind, kind)} {concept.label}"))
+
+
+#: Words before a metal that make it the metal the coating serves, not what it is on:
+#: "for lithium metal", "with K anodes", "in Na metal batteries", "in the potassium host".
+_FOR_BEFORE = re.compile(
+    r"\b(?:for|with|in|towards?|protecting|protect|protects|stabili[sz]e[sd]?)\s+(?:(?:the|a|an)\s+)?$",
+    re.I,
+)
+#: Words after a metal with the same effect: "lithium anodes", "Na metal batteries", "K host".
+_FOR_AFTER = re.compile(
+    r"^\s*(?:metal\s+)?(?:anodes?|batter(?:y|ies)|hosts?|cells?|plating|deposition\s+hosts?)\b",
+    re.I,
+)
+#: Words before a metal that make it the substrate: "on Li", "onto sodium foil".
+_ON_BEFORE = re.compile(
+    r"\b(?:on|onto|upon|over|atop|coating|coated|coat|coats)\s+(?:(?:the|a|an|bare)\s+)?$", re.I
+)
+
+
+def _serves_anode(span: Span, concept: Concept) -> bool:
+    """Whether an alkali metal is named as the anode a coating serves (akg:forAnode) rather
+    than as the surface it is on (akg:onSubstrate).
+
+    "on Li", "onto sodium" name the substrate; "for lithium metal", "with K anodes", "in Na
+    batteries", "the potassium host" and a bare "lithium coatings" name the metal served, which
+    a film on a host or a current collector serves too.
+    """
+    if str(AKG.AlkaliMetal) not in concept.classes:
+        return False
+    text = span.doc.text
+    before, after = text[: span.start_char], text[span.end_char :]
+    if _FOR_BEFORE.search(before) or _FOR_AFTER.match(after):
+        return True
+    return not _ON_BEFORE.search(before)
 
 
 #: "by Chen", "co-authored by Gary Rubloff", "first author is Chen": names written capitalized.
@@ -744,11 +919,25 @@ _AUTHOR_RE = re.compile(
 )
 
 
+_POSSESSIVE_RE = re.compile(r"\b(?P<name>[A-Z][a-z][\w-]*)['’]s\b")
+
+
+def _tokens_in(doc: Doc, m: re.Match[str]) -> list[int]:
+    return [t.i for t in doc if m.start() <= t.idx < m.end()]
+
+
 def _read_authors(interp: Interpretation, doc: Doc, text: str, used: set[int]) -> None:
     """Authors: "Kazyak et al.", "by Chen", "co-authored by Gary Rubloff" (by the surname)."""
     for m in re.finditer(r"\b([A-Z][\w'’-]+)\s+et\s+al\b\.?", text):
         _add_author(interp, m.group(1), m.group(1))
         used.update(t.i for t in doc if m.start() <= t.idx < m.end())
+    # "Kozen's paper", "Sun's group": a capitalized name in the possessive is an author.
+    for m in _POSSESSIVE_RE.finditer(text):
+        name = m.group("name")
+        if name.lower() in _lexicon() or any(i in used for i in _tokens_in(doc, m)):
+            continue
+        if _add_author(interp, name, name):
+            used.update(_tokens_in(doc, m))
     for m in _AUTHOR_RE.finditer(text):
         tokens = [t.i for t in doc if m.start("name") <= t.idx < m.end("name")]
         if not tokens or any(i in used for i in tokens):
@@ -797,7 +986,7 @@ def _read_shape(
     most_cycles = re.search(MOST_CYCLES_RE, text, re.I)
     if most_cycles:
         superlative = (None, ("CycleCount", "max"))
-    if re.search(r"most\s+stable", text, re.I):
+    if re.search(r"\bmost\s+stable\b", text, re.I):
         superlative = (None, ("CyclingDuration", "max"))
     named = [*interp.concepts.get("Material", []), *interp.concepts.get("MaterialClass", [])]
     if len(named) >= 2 and (versus or comparative is not None):
@@ -839,8 +1028,11 @@ def _set_rank(
     if token is not None:
         used.add(token.i)
         interp.words.append((token.text, f"ranked by {kind_label(kind)}, {_RANK_WORDS[direction]}"))
-    if interp.target == "values" and not interp.asked_kinds:
+    if interp.target == "values":
+        # A ranking answers with the coatings and the value they are ranked by; another
+        # quantity word is the verb ("which cycles longer") or shown with it anyway.
         interp.target = "coatings"
+        interp.asked_kinds.clear()
 
 
 _RANK_WORDS = {"max": "highest first", "min": "lowest first"}
@@ -852,6 +1044,8 @@ _SHOWN = {"CellType": "cell_type", "Electrolyte": "electrolyte"}
 _CONTEXT_WORDS = {
     "cell": "CellType",
     "cells": "CellType",
+    "cathode": "CellType",
+    "cathodes": "CellType",
     "electrolyte": "Electrolyte",
     "electrolytes": "Electrolyte",
 }
@@ -868,10 +1062,14 @@ def _read_leftovers(interp: Interpretation, doc: Doc, used: set[int]) -> None:
         word = token.lower_
         if word in STOPWORDS or word in TARGET_WORDS or word in ("et", "al", "al.", "'s"):
             continue
-        if len(word) < 2 and not word.isalnum():
-            continue
+        if len(word) < 2 and (not word.isalnum() or token.text.islower()):
+            continue  # punctuation, or the "s" of "whats"
+        if word in ("host", "hosts") and interp.concepts.get("Anode"):
+            continue  # "the potassium host": read with the metal it carries
         context = _CONTEXT_WORDS.get(word)
-        if context == "CellType" and interp.concepts.get("CellType"):
+        if context == "CellType" and (
+            interp.concepts.get("CellType") or interp.concepts.get("Cathode")
+        ):
             continue
         if context == "Electrolyte" and any(
             interp.concepts.get(k) for k in ("ElectrolyteFamily", "Salt", "Solvent")
@@ -894,21 +1092,23 @@ def _read_leftovers(interp: Interpretation, doc: Doc, used: set[int]) -> None:
             continue
         if _read_typo(interp, token.text):
             continue
-        if _looks_like_term(token.text):
-            suggestion = _closest_form(token.text, SUGGEST_RATIO, terms_only=True)
-            if (token.text, suggestion) not in interp.unknown:
-                interp.unknown.append((token.text, suggestion))
-            interp.words.append((token.text, "not understood"))
-        elif token.text not in interp.ignored:
-            interp.ignored.append(token.text)
-            interp.words.append((token.text, "ignored"))
+        if word in NO_CONSTRAINT_WORDS or word.rstrip("s") in NO_CONSTRAINT_WORDS:
+            if token.text not in interp.ignored:
+                interp.ignored.append(token.text)
+                interp.words.append((token.text, "no constraint"))
+            continue
+        suggestion = _closest_form(token.text, SUGGEST_RATIO, terms_only=True)
+        bucket = interp.unknown if _looks_like_term(token.text) else interp.unread
+        if (token.text, suggestion) not in bucket:
+            bucket.append((token.text, suggestion))
+        interp.words.append((token.text, "not understood"))
 
 
 @lru_cache(maxsize=1)
 def _lexicon() -> dict[str, str]:
     """Every word the reader knows (of the vocabulary's surface forms and of the question
     idioms), lower case, for typo correction: {word: word}."""
-    words: set[str] = set(STOPWORDS) | set(TARGET_WORDS) | set(ELEMENTS)
+    words: set[str] = set(STOPWORDS) | set(TARGET_WORDS) | set(ELEMENTS) | NO_CONSTRAINT_WORDS
     words |= set(SUPERLATIVES) | set(COMPARATIVES) | set(VERSUS_WORDS) | set(_CONTEXT_WORDS)
     idioms = [p for _, p in (*CMP_BEFORE, *YEAR_BEFORE, *HOW_PHRASES)] + [TAIL_RE]
     for pattern in idioms:

@@ -182,6 +182,13 @@ def _current_density_block(n: NumericConstraint, i: int, attach: str | None) -> 
     return f"{pattern}\n  {condition}"
 
 
+def _constant_or_values(subject_predicate: str, var: str, iris: list[str]) -> str:
+    """``subject predicate`` one of ``iris``: the constant itself when there is one."""
+    if len(iris) == 1:
+        return f"{subject_predicate} {sparql_iri(iris[0])} ."
+    return f"{_values(var, iris)} {subject_predicate} ?{var} ."
+
+
 def _year_filter(var: str, op: str, low: int, high: int) -> str:
     a, b = sparql_literal(low), sparql_literal(high)
     if op == "between":
@@ -205,14 +212,15 @@ def _coating_constraints(
             f"?precQ{j} akg:usesPrecursor {sparql_iri(p.iri)} . ?c akg:depositedBy ?precQ{j} ."
         )
     if c.get("Substrate"):
-        # "on K" means on K metal or on a host that carries the K anode (akg:forAnode).
-        lines.append(
-            " UNION ".join(
-                f"{{ ?c {prop} {sparql_iri(s.iri)} }}"
-                for s in c["Substrate"]
-                for prop in ("akg:onSubstrate", "akg:forAnode")
-            )
-        )
+        # "on Cu", "on garnet", "on Li": what the film is on (a named kind and its narrower).
+        iris: list[str] = []
+        for s in c["Substrate"]:
+            iris.extend(i for i in _narrower(vocab, s.iri) if i not in iris)
+        lines.append(_constant_or_values("?c akg:onSubstrate", "substQ", iris))
+    if c.get("Anode"):
+        # "for Li metal", "with K anodes", "lithium coatings": the metal the coating serves,
+        # on the metal itself or on a host or current collector that carries it.
+        lines.append(_constant_or_values("?c akg:forAnode", "anodeQ", [a.iri for a in c["Anode"]]))
     lines.extend(_material_lines(interp, vocab, coating=coating))
     for j, symbol in enumerate(interp.elements):
         members = [m.iri for m in vocab.of_kind("Material") if symbol in m.elements]
@@ -244,6 +252,8 @@ def _coating_constraints(
             "{ ?c akg:hasMeasurement/akg:measuredIn/akg:cellType ?ctQ }"
         )
         lines.append(_values("ctQ", iris))
+    for j, cathode in enumerate(c.get("Cathode", [])):
+        lines.append(_cathode_pattern(vocab, cathode, j))
     for j, concept in enumerate(
         [*c.get("ElectrolyteFamily", []), *c.get("Salt", []), *c.get("Solvent", [])]
     ):
@@ -277,6 +287,25 @@ def _coating_constraints(
     lines.extend(_study_constraints(interp, "?c"))
     lines.extend(_exclusions(interp, vocab))
     return lines
+
+
+def _cathode_pattern(vocab: Vocabulary, cathode: Concept, j: int) -> str:
+    """Tested against ``cathode``: a cell test that names it, or a cell of a type it makes
+    (skos:related: LiFePO4 → Li-LFP, sulfur → Li-S, Na-S, K-S) and the narrower types."""
+    from rdflib import SKOS, URIRef
+
+    types: list[str] = []
+    for related in vocab.graph.objects(URIRef(cathode.iri), SKOS.related):
+        types.extend(i for i in _narrower(vocab, str(related)) if i not in types)
+    named = f"{{ ?c akg:testedIn/akg:cathode {sparql_iri(cathode.iri)} }}"
+    if not types:
+        return named
+    v = f"?cathCt{j}"
+    return (
+        f"{named} UNION {{ {_values(v[1:], types)} "
+        f"{{ ?c akg:testedIn/akg:cellType {v} }} UNION "
+        f"{{ ?c akg:hasMeasurement/akg:measuredIn/akg:cellType {v} }} }}"
+    )
 
 
 def _exclusions(interp: Interpretation, vocab: Vocabulary) -> list[str]:

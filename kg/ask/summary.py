@@ -122,13 +122,29 @@ def summarize(
 
 
 def _empty(interp: Interpretation) -> str:
-    if interp.unknown:
+    if interp.unknown or interp.unread:
         words = "; ".join(
-            f"'{w}' is not a term of the vocabulary" + (f" (did you mean {s}?)" if s else "")
-            for w, s in interp.unknown
+            [
+                *(
+                    f"'{w}' is not a term of the vocabulary"
+                    + (f" (did you mean {s}?)" if s else "")
+                    for w, s in interp.unknown
+                ),
+                *(
+                    f"'{w}' is not understood" + (f" (did you mean {s}?)" if s else "")
+                    for w, s in interp.unread
+                ),
+            ]
         )
-        return f"No answer: {words}. Leaving it out would answer a wider question."
+        return (
+            f"No answer: {words}. Leaving it out would answer a wider question. Ask by "
+            "material, substrate or anode metal, technique, precursor, cell, cathode, "
+            'electrolyte, a number with its unit, year or author (e.g. "Al2O3 coatings on Li", '
+            '"thinnest coating on Na").'
+        )
     parts = interp.constraint_parts()
+    if interp.sides:
+        parts = [" vs ".join(f"({label.split(': ', 1)[1]})" for label in _side_labels(interp))]
     where = f" match {'; '.join(parts)}" if parts else ""
     _one, many = _NOUNS.get(interp.target, ("row", "rows"))
     return f"No {many} in the graph{where}."
@@ -139,6 +155,8 @@ def _superlative(
 ) -> tuple[list[dict[str, Any]], str]:
     top_value, top_cmp = _value(rows[0], interp, i)
     top = [r for r in rows if _value(r, interp, i) == (top_value, top_cmp)]
+    if interp.top_n and interp.top_n > len(top):
+        return _top_n(interp, rows, i, n)
     word = "highest" if n.op == "max" else "lowest"
     text = (
         f"The {word} {kind_label(n.kind)} among {_noun(interp, len(rows))} with one"
@@ -158,27 +176,63 @@ def _superlative(
     return top, text + "."
 
 
+def _top_n(
+    interp: Interpretation, rows: list[dict[str, Any]], i: int, n: NumericConstraint
+) -> tuple[list[dict[str, Any]], str]:
+    """ "top 3 …": the first N by the ranking, and any row tied with the last kept."""
+    cut = min(interp.top_n or 1, len(rows))
+    last = _value(rows[cut - 1], interp, i)
+    kept = rows[:cut] + [r for r in rows[cut:] if _value(r, interp, i) == last]
+    word = "highest" if n.op == "max" else "lowest"
+    listed = ", ".join(f"{_name(r)} {_show(*_value(r, interp, i), n.unit)}" for r in kept)
+    text = (
+        f"The {len(kept)} with the {word} {kind_label(n.kind)} among "
+        f"{_noun(interp, len(rows))} with one{_where(interp)}: {listed}"
+    )
+    if any(_value(r, interp, i)[1] in _OPEN for r in kept):
+        text += " (open values such as > 1000 h are ranked by the number given)"
+    return kept, text + "."
+
+
 def _comparison(
     interp: Interpretation, rows: list[dict[str, Any]], i: int, n: NumericConstraint
 ) -> str:
     best: dict[str, dict[str, Any]] = {}
-    for row in rows:  # rows come sorted best first
-        best.setdefault(str(row.get("material")), row)
-    named = [c.label for c in interp.concepts.get("Material", [])]
-    missing = [m for m in named if m not in best]
+    for row in rows:  # each side's rows come sorted best first
+        best.setdefault(str(row.get("compared") or row.get("material")), row)
+    if interp.sides:
+        missing = [
+            f"({label.split(': ', 1)[1]})" for label in _side_labels(interp) if label not in best
+        ]
+    else:
+        named = [c.label for c in interp.concepts.get("Material", [])]
+        missing = [m for m in named if m not in best]
     parts = [f"{_name(r)} {_show(*_value(r, interp, i), n.unit)}" for r in best.values()]
     text = f"{kind_label(n.kind).capitalize()}: " + " vs ".join(parts)
     if len(best) >= 2:
-        winner = next(iter(best.values()))
+        ordered = sorted(
+            best.values(),
+            key=lambda r: _sortable(_value(r, interp, i)[0]) or 0.0,
+            reverse=n.op == "max",
+        )
+        winner = ordered[0]
         word = "higher" if n.op == "max" else "lower"
         values = [_sortable(_value(r, interp, i)[0]) for r in best.values()]
         if len(set(values)) == 1:
             text += "; a tie"
         else:
-            text += f"; {winner.get('material')} has the {word} {kind_label(n.kind)}"
+            name = _name(winner) if interp.sides else winner.get("material")
+            text += f"; {name} has the {word} {kind_label(n.kind)}"
     for m in missing:
         text += f"; no {kind_label(n.kind)} for {m} in the graph"
     return text + "."
+
+
+def _side_labels(interp: Interpretation) -> list[str]:
+    """The sides of a comparison as their rows name them ("1: material is Al2O3; …")."""
+    from kg.ask.question import own_parts
+
+    return [f"{n}: " + "; ".join(own_parts(side)) for n, side in enumerate(interp.sides, 1)]
 
 
 def _side_by_side(interp: Interpretation, rows: list[dict[str, Any]]) -> str:

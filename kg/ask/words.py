@@ -19,6 +19,7 @@ __all__ = [
     "HOW_PHRASES",
     "LOWER_IS_BETTER",
     "MOST_CYCLES_RE",
+    "NO_CONSTRAINT_WORDS",
     "STOPWORDS",
     "SUPERLATIVES",
     "TAIL_RE",
@@ -224,6 +225,53 @@ STOPWORDS = FUNCTION_WORDS | frozenset(
         "types",
     ]
 )
+
+#: Ordinary words of questions that name nothing a coating could be selected by: generic
+#: verbs of benefit and reporting ("improve", "showed"), vague qualifiers ("good", "high",
+#: "ultrathin" without a number) and general nouns ("approach", "examples"). They are said
+#: back as adding no constraint; any other content word that is not understood makes the
+#: answer empty with a message, since leaving it out would answer a wider question.
+_NO_CONSTRAINT_TEXT = """
+    i we you he she us him her his hers ours yours mine one ones someone anyone anything
+    something everything nothing none every either neither other others another such same
+    similar different various several few certain particular specific main key typical
+    am will shall may might must let lets ok okay yes not if then why whether here now
+    up out off through within along among across while whereas because like unlike e.g
+    really actually exactly just even still already too very quite well yet again currently
+    generally usually typically recently recent new latest overall total altogether together
+    exist exists existing available possible known mentioned mention mentions described
+    describe describes discussed discuss present presented presents appear appears appeared
+    record recorded see seen look looking know want need needed interested name names named
+    show shows showed work worked working perform performs performed performance performing
+    improve improves improved improving improvement improvements enhance enhances enhanced
+    enhancing protect protects protected protecting protection protective prevent prevents
+    prevented suppress suppresses suppressed suppressing help helps helped enable enables
+    enabled achieve achieves obtain obtained reach reached reaches yield yields yielded
+    provide provides provided offer offers offered give gave given gives apply applies
+    involve involves involved involving include includes included contain contains
+    contained compare paired pairing coupled combined matched
+    good great nice excellent promising effective efficient successful superior outstanding
+    high higher low lower long short big small large thin thick ultrathin ultra-thin
+    conformal uniform dense robust
+    artificial interphase interlayer interlayers passivation passivating surface surfaces
+    modification modifications engineering treatment treated protected
+    dendrite dendrites dendritic growth reduce reduces reduced reducing mitigate mitigates
+    mitigated inhibit inhibits inhibited stabilize stabilizes stabilized stabilise stabilises
+    stabilised
+    alone solely exclusively purely pure stack stacks stacked plating stripping
+    plating/stripping deposition depositions coat coats grew synthesized synthesised
+    fabricated fabrication prepared preparation formed produced created built sei asei
+    interface interfaces interfacial-layer side reaction reactions electrochemical
+    electrochemically
+    ranked sorted ordered rank sort order graph database corpus dataset kg
+    based substrate substrates condition conditions parameter parameters setting settings
+    number numbers count counts counted total percent percentage year years date dates when
+    approach approaches strategy strategies method methods technique techniques process
+    processes option options example examples case cases sample samples system systems
+    thing things information info detail details overview summary research researchers
+    people group groups team teams lab labs field application applications
+"""
+NO_CONSTRAINT_WORDS = frozenset(_NO_CONSTRAINT_TEXT.split())
 
 TARGET_WORDS: dict[str, str] = {
     **dict.fromkeys(

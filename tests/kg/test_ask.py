@@ -134,10 +134,12 @@ def test_authors_and_elements() -> None:
     assert interpret("zirconium-containing films").elements == ["Zr"]
 
 
-def test_ignored_words_are_reported() -> None:
+def test_words_not_understood_are_reported() -> None:
     interp = interpret("shiny coatings on Na")
-    assert interp.ignored == ["shiny"]
-    assert "Ignored words: 'shiny'" in interp.describe()
+    assert interp.unread == [("shiny", None)] and not interp.ignored
+    assert "'shiny': not understood" in interp.describe()
+    interp = interpret("good coatings on Na")
+    assert interp.ignored == ["good"] and "Adding no constraint: 'good'" in interp.describe()
 
 
 def test_normalize_question() -> None:

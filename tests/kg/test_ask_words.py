@@ -18,8 +18,8 @@ from kg.ask import ask, interpret
         ("tio2 films", "Material", ["TiO2"]),
         ("aluminas on Na", "Material", ["Al2O3"]),  # plural, as ingest's matcher reads it
         ("zircones on lithium", "MaterialClass", ["zircone"]),
-        ("sodiumm coatings", "Substrate", ["Na"]),  # typos
-        ("lithum coatings", "Substrate", ["Li"]),
+        ("sodiumm coatings", "Anode", ["Na"]),  # typos
+        ("lithum coatings", "Anode", ["Li"]),
         ("coatings on potasium", "Substrate", ["K"]),
         ("flouride coatings", "MaterialClass", ["fluoride"]),
     ],
@@ -80,10 +80,12 @@ def test_a_known_material_without_coatings_gives_an_empty_answer(ask_store: obje
     assert "ZnO" in answer.summary and "Na" in answer.summary
 
 
-def test_ordinary_words_are_listed_as_ignored() -> None:
+def test_ordinary_words_not_understood_refuse_the_answer(ask_store: object) -> None:
     interp = interpret("shiny coatings on Na")
-    assert interp.ignored == ["shiny"] and not interp.unknown
-    assert ("shiny", "ignored") in interp.words
+    assert interp.unread == [("shiny", None)] and not interp.unknown
+    assert ("shiny", "not understood") in interp.words
+    answer = ask("shiny coatings on Na", ask_store)
+    assert answer.mode == "refused" and answer.rows == [] and "'shiny'" in answer.summary
 
 
 def test_every_content_word_is_listed_with_what_it_became() -> None:

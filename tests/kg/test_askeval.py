@@ -107,8 +107,8 @@ def test_ask_csv_prints_the_rows(ask_store: object, tmp_path: Path) -> None:
 
 
 def test_an_export_record_is_named_by_its_file_and_position() -> None:
-    from kg.ask.answer import _RECORD
+    from ingest.records import export_record_of
 
-    match = _RECORD.match("export-bibtex.bib#3")
-    assert match and (match["file"], match["n"]) == ("export-bibtex", "3")
-    assert _RECORD.match("review.txt") is None
+    assert export_record_of("export-bibtex.bib#3") == ("export-bibtex", 3)
+    assert export_record_of("/data/refs.ris#12") == ("refs", 12)
+    assert export_record_of("review.txt") is None

@@ -337,12 +337,19 @@ def _material_lines(interp: Interpretation, vocab: Vocabulary, *, coating: bool)
     return lines
 
 
-def _study_of(owner: str, study: str) -> str:
+def _study_of(owner: str, study: str, then: str = "") -> str:
     """``study`` is the study ``owner`` is reported in: the one it cites, or the study a
-    primary document is (akg:describedBy the document its facts were read from)."""
+    primary document is (akg:describedBy the document its facts were read from); ``then``
+    is what the study must also satisfy.
+
+    ``then`` is repeated inside each branch (``{A . T} UNION {B . T}``, the same rows as
+    ``{A} UNION {B} . T``): the engine evaluates a group on its own, and the second branch
+    alone joins every source span of every node (3.3 s at 100k triples; 32 ms so).
+    """
     return (
-        f"{{ {owner} akg:reportedIn {study} }} UNION "
-        f"{{ {owner} prov:wasDerivedFrom/akg:document {study}Doc . {study} akg:describedBy {study}Doc }}"
+        f"{{ {owner} akg:reportedIn {study} . {then} }} UNION "
+        f"{{ {owner} prov:wasDerivedFrom/akg:document {study}Doc . "
+        f"{study} akg:describedBy {study}Doc . {then} }}"
     )
 
 
@@ -352,13 +359,18 @@ def _study_constraints(interp: Interpretation, owner: str) -> list[str]:
     for j, (op, low, high) in enumerate(interp.years):
         y = f"?year{j}"
         lines.append(
-            f"{{ {owner} akg:year {y} }} UNION {{ {_study_of(owner, f'?yearStudy{j}')} "
-            f"?yearStudy{j} akg:year {y} }}\n  FILTER({_year_filter(y, op, low, high)})"
+            f"{{ {owner} akg:year {y} }} UNION "
+            f"{_study_of(owner, f'?yearStudy{j}', f'?yearStudy{j} akg:year {y}')}"
+            f"\n  FILTER({_year_filter(y, op, low, high)})"
         )
     for j, doi in enumerate(interp.dois):
         lines.append(
-            f"{_study_of(owner, f'?doiStudy{j}')} ?doiStudy{j} bibo:doi ?doi{j} "
-            f"FILTER(LCASE(STR(?doi{j})) = {sparql_literal(doi)})"
+            _study_of(
+                owner,
+                f"?doiStudy{j}",
+                f"?doiStudy{j} bibo:doi ?doi{j} "
+                f"FILTER(LCASE(STR(?doi{j})) = {sparql_literal(doi)})",
+            )
         )
     for j, name in enumerate(interp.authors):
         lit = sparql_literal(name.lower())
@@ -370,7 +382,7 @@ def _study_constraints(interp: Interpretation, owner: str) -> list[str]:
                 f" UNION {{ ?authStudy{j} akg:authorsText ?at{j} "
                 f"FILTER(REGEX(LCASE(STR(?at{j})), {word})) }}"
             )
-        lines.append(f"{_study_of(owner, f'?authStudy{j}')}\n  {first}")
+        lines.append(_study_of(owner, f"?authStudy{j}", first))
     return lines
 
 

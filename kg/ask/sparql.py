@@ -496,9 +496,12 @@ def details_sparql(
 
         branches += [
             # With the file name of the graph's document: a record of an export file
-            # (BibTeX, RIS, CSV) is named "file.bib#3".
+            # (BibTeX, RIS, CSV) is named "file.bib#3". The OPTIONAL stands outside the
+            # GRAPH (the same rows): inside it, the engine paired every coating with every
+            # file name of the store before matching graphs (0.7 s at 1M triples; 50 ms so).
             branch(
-                "GRAPH ?g { ?c a akg:Coating OPTIONAL { ?docNode akg:fileName ?fileName } }",
+                "GRAPH ?g { ?c a akg:Coating } "
+                "OPTIONAL { GRAPH ?g { ?docNode akg:fileName ?fileName } }",
                 "graph",
             ),
             branch(

@@ -69,7 +69,9 @@ def _execute(
         # several times cheaper than one lookup by name per column (wide SELECT * of ask).
         terms = tuple(solution)
         rows.append(dict(zip(columns, map(term_to_python, terms), strict=True)))
-        types.append({c: term_kind(t) for c, t in zip(columns, terms) if t is not None})
+        types.append(
+            {c: term_kind(t) for c, t in zip(columns, terms, strict=True) if t is not None}
+        )
     return QueryResult("SELECT", columns, rows, truncated, row_types=types)
 
 

@@ -452,6 +452,73 @@ def scale_section(result: dict[str, Any], sc: dict[str, Any]) -> list[str]:
     return out
 
 
+#: The side-by-side run (issue 11): every store and scale in one command.
+SIDE_CMD = (
+    ".venv/bin/python bench/query_bench.py --scales 10k,100k,1M --reps 3 --cap 30 "
+    "--clock cpu --cached-data --json bench/results/query_side.json"
+)
+#: (kg.ask key, its core SPARQL's key on the same store, label).
+SIDE_STORES = (
+    ("ask_embedded", "sparql_embedded", "disk (embedded, read-only)"),
+    ("ask_replica", "sparql_replica", "read replica (in memory)"),
+    ("ask_server", "sparql_server", "`kg serve` (HTTP)"),
+)
+
+
+def _median_p95(b: dict[str, Any], key: str) -> str:
+    if key not in b:
+        return "–"
+    return f"{ms(b[key]['median_ms'])} / {ms(b[key]['p95_ms'])}"
+
+
+def side_section(res: dict[str, Any] | None) -> list[str]:
+    """kg.ask on each store against its own core query's engine time, all scales, one run."""
+    out = ["## `kg.ask` side by side: disk, replica, `kg serve`, the engine alone (one run)", ""]
+    if not res:
+        return [*out, f"Not recorded yet: `{SIDE_CMD}`.", ""]
+    out += [
+        provenance(res),
+        "",
+        "Median / p95 ms over every timed call of the questions; the ratio is `kg.ask`'s median "
+        "over the median of its own core query (`build_sparql`, the query that finds the "
+        "matches) run on the same engine with nothing around it. rdflib runs the same core "
+        "query in memory with its own engine where it loads in reasonable time. "
+        + (
+            "Clock: CPU time of each store's worker process (`--clock cpu`: the machine was "
+            "shared, so wall time measured the other work); `kg serve` by the wall clock, its "
+            "engine being in another process."
+            if res.get("clock") == "cpu"
+            else "Clock: wall time."
+        ),
+        "",
+    ]
+    rows = []
+    for sc in res["scales"]:
+        b = sc["backends"]
+        row = [f"{sc['scale']} ({sc['count']:,} quads)"]
+        for ask_key, core_key, _ in SIDE_STORES:
+            ratio = (
+                f" ({b[ask_key]['median_ms'] / b[core_key]['median_ms']:.1f}×)"
+                if ask_key in b and core_key in b and b[core_key]["median_ms"]
+                else ""
+            )
+            row.append(_median_p95(b, ask_key) + ratio)
+        row += [_median_p95(b, core) for _, core, _ in SIDE_STORES]
+        row.append(_median_p95(b, "sparql_rdflib"))
+        app = sc.get("app") or {}
+        row.append(f"{f(app.get('self_max_rss_mb'), 0)} MB" if app else "–")
+        rows.append(row)
+    header = [
+        "scale",
+        *[f"`kg.ask`, {label} (ratio)" for _, _, label in SIDE_STORES],
+        *[f"core SPARQL, {label}" for _, _, label in SIDE_STORES],
+        "core SPARQL, rdflib in memory",
+        "app reader peak RSS",
+    ]
+    out += [table(header, rows), ""]
+    return out
+
+
 def diagnosis_sentence(diag: dict[str, Any] | None, scale: str) -> str:
     """What the cut-down queries show, in one sentence (empty without a diagnosis)."""
     d = next((x for x in (diag or {}).get("diagnosis", []) if x["scale"] == scale), None)
@@ -624,6 +691,7 @@ def render() -> str:
         "",
         *ingest_section(ingest, big),
         *readers_section(load("readers.json"), load("pdf_libraries.json")),
+        *side_section(load("query_side.json")),
         "## Questions (`kg.ask`) by graph size and store",
         "",
         "Ten representative questions; each timed 5 times (3 at 1M) after a warm-up, or only "

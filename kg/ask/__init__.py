@@ -31,7 +31,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from kg.ask.answer import DOC_GRAPH, Answer, highlight, merge_details, shape_rows, value_column
+from kg.ask.answer import (
+    DOC_GRAPH,
+    Answer,
+    highlight,
+    merge_details,
+    shape_rows,
+    shown_rows,
+    value_column,
+)
 from kg.ask.contract import MeasureVars
 from kg.ask.question import (
     EXAMPLE_QUESTIONS,
@@ -44,7 +52,9 @@ from kg.ask.question import (
     normalize_question,
 )
 from kg.ask.sparql import (
+    DETAIL_PARTS,
     PREFIXES,
+    RANKING_PARTS,
     build_sparql,
     class_materials,
     details_sparql,
@@ -180,7 +190,7 @@ def _rows(
     """(query, columns, rows, evidence) of one reading: the core query, then its details."""
     sparql = build_sparql(interp)
     core = run_generated(store, sparql, max_rows=50_000).rows
-    raw = merge_details(interp, core, _details(interp, core, store))
+    raw = _with_details(interp, core, store, limit)
     columns, rows, evidence = shape_rows(interp, raw, limit)
     return sparql, columns, rows, evidence
 
@@ -239,10 +249,41 @@ def _refused(question: str, interp: Interpretation) -> Answer:
     )
 
 
-def _details(
-    interp: Interpretation, core: list[dict[str, Any]], store: Any
+def _with_details(
+    interp: Interpretation, core: list[dict[str, Any]], store: Any, limit: int
 ) -> list[dict[str, Any]]:
-    """Rows of the second query: labels, study, graph and evidence of the nodes found."""
+    """The core rows merged with their details, fetched in full only for the rows shown.
+
+    When more entities match than ``limit``, the details that decide which are shown and in
+    what order (:data:`~kg.ask.sparql.RANKING_PARTS`) come first, for every match; the rest
+    (labels, source spans, techniques: most of the rows) only for the entities shown. The
+    answer is the same as with every detail of every match (tests/kg/test_ask_pushdown.py).
+    """
+    if len({_node(interp, r) for r in core}) <= limit:  # all shown: one query
+        return merge_details(interp, core, _details(interp, core, store))
+    ranking = _details(interp, core, store, RANKING_PARTS)
+    shown = shown_rows(interp, merge_details(interp, core, ranking), limit)
+    rest = _details(interp, shown, store, DETAIL_PARTS - RANKING_PARTS)
+    return merge_details(interp, core, ranking + rest)
+
+
+def _node(interp: Interpretation, row: dict[str, Any]) -> Any:
+    """What one answer entity is at most, in a core row (several rows of a study are one)."""
+    if interp.target == "values":
+        return row.get("mv")
+    if interp.target == "precursors":
+        return (row.get("c"), row.get("prec"))
+    return row.get("c")
+
+
+def _details(
+    interp: Interpretation,
+    core: list[dict[str, Any]],
+    store: Any,
+    parts: frozenset[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Rows of the second query: labels, study, graph and evidence of the nodes found
+    (only the kinds of fact in ``parts``, when given)."""
 
     def found(*names: str) -> list[str]:
         return list(dict.fromkeys(r[n] for r in core for n in names if r.get(n) is not None))
@@ -256,7 +297,7 @@ def _details(
     if interp.target == "precursors":
         precursors = list(dict.fromkeys((r["proc"], r["prec"]) for r in core))
     query = details_sparql(
-        found("c"), found("mv", *measures), found("mat"), precursors, tuple(interp.show)
+        found("c"), found("mv", *measures), found("mat"), precursors, tuple(interp.show), parts
     )
     if query is None:
         return []

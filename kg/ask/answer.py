@@ -20,7 +20,15 @@ from kg.ask.question import Interpretation, kind_label
 from kg.namespaces import BASE, VOCAB
 from kg.vocab import Concept, load_vocabulary
 
-__all__ = ["DOC_GRAPH", "Answer", "highlight", "merge_details", "shape_rows", "value_column"]
+__all__ = [
+    "DOC_GRAPH",
+    "Answer",
+    "highlight",
+    "merge_details",
+    "shape_rows",
+    "shown_rows",
+    "value_column",
+]
 
 DOC_GRAPH = f"{BASE}graph/doc/"
 
@@ -361,6 +369,9 @@ class _Group:
     sources: list[dict[str, Any]] = field(default_factory=list)
 
 
+#: One answer entity: its rows merged, its output row, the span its evidence quotes.
+_Item = tuple[_Group, dict[str, Any], dict[str, Any] | None]
+
 _UPWARD = (">", "≥", "max")
 _DOWNWARD = ("<", "≤", "min")
 
@@ -529,12 +540,10 @@ def _sort_key(interp: Interpretation) -> Any:
 
 def _finish(
     interp: Interpretation,
-    items: list[tuple[_Group, dict[str, Any], dict[str, Any] | None]],
+    items: list[_Item],
     needles: list[str],
     limit: int,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    key = _sort_key(interp)
-    items.sort(key=lambda it: key((it[0], it[1])))
     rows: list[dict[str, Any]] = []
     evidence: list[dict[str, Any]] = []
     seen: set[tuple[Any, str]] = set()
@@ -584,11 +593,50 @@ def shape_rows(
     interp: Interpretation, raw: list[dict[str, Any]], limit: int
 ) -> tuple[list[str], list[dict[str, Any]], list[dict[str, Any]]]:
     """Raw SPARQL rows → one row per answer entity, sorted, with evidence."""
-    needles = _needles(interp)
-    value_cols = [value_column(n.kind) for n in interp.numbers]
-    items: list[tuple[_Group, dict[str, Any], dict[str, Any] | None]] = []
+    columns, items = _entities(interp, raw)
+    rows, evidence = _finish(interp, _ordered(interp, items), _needles(interp), limit)
+    return columns, rows, evidence
+
+
+def shown_rows(
+    interp: Interpretation, raw: list[dict[str, Any]], limit: int
+) -> list[dict[str, Any]]:
+    """The raw rows of the (at most ``limit``) entities :func:`shape_rows` shows.
+
+    Their order depends only on the detail parts in :data:`kg.ask.sparql.RANKING_PARTS`, so
+    ``raw`` merged with those alone picks the same entities as with every detail: the rest
+    (labels, spans, techniques) is then fetched for the rows returned here only.
+    """
+    _, items = _entities(interp, raw)
+    keys = {group.key for group, _, _ in _ordered(interp, items)[:limit]}
+    key_of = _entity_key(interp)
+    return [row for row in raw if key_of(row) in keys]
+
+
+def _entity_key(interp: Interpretation) -> Any:
+    """The key of the answer entity a raw row belongs to (rows of one key become one row)."""
     if interp.target == "values":
-        for group in _collect(interp, raw, lambda r: r.get("mv")):
+        return lambda r: r.get("mv")
+    if interp.target == "precursors":
+        return lambda r: f"{r.get('c')}|{r.get('prec')}"
+    if interp.target == "studies":
+        return lambda r: r.get("study")
+    return lambda r: r.get("c")
+
+
+def _ordered(interp: Interpretation, items: list[_Item]) -> list[_Item]:
+    """Items in the order the answer shows them (stable: ties keep the graph's order)."""
+    key = _sort_key(interp)
+    return sorted(items, key=lambda it: key((it[0], it[1])))
+
+
+def _entities(interp: Interpretation, raw: list[dict[str, Any]]) -> tuple[list[str], list[_Item]]:
+    """(columns, one item per answer entity: its group, its row, its evidence span)."""
+    key_of = _entity_key(interp)
+    value_cols = [value_column(n.kind) for n in interp.numbers]
+    items: list[_Item] = []
+    if interp.target == "values":
+        for group in _collect(interp, raw, key_of):
             out = _base_row(group)
             r = group.first
             kind = _local(r.get("kind") or "")
@@ -623,11 +671,10 @@ def shape_rows(
             "evidence",
             "doc",
         ]
-        rows, evidence = _finish(interp, items, [*needles], limit)
-        return columns, rows, evidence
+        return columns, items
     if interp.target == "precursors":
         vocab = load_vocabulary()
-        for group in _collect(interp, raw, lambda r: f"{r.get('c')}|{r.get('prec')}"):
+        for group in _collect(interp, raw, key_of):
             out = _base_row(group)
             r = group.first
             concept = vocab.get(r.get("prec") or "")
@@ -654,10 +701,9 @@ def shape_rows(
             "doc",
         ]
         items.sort(key=lambda it: (it[1].get("ref") or 0, it[1].get("step") or 99))
-        rows, evidence = _finish(interp, items, [*needles], limit)
-        return columns, rows, evidence
+        return columns, items
     if interp.target == "studies":
-        for group in _collect(interp, raw, lambda r: r.get("study")):
+        for group in _collect(interp, raw, key_of):
             out = _base_row(group)
             out.pop("material")
             out.pop("technique")
@@ -681,9 +727,8 @@ def shape_rows(
             "evidence",
             "doc",
         ]
-        rows, evidence = _finish(interp, items, needles, limit)
-        return columns, rows, evidence
-    for group in _collect(interp, raw, lambda r: r.get("c")):
+        return columns, items
+    for group in _collect(interp, raw, key_of):
         out = _base_row(group)
         for column in interp.show:
             out[column] = group.first.get(column)
@@ -708,5 +753,4 @@ def shape_rows(
     ]
     if not interp.numbers:
         columns.remove("comparator")
-    rows, evidence = _finish(interp, items, needles, limit)
-    return columns, rows, evidence
+    return columns, items

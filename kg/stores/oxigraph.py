@@ -65,9 +65,13 @@ def _execute(
         if len(rows) == max_rows:
             truncated = True
             break
-        values = [(c, solution[c]) for c in columns]
-        rows.append({c: term_to_python(t) for c, t in values})
-        types.append({c: term_kind(t) for c, t in values if t is not None})
+        # A solution iterates its values in the order of ``variables``: reading them so is
+        # several times cheaper than one lookup by name per column (wide SELECT * of ask).
+        terms = tuple(solution)
+        rows.append(dict(zip(columns, map(term_to_python, terms), strict=True)))
+        types.append(
+            {c: term_kind(t) for c, t in zip(columns, terms, strict=True) if t is not None}
+        )
     return QueryResult("SELECT", columns, rows, truncated, row_types=types)
 
 

@@ -338,7 +338,7 @@ class Attribution:
         process = [(s, m) for s, m in group if _process_sentence(s.text, m)]
         if not process:
             return
-        own_start = next((s.index for s, _ in group if FIRST_PERSON.search(s.text)), None)
+        own_start = own_work_start(group)
         seen: set[str] = set()
         for sentence, found in group:
             if own_start is not None and sentence.index < own_start:
@@ -659,6 +659,21 @@ def film_materials(text: str, mentions: Sequence[Mention]) -> list[Mention]:
     if _process_sentence(text, mentions):
         return materials
     return [m for m in materials if re.match(_FILM_WORD, text[m.end : m.end + 40], re.I)]
+
+
+def own_work_start(group: Sequence[tuple[Sentence, list[Mention]]]) -> int | None:
+    """Index of the sentence where a paragraph's own work begins: its first uncited sentence
+    in the first person ("Here we ...", "In this work ...") that a process sentence follows
+    (or is one). What comes before it is the field's background. A first-person sentence that
+    only concludes ("Therefore, this work will ...", after the films were described) opens no
+    own work, so it makes nothing before it background."""
+    process = [s.index for s, m in group if _process_sentence(s.text, m)]
+    for sentence, _ in group:
+        if sentence.citations or not FIRST_PERSON.search(sentence.text):
+            continue
+        if any(index >= sentence.index for index in process):
+            return sentence.index
+    return None
 
 
 def _process_sentence(text: str, mentions: Sequence[Mention]) -> bool:

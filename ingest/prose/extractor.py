@@ -27,6 +27,7 @@ from ingest.prose.attribution import (
     _Draft,
     background_sections,
     keeps_unnamed,
+    own_work_start,
 )
 from ingest.prose.cells import CellTests
 from ingest.prose.matcher import Mention, VocabularyMatcher, default_matcher
@@ -41,7 +42,6 @@ from ingest.prose.words import (
     _NOT_CYCLING,
     _NOT_THICKNESS,
     _RESPECTIVELY,
-    FIRST_PERSON,
     OUTCOME_KINDS,
     PROPERTY_KINDS,
     PROTOCOL_KINDS,
@@ -142,6 +142,21 @@ def _part(mentions: list[Mention], start: int, end: int, shared: int) -> list[Me
     ]
 
 
+def _own_starts(
+    sentences: list[Sentence], mentions: list[list[Mention]]
+) -> dict[tuple[str | None, int], int]:
+    """Per paragraph, the index of the sentence where its own work begins (``own_work_start``
+    over its uncited sentences); paragraphs without one are all the study's own."""
+    paragraphs: dict[tuple[str | None, int], list[tuple[Sentence, list[Mention]]]] = {}
+    for sentence, found in zip(sentences, mentions, strict=True):
+        if not sentence.citations:
+            paragraphs.setdefault((sentence.section, sentence.paragraph), []).append(
+                (sentence, found)
+            )
+    starts = {key: own_work_start(group) for key, group in paragraphs.items()}
+    return {key: start for key, start in starts.items() if start is not None}
+
+
 def _following(
     sentences: list[Sentence], mentions: list[list[Mention]], i: int, reach: int = 3
 ) -> list[tuple[Sentence, list[Mention]]]:
@@ -232,9 +247,6 @@ class _ProseExtractor:
         self._claimed: set[tuple[int, int]] = set()
         #: per paragraph, the index of its first sentence in the first person ("We ...")
         self._own_start: dict[tuple[str | None, int], int] = {}
-        for s in doc.sentences:
-            if FIRST_PERSON.search(s.text) and not s.citations:
-                self._own_start.setdefault((s.section, s.paragraph), s.index)
 
     def run(self) -> None:
         """Find the studies' coatings (pass 1), then give each sentence's facts to one (pass 2)."""
@@ -243,6 +255,7 @@ class _ProseExtractor:
             s for s in self.doc.sentences if not self._skip(s) and s.section not in background
         ]
         all_mentions = self.matcher.pipe(s.text for s in sentences)
+        self._own_start = _own_starts(sentences, all_mentions)
         # pass 1: studies that no table lists but whose deposition a sentence describes
         for i, (sentence, mentions) in enumerate(zip(sentences, all_mentions, strict=True)):
             following = _following(sentences, all_mentions, i)
@@ -416,8 +429,9 @@ class _ProseExtractor:
         self._material_facts(sentence, mentions, state)
 
     def _background(self, sentence: Sentence) -> bool:
-        """A sentence before its paragraph's first "we": the field's background ("Lithium metal
-        ... for example in Li-S cells"), whose cells and numbers are not the study's results."""
+        """A sentence before its paragraph's own work begins (its first "we" that a process
+        sentence follows): the field's background ("Lithium metal ... for example in Li-S
+        cells"), whose cells and numbers are not the study's results."""
         start = self._own_start.get((sentence.section, sentence.paragraph))
         return start is not None and sentence.index < start
 

@@ -106,6 +106,20 @@ _SENTENCE_END = re.compile(
 )
 _TERMINAL = re.compile(r"[.!?][\"”’)\]]*$")
 
+#: The run-in labels of a structured abstract ("Background ...", "Methods: ...", "Significant
+#: Findings ..."). Exports often glue them to the sentences around them ("limited.MethodsTo
+#: overcome"); they are no part of any sentence.
+_ABSTRACT_LABELS = (
+    r"(?:Background|Introduction|Motivation|Objectives?|Aims?|Purpose|Abstract"
+    r"|Materials and Methods|Methods?|Methodology|Experimental"
+    r"|Results and Discussion|Results|Significant Findings|Findings|Significance"
+    r"|Conclusions?|Implications|Summary)"
+)
+#: A label glued to the stop of the sentence before it: a sentence ends there.
+_GLUED_LABEL = re.compile(rf"(?<=[a-z0-9%)\]][.!?])(?={_ABSTRACT_LABELS}[A-Z“\"(])")
+#: A label opening a sentence, followed by a colon, or by a capital (with or without space).
+_LEADING_LABEL = re.compile(rf"{_ABSTRACT_LABELS}(?::\s*|\s+(?=[A-Z])|(?=[A-Z]))")
+
 
 @dataclass(frozen=True)
 class _Line:
@@ -126,6 +140,12 @@ def _lines(text: str) -> list[_Line]:
         out.append(_Line(i, start, start + len(raw), raw))
         start += len(raw) + 1
     return out
+
+
+def _metadata_line(text: str) -> bool:
+    """A "Keywords: ..." or "Received: ..." line of the front matter; a structured abstract's
+    "Background: ..." or "Methods: ..." is body text."""
+    return bool(_METADATA.match(text)) and not _LEADING_LABEL.match(text.lstrip("* "))
 
 
 def _is_heading(text: str) -> bool:
@@ -179,19 +199,26 @@ def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     chunk = text[start:end]
     cut = 0
-    for m in _SENTENCE_END.finditer(chunk):
-        before = chunk[cut : m.start()]
+    stops = sorted(
+        [m.end() for m in _SENTENCE_END.finditer(chunk)]
+        + [m.start() for m in _GLUED_LABEL.finditer(chunk)]
+    )
+    for stop in stops:
+        before = chunk[cut:stop]
         last = before.split()[-1] if before.split() else ""
         word = last.lstrip("([{“\"'").lower()
         if word in _NO_SPLIT_AFTER:
             continue
-        spans.append((cut, m.end()))
-        cut = m.end()
+        spans.append((cut, stop))
+        cut = stop
     spans.append((cut, len(chunk)))
     out: list[tuple[int, int]] = []
     for s, e in spans:
         piece = chunk[s:e]
         lead = len(piece) - len(piece.lstrip())
+        label = _LEADING_LABEL.match(piece, lead)
+        if label and label.end() < len(piece.rstrip()):
+            lead = label.end()  # "Methods To overcome ..." is the sentence "To overcome ..."
         trail = len(piece) - len(piece.rstrip())
         if piece.strip():
             out.append((start + s + lead, start + e - trail))
@@ -424,7 +451,7 @@ def structure(
             )
             i = j + 1
             continue
-        if section == "Abstract" and _METADATA.match(line.text):
+        if section == "Abstract" and _metadata_line(line.text):
             front_tail = True
         if (
             i < body_from
@@ -432,7 +459,7 @@ def structure(
             or (section is None and len(stripped.split()) == 1)  # "Review", "Article"
             or "\t" in line.text
             or _GLOSSARY_LINE.match(line.text)
-            or _METADATA.match(line.text)
+            or _metadata_line(line.text)
         ):
             close()
             if section in (None, "Abstract") and i != title_idx and "\t" not in line.text:

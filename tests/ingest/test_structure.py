@@ -339,3 +339,34 @@ def test_roman_headings_are_not_bylines(line: str, heading: bool) -> None:
     from ingest.structure import _is_heading
 
     assert _is_heading(line) is heading
+
+
+@pytest.mark.parametrize(
+    "abstract",
+    [
+        "Background: Lithium corrodes in air. Methods: A film was grown by ALD on the foil. "
+        "Results: The cells ran for 300 h.",
+        "Background Lithium corrodes in air. Methods A film was grown by ALD on the foil. "
+        "Results The cells ran for 300 h.",
+        "BackgroundLithium corrodes in air.MethodsA film was grown by ALD on the foil."
+        "Significant FindingsThe cells ran for 300 h.",
+    ],
+    ids=["colon", "space", "glued"],
+)
+def test_structured_abstract_labels_are_no_part_of_sentences(abstract: str) -> None:
+    text = f"A title of the paper\n\nAbstract\n\n{abstract}\n"
+    doc = structure(normalize(text), doc_id="s", path="s.txt")
+    assert [s.text for s in doc.sentences] == [
+        "Lithium corrodes in air.",
+        "A film was grown by ALD on the foil.",
+        "The cells ran for 300 h.",
+    ]
+
+
+def test_a_label_word_in_running_prose_stays() -> None:
+    text = "A title of the paper\n\nAbstract\n\nResults show that the film held. Summary tables follow.\n"
+    doc = structure(normalize(text), doc_id="s", path="s.txt")
+    assert [s.text for s in doc.sentences] == [
+        "Results show that the film held.",
+        "Summary tables follow.",
+    ]

@@ -123,6 +123,7 @@ _ATOMS: dict[str, str] = {
     "mV": "mV",
     "V": "V",
     "Ω": "ohm",
+    "ω": "ohm",  # an Ω case-folded by a converter ("84.5 ω cm2")
     "ohm": "ohm",
     "ohms": "ohm",
     "mΩ": "mohm",
@@ -148,9 +149,9 @@ _ATOM_KEYS = sorted(_ATOMS, key=len, reverse=True)
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 #: One unit token: letters (or °C, %) with an optional exponent, e.g. ``cm-2``, ``g^-1``, ``cm²``.
 #: ``Ω`` is a unit atom; an exponent may be ``-2``, ``^-2``, ``^{-2}``, ``⁻²`` or ``(-1)``.
-_TOKEN = r"(?:°C|℃|wt%|%|[A-Za-zμµÅΩ]+)(?:\^?[{(]?[-−⁻]?[0-9⁰¹²³⁴⁵⁶⁷⁸⁹][})]?)?"
+_TOKEN = r"(?:°C|℃|wt%|%|[A-Za-zμµÅΩω]+)(?:\^?[{(]?[-−⁻]?[0-9⁰¹²³⁴⁵⁶⁷⁸⁹][})]?)?"
 _TOKEN_RE = re.compile(
-    r"(?P<atom>°C|℃|wt%|%|[A-Za-zμµÅΩ]+)(?:\^?[{(]?(?P<exp>[-−⁻]?[0-9⁰¹²³⁴⁵⁶⁷⁸⁹])[})]?)?"
+    r"(?P<atom>°C|℃|wt%|%|[A-Za-zμµÅΩω]+)(?:\^?[{(]?(?P<exp>[-−⁻]?[0-9⁰¹²³⁴⁵⁶⁷⁸⁹])[})]?)?"
 )
 
 
@@ -223,6 +224,22 @@ def _format_units(factors: list[tuple[str, int]]) -> str:
     return out
 
 
+_RESISTANCES = frozenset({"ohm", "mohm", "kohm"})
+_LENGTHS = frozenset({"cm", "mm", "m", "um", "nm"})
+
+
+def _area_resistance(factors: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """A resistance "per" area as authors often write an area-specific resistance
+    ("35 Ω cm-2" for Ω cm²): no cell reports ohms per square centimetre, so the sign of the
+    area's exponent is a slip and the unit is read as Ω cm²."""
+    names = [name for name, _ in factors]
+    if len(factors) == 2 and names[0] in _RESISTANCES and factors[0][1] == 1:
+        length, power = factors[1]
+        if length in _LENGTHS and power == -2:
+            return [factors[0], (length, 2)]
+    return factors
+
+
 def parse_unit(text: str) -> str:
     """Normalize a unit as written into a string pint parses unambiguously.
 
@@ -249,7 +266,7 @@ def _parse_unit_cached(text: str) -> tuple[str, str | None]:
             f"Unknown unit {text!r}. Known unit words: {', '.join(sorted(_ATOMS))}; "
             "exponents may be written cm-2, cm^-2 or cm2 after '/'."
         )
-    unit = _format_units(list(factors))
+    unit = _format_units(_area_resistance(list(factors)))
     try:
         _registry().parse_units(unit)
     except Exception as e:  # pint raises several types; one message for all

@@ -29,27 +29,9 @@ from ingest.records import (
 from ingest.references import surname
 from ingest.resolve import slug, split_electrolyte
 from kg.formulas import parse_formula
-from kg.namespaces import AKG, BIBO, ID, UNIT, VOCAB
+from kg.namespaces import AKG, BIBO, ID, VOCAB
 from kg.studies import StudyFacts, study_key
 from kg.vocab import Vocabulary, label_key, load_vocabulary
-
-#: pint unit symbol (canonical units of the vocabulary) → QUDT unit.
-QUDT_UNITS: dict[str, URIRef] = {
-    "h": UNIT.HR,
-    "cycle": UNIT.NUM,
-    "%": UNIT.PERCENT,
-    "mV": UNIT.MilliV,
-    "mAh/g": UNIT["MilliA-HR-PER-GM"],
-    "mAh/cm^2": UNIT["MilliA-HR-PER-CentiM2"],
-    "mA/cm^2": UNIT["MilliA-PER-CentiM2"],
-    "S/cm": UNIT["S-PER-CentiM"],
-    "GPa": UNIT.GigaPA,
-    "nm/cycle": UNIT.NanoM,
-    "nm": UNIT.NanoM,
-    "degC": UNIT.DEG_C,
-    "uL": UNIT.MicroL,
-}
-
 
 #: Canonical unit symbol → how a person writes it, for labels.
 UNIT_DISPLAY = {
@@ -303,9 +285,9 @@ class _Builder:
             g.add((node, AKG.valueText, Literal(q.text)))
         if q.unit:
             g.add((node, AKG.unitText, Literal(q.unit)))
-        unit = QUDT_UNITS.get(q.canonical_unit)
-        if unit is not None:
-            g.add((node, AKG.canonicalUnit, unit))
+        if kind is not None and kind.qudt_unit and q.canonical_unit == kind.unit:
+            # the kind's QUDT unit (qudt:applicableUnit in vocab.ttl) is its canonical unit's
+            g.add((node, AKG.canonicalUnit, URIRef(kind.qudt_unit)))
 
     def measurement(self, owner: URIRef, key: str, m: Measurement, test: URIRef | None) -> URIRef:
         # The conditions are part of the identity: "over 500 h at 3 and 10 mA cm-2" is two facts.

@@ -17,7 +17,7 @@ from pathlib import Path
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import OWL
 
-from kg.namespaces import AKG, ONTOLOGY_GRAPH
+from kg.namespaces import AKG, ONTOLOGY_GRAPH, QUDT
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 ONTOLOGY_FILES = ("akg.ttl", "vocab.ttl")
@@ -67,6 +67,7 @@ class Concept:
     elements: tuple[str, ...] = ()
     family: str | None = None  # electrolyte family IRI for salts and solvents
     unit: str | None = None  # canonical unit symbol for quantity kinds
+    qudt_unit: str | None = None  # the QUDT unit IRI of that canonical unit
     broader: tuple[str, ...] = ()
 
     @property
@@ -109,6 +110,7 @@ def _concept(g: Graph, s: URIRef, kind: str) -> Concept:
     full = g.value(s, AKG.fullName)
     family = g.value(s, AKG.family)
     unit = g.value(s, AKG.canonicalUnitSymbol)
+    qudt_unit = g.value(s, QUDT.applicableUnit)
     return Concept(
         iri=str(s),
         kind=kind,
@@ -119,6 +121,7 @@ def _concept(g: Graph, s: URIRef, kind: str) -> Concept:
         elements=tuple(sorted(str(o) for o in g.objects(s, AKG.containsElement))),
         family=str(family) if family else None,
         unit=str(unit) if unit else None,
+        qudt_unit=str(qudt_unit) if qudt_unit else None,
         broader=tuple(sorted(str(o) for o in g.objects(s, SKOS.broader))),
     )
 

@@ -357,6 +357,27 @@ def _refine_kind(q: Quantity, text: str, start: int, end: int) -> Quantity:
     return q
 
 
+_CATHODE_WORDS = CATHODE.pattern
+#: An areal capacity that describes the cathode (its loading), not the cell's result:
+#: "NCM811 (5.0 mAh cm-2) electrodes", "4 mAh cm-2 LiFePO4 cathodes", "a cathode loading of".
+_CATHODE_BEFORE = re.compile(
+    rf"(?:{_CATHODE_WORDS})[\w\s-]{{0,20}}\(\s*$"
+    rf"|(?:{_CATHODE_WORDS})[^.;()\d]{{0,30}}\b(?:loadings?|areal[- ]capacit\w*)\b"
+    r"[^.;\d]{0,14}$"
+)
+_CATHODE_AFTER = re.compile(rf"^\s*(?:[\w-]+\s+){{0,2}}?(?:{_CATHODE_WORDS})")
+
+
+def is_cathode_capacity(q: Quantity, text: str, start: int, end: int) -> bool:
+    """An areal capacity written with the cathode it belongs to ("paired with high areal
+    capacity NCM811 (5.0 mAh cm-2) electrodes"): a property of the cathode, not a result of
+    the coated anode."""
+    return q.kind == "ArealCapacity" and bool(
+        _CATHODE_BEFORE.search(text[max(0, start - 60) : start])
+        or _CATHODE_AFTER.search(text[end : end + 40])
+    )
+
+
 def is_not_an_outcome(q: Quantity, text: str, start: int, end: int) -> bool:
     """Values that look like outcomes but are not: relative gains, voltage limits, ordinals.
 
@@ -370,6 +391,8 @@ def is_not_an_outcome(q: Quantity, text: str, start: int, end: int) -> bool:
     after = text[end : end + 25]
     if _FROM_BEFORE.search(before) and _TO_AFTER.search(after):
         return True  # the value before the change
+    if is_cathode_capacity(q, text, start, end):
+        return True
     if q.kind == "SpecificCapacity" and (
         _INTRINSIC_BEFORE.search(text[max(0, start - 60) : start]) or _METAL_AFTER.search(after)
     ):

@@ -343,3 +343,28 @@ def test_a_long_list_of_numbers_stays_linear_in_output() -> None:
 def test_efficiency_words_and_near(text: str, kind: str, comparator: str) -> None:
     (q, _, _), *_ = find_quantities(text)
     assert (q.kind, q.comparator) == (kind, comparator)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("the interfacial resistance fell to 1,710 Ω cm2", 1710.0),
+        ("an area-specific resistance of ∼20 Ω·cm2", 20.0),
+        ("an ASR of 35 Ω cm−2 after coating", 35.0),  # the authors' slip of sign
+        ("an ASR of 35 Ω cm-2 after coating", 35.0),
+        ("dropped to 84.5 ω cm2", 84.5),  # an Ω case-folded by a converter
+    ],
+)
+def test_area_specific_resistance_in_the_field_s_spellings(text: str, value: float) -> None:
+    ((q, _, _),) = find_quantities(text)
+    assert (q.kind, q.canonical_value, q.canonical_unit) == (
+        "InterfacialResistance",
+        value,
+        "ohm cm^2",
+    )
+
+
+def test_capacities_and_currents_written_with_bracketed_exponents() -> None:
+    found = [q for q, _, _ in find_quantities("it kept 150 mA h g(-1) at 1 A g(-1)")]
+    assert (found[0].kind, found[0].canonical_value) == ("SpecificCapacity", 150.0)
+    assert found[1].unit == "A/g"  # parsed; the ontology has no specific-current kind

@@ -703,3 +703,51 @@ def test_the_molten_metal_that_wets_the_film_is_not_its_substrate(
 ) -> None:
     (rec,) = own(sentence, "The coated cells ran for 100 h.")
     assert rec.substrate == substrate
+
+
+def test_a_concluding_this_work_makes_nothing_before_it_background() -> None:
+    """The first person may come only in the closing sentence ("this work will ..."): the
+    deposition and the cells described before it are still the study's own."""
+    (rec,) = own(
+        "Garnet electrolytes are reduced by lithium metal.",
+        "The interface was modified by adding a 3 nm ZnO layer on the garnet by ALD.",
+        "The coated symmetric cells cycled for 400 h.",
+        "Therefore, this work will help interfacial design of solid-state lithium batteries.",
+    )
+    assert (rec.material, rec.technique) == ("ZnO", "ALD")
+    assert values(rec.thicknesses) == [3.0]
+    assert ("CyclingDuration", 400.0, "=") in outcomes(rec)
+
+
+def test_a_we_that_opens_the_own_work_still_makes_what_precedes_it_background() -> None:
+    (rec,) = own(
+        "Al2O3 grown by ALD on lithium has been studied widely.",
+        "Here we deposit a LiF film on lithium by ALD.",
+        "The coated symmetric cells cycled for 400 h.",
+    )
+    assert rec.material == "LiF"
+
+
+@pytest.mark.parametrize(
+    "pairing",
+    [
+        "The coated lithium was paired with high areal capacity NCM811 (4.2 mAh cm-2) "
+        "cathodes and kept 85% of its capacity after 200 cycles.",
+        "Full cells with 4.2 mAh cm-2 LiFePO4 cathodes kept 85% of their capacity after 200 "
+        "cycles.",
+        "Full cells with an NMC622 cathode loading of 4.2 mAh cm-2 kept 85% of their capacity "
+        "after 200 cycles.",
+    ],
+)
+def test_a_cathodes_areal_capacity_is_no_outcome_of_the_coating(pairing: str) -> None:
+    (rec,) = own("We coat lithium foil with a 10 nm alucone film by MLD.", pairing)
+    assert ("CapacityRetention", 85.0, "=") in outcomes(rec)
+    assert not [k for k, _, _ in outcomes(rec) if k == "ArealCapacity"]
+
+
+def test_an_areal_capacity_per_cycle_of_a_symmetric_cell_stays() -> None:
+    (rec,) = own(
+        "We coat lithium foil with a 10 nm alucone film by MLD.",
+        "Symmetric cells of the coated lithium cycled for 800 h at 1 mA cm-2 and 1 mAh cm-2.",
+    )
+    assert ("ArealCapacity", 1.0, "=") in outcomes(rec)

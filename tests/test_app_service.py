@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -88,59 +88,70 @@ def test_kg_ingest_writes_while_the_app_is_open(own_store: Path, tmp_path: Path)
     assert "2 document(s)" in _page(at)
 
 
-def test_app_pages_load_while_a_writer_holds_the_store(own_store: Path) -> None:
+class HeldWriter:
+    """A writer process (WRITER) that has written one graph and holds the store until told."""
+
+    def __init__(self, store: Path) -> None:
+        self.process = subprocess.Popen(
+            [PY, "-c", WRITER, str(store)],
+            env=_env(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout is not None and self.process.stdin is not None
+        self.stdin, self.stdout = self.process.stdin, self.process.stdout
+        assert self.stdout.readline() == "written\n"
+
+    def commit(self) -> None:
+        """Let the writer commit and wait until it says it did."""
+        self.stdin.write("\n")
+        self.stdin.flush()
+        assert self.stdout.readline() == "committed\n"
+
+
+@pytest.fixture
+def start_writer() -> Iterator[Callable[[Path], HeldWriter]]:
+    """Starts held writers on a store; each is killed at the end of the test."""
+    started: list[HeldWriter] = []
+
+    def start(store: Path) -> HeldWriter:
+        started.append(HeldWriter(store))
+        return started[-1]
+
+    yield start
+    for writer in started:
+        writer.process.kill()
+        writer.process.wait(10)
+
+
+def test_app_pages_load_while_a_writer_holds_the_store(
+    own_store: Path, start_writer: Callable[[Path], HeldWriter]
+) -> None:
     at = AppTest.from_file(APP, default_timeout=60)
     assert "1 document(s)" in _page(at)
-    writer = subprocess.Popen(
-        [PY, "-c", WRITER, str(own_store)],
-        env=_env(),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert writer.stdout is not None and writer.stdin is not None
-        assert writer.stdout.readline() == "written\n"
-        # The writer has the store open and a graph written: the app reads the state before
-        # the batch, without an error, on every tab that reads.
-        assert "1 document(s)" in _page(at)
-        at.session_state["tab"] = "Documents"
-        assert "1 document(s)" in _page(at)
-        writer.stdin.write("\n")
-        writer.stdin.flush()
-        assert writer.stdout.readline() == "committed\n"
-        assert "2 document(s)" in _page(at)
-    finally:
-        writer.kill()
-        writer.wait(10)
+    writer = start_writer(own_store)
+    # The writer has the store open and a graph written: the app reads the state before
+    # the batch, without an error, on every tab that reads.
+    assert "1 document(s)" in _page(at)
+    at.session_state["tab"] = "Documents"
+    assert "1 document(s)" in _page(at)
+    writer.commit()
+    assert "2 document(s)" in _page(at)
 
 
 def test_a_change_in_the_app_waits_for_the_writer_and_says_so(
-    own_store: Path, monkeypatch: pytest.MonkeyPatch
+    own_store: Path, monkeypatch: pytest.MonkeyPatch, start_writer: Callable[[Path], HeldWriter]
 ) -> None:
     from kg.app import resources
     from kg.errors import StoreBusy
 
     monkeypatch.setattr(resources, "WRITE_WAIT_S", 1.0)
     ctx = resources.AppContext(store=open_reader(own_store), location=str(own_store), documents=())
-    writer = subprocess.Popen(
-        [PY, "-c", WRITER, str(own_store)],
-        env=_env(),
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert writer.stdout is not None and writer.stdin is not None
-        assert writer.stdout.readline() == "written\n"
-        with pytest.raises(StoreBusy, match="Wait for it to finish"), ctx.writing():
-            pass
-        writer.stdin.write("\n")
-        writer.stdin.flush()
-        assert writer.stdout.readline() == "committed\n"
-    finally:
-        writer.kill()
-        writer.wait(10)
+    writer = start_writer(own_store)
+    with pytest.raises(StoreBusy, match="Wait for it to finish"), ctx.writing():
+        pass
+    writer.commit()
     with ctx.writing() as store:  # free again once the other writer committed
         assert DOC_ID in store.documents()
 

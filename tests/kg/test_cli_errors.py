@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -71,7 +72,39 @@ BAD = [
     (["export", "--format", "ttl2"], "ttl2"),
     (["export", "--format", "nt", "--out", "/dev/full"], "Cannot write /dev/full"),
     (["export", "--format", "nt", "--out", "/proc/no/such/x.nt"], "its folder must exist"),
+    (["ingest", "--jobs", "0"], "--jobs"),
+    (["ingest", "/nonexistent/paper.txt"], "no such file"),
+    (["validate", "--store", "/nonexistent/kg"], "No graph at"),
+    (["eval-extract", "--gold", "/nonexistent/gold.json"], "Pass --gold"),
+    (["eval", "--gold", "/nonexistent/questions.json"], "Pass --gold"),
+    (["table", "coatings", "--store", "/nonexistent/kg"], "No graph at"),
+    (["table", "no-such-table"], "No such command"),
 ]
+
+
+def _commands() -> set[str]:
+    """Every command `kg --help` lists, groups flattened ("table coatings")."""
+    import typer.main
+
+    from kg.cli import app
+
+    def walk(group: Any, prefix: str) -> set[str]:
+        names: set[str] = set()
+        for name, command in group.commands.items():
+            names |= (
+                walk(command, f"{prefix}{name} ")
+                if hasattr(command, "commands")
+                else {f"{prefix}{name}"}
+            )
+        return names
+
+    return walk(typer.main.get_command(app), "")
+
+
+def test_every_command_is_tried_with_bad_options() -> None:
+    tried = {" ".join(args[:2]) if args[0] == "table" else args[0] for args, _ in BAD}
+    missing = _commands() - tried
+    assert not missing, f"add bad options for: {sorted(missing)}"
 
 
 @pytest.mark.parametrize(("args", "says"), BAD, ids=[" ".join(a)[:50] for a, _ in BAD])

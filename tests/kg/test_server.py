@@ -8,11 +8,14 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -72,15 +75,21 @@ def _group_members(pgid: int) -> int:
 
 
 def _gone(process: subprocess.Popen[bytes], port: int) -> None:
-    deadline = time.monotonic() + 20
-    while _group_alive(process.pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not _group_alive(process.pid), "a process of kg serve's group is still running"
+    _until(lambda: not _group_alive(process.pid), "every process of kg serve's group ended")
     with socket.socket() as sock:
         assert sock.connect_ex(("127.0.0.1", port)) != 0, "something still answers on the port"
 
 
-def _slow_query_in_background(port: int) -> None:
+def _until(condition: Callable[[], bool], what: str) -> None:
+    """Wait for a condition (not for a time): a loaded machine only makes it slower."""
+    deadline = time.monotonic() + 120
+    while not condition():
+        assert time.monotonic() < deadline, f"never happened: {what}"
+        time.sleep(0.02)
+
+
+def _slow_query_in_background(port: int) -> socket.socket:
+    """Send the slow query and leave its connection open (the caller closes it)."""
     data = urllib.parse.urlencode({"query": SLOW}).encode()
     sock = socket.create_connection(("127.0.0.1", port))
     request = (
@@ -88,8 +97,7 @@ def _slow_query_in_background(port: int) -> None:
         f"Content-Length: {len(data)}\r\n\r\n"
     ).encode() + data
     sock.sendall(request)
-    time.sleep(1.0)  # the worker has started
-    sock.close()
+    return sock
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGKILL])
@@ -99,10 +107,11 @@ def test_kg_serve_leaves_nothing_behind(tmp_path: Path, sig: signal.Signals) -> 
     try:
         remote = RemoteStore(f"http://127.0.0.1:{port}")
         assert remote.documents() == ["doc"]
-        _slow_query_in_background(port)
-        assert _group_members(process.pid) >= 2  # kg serve and the query's worker
-        process.send_signal(sig)
-        process.wait(30)
+        with _slow_query_in_background(port):
+            # kg serve and the query's worker: wait for it (a loaded machine starts it late)
+            _until(lambda: _group_members(process.pid) >= 2, "the query's worker started")
+            process.send_signal(sig)
+            process.wait(30)
         _gone(process, port)
     finally:
         if _group_alive(process.pid):
@@ -175,46 +184,53 @@ def test_kg_serve_sees_each_commit_of_another_process(tmp_path: Path) -> None:
         assert remote.documents() == ["doc", "new"]
 
 
+class _Gate:
+    """A query source whose calls wait until the test opens the gate: a query that holds its
+    slot exactly as long as the test wants, whatever the machine's load."""
+
+    def __init__(self, source: Any) -> None:
+        self.source = source
+        self.entered = threading.Event()
+        self.opened = threading.Event()
+
+    def call(self, fn: Any, *args: Any, timeout_s: float) -> Any:
+        self.entered.set()
+        assert self.opened.wait(300), "the test never opened the gate"
+        return self.source.call(fn, *args, timeout_s=timeout_s)
+
+
 def test_kg_serve_caps_concurrent_queries_with_503_and_retry_after(tmp_path: Path) -> None:
     """One query beyond --max-concurrent is refused at once, not queued; the next one runs."""
-    import threading
-
     from kg.stores.server import serve
 
-    path = _store(tmp_path / "kg")
-    with serve(path, port=0, timeout_s=8, max_concurrent=1) as server:
-        data = urllib.parse.urlencode({"query": SLOW}).encode()
-        slow_outcome: list[object] = []
+    quick = urllib.parse.urlencode({"query": 'ASK { ?s ?p "l7" }'})
+    with serve(_store(tmp_path / "kg"), port=0, timeout_s=60, max_concurrent=1) as server:
+        gate = _Gate(server.server.source)
+        server.server.source = gate
+        held: list[object] = []
 
-        def slow() -> None:
-            try:
-                urllib.request.urlopen(f"{server.url}/query", data=data, timeout=120)
-            except urllib.error.HTTPError as e:  # stopped at the server's time limit
-                slow_outcome.append(e.code)
+        def holding() -> None:
+            with urllib.request.urlopen(f"{server.url}/query?{quick}", timeout=300) as response:
+                held.append(json.loads(response.read())["boolean"])
 
-        thread = threading.Thread(target=slow, daemon=True)
+        thread = threading.Thread(target=holding, daemon=True)
         thread.start()
-        deadline = time.monotonic() + 60
-        while server.server.in_progress == 0 and time.monotonic() < deadline:
-            time.sleep(0.02)
+        assert gate.entered.wait(120), "the first query never started"
         assert server.server.in_progress == 1
-        quick = urllib.parse.urlencode({"query": 'ASK { ?s ?p "l7" }'})
         with pytest.raises(urllib.error.HTTPError) as e:
-            urllib.request.urlopen(f"{server.url}/query?{quick}", timeout=30)
+            urllib.request.urlopen(f"{server.url}/query?{quick}", timeout=120)
         assert e.value.code == 503
         assert e.value.headers["Retry-After"] == "1"
         assert b"busy: 1 queries are running" in e.value.read()
         assert server.server.in_progress == 1  # the refused one never ran
-        thread.join(120)
-        assert slow_outcome == [503]  # its time limit, not the cap
+        gate.opened.set()
+        thread.join(300)
+        assert held == [True]  # the query that held the slot was answered
         # The client has its answer a moment before the handler's `finally` frees the slot.
-        deadline = time.monotonic() + 30
-        while server.server.in_progress and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert server.server.in_progress == 0, "slot still taken"
+        _until(lambda: server.server.in_progress == 0, "the slot is freed")
         for _ in range(3):  # the slot is free again once it ended
             try:
-                response = urllib.request.urlopen(f"{server.url}/query?{quick}", timeout=30)
+                response = urllib.request.urlopen(f"{server.url}/query?{quick}", timeout=120)
             except urllib.error.HTTPError as e:
                 raise AssertionError(e.read()) from e
             with response:

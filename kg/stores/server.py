@@ -2,9 +2,11 @@
 
 ``oxigraph serve-read-only`` would run ``SERVICE <http://internal/>`` for anyone who can reach
 the port (SSRF), and a child server outlived ``kg serve`` when it was killed. So the endpoint is
-ours, in this process: each query goes through :func:`kg.query.prepare_query` (SERVICE, updates
-and foreign FROM refused), runs in a killable worker with a time limit and a row limit, over the
-in-memory replica of the store when it fits (see :mod:`kg.stores.replica`), else the disk.
+ours: each query goes through :func:`kg.query.prepare_query` (SERVICE, updates and foreign FROM
+refused), then runs in a killable worker with a time limit and a row limit, over the in-memory
+replica of the store when it fits (see :mod:`kg.stores.replica`), else the disk. The workers are
+forked by a single-threaded host process (:mod:`kg.stores.forkhost`), never by this threaded
+server.
 
 Speaks the SPARQL 1.1 Protocol: ``GET /query?query=…``, ``POST /query`` with
 ``application/sparql-query`` or a form; answers SPARQL JSON, CSV or TSV results (by ``Accept``)
@@ -20,7 +22,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import multiprocessing as mp
 import signal
 import threading
 import urllib.parse
@@ -250,7 +251,7 @@ def _plain(status: HTTPStatus, error: Exception) -> tuple[int, bytes, str, dict[
 
 
 class SparqlServer(ThreadingHTTPServer):
-    """The HTTP server; ``source`` is a store with ``call`` (replica or embedded)."""
+    """The HTTP server; ``source`` has ``call`` and ``close`` (a :class:`ForkHost`)."""
 
     daemon_threads = True
 
@@ -314,9 +315,8 @@ class RunningServer:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(5)
-        for child in mp.active_children():
-            child.kill()
-            child.join(1)
+        if self.server.source is not None:
+            self.server.source.close()  # its workers die with it
 
     def __enter__(self) -> RunningServer:
         return self
@@ -340,33 +340,22 @@ def serve(
     Raises:
         StoreError: no store at ``store_path``, or the port is taken.
     """
-    from kg.stores.oxigraph import OxigraphStore
-    from kg.stores.replica import ReplicaStore
+    from kg.stores.forkhost import ForkHost
 
     path = Path(store_path)
     if not has_store(path):
         raise StoreError(f"No store at {path}. Run `kg ingest FILE` first, or pass --store.")
-    source: Any = ReplicaStore(path) if replica else _DiskSource(path, OxigraphStore)
-    if replica:
-        source.refresh()
     try:
-        server = SparqlServer(source, host, port, timeout_s, max_rows, max_concurrent)
+        server = SparqlServer(None, host, port, timeout_s, max_rows, max_concurrent)
     except OSError as e:
         raise StoreError(
             f"Cannot listen on {host}:{port}: {e.strerror or e}. Pick another --port."
         ) from e
+    try:
+        server.source = ForkHost(path, replica=replica)
+    except BaseException:
+        server.server_close()
+        raise
     thread = threading.Thread(target=server.serve_forever, name="kg-serve", daemon=True)
     thread.start()
     return RunningServer(server.url, server, thread)
-
-
-@dataclass
-class _DiskSource:
-    """Opens the disk store read-only for each query, so no file is held between queries."""
-
-    path: Path
-    opener: Any
-
-    def call(self, fn: Any, *args: Any, timeout_s: float) -> Any:
-        with self.opener(self.path, read_only=True) as store:
-            return store.call(fn, *args, timeout_s=timeout_s)

@@ -47,7 +47,7 @@ def _limit_memory(budget_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _call_worker(conn: Any, func: Any, args: tuple[Any, ...], memory_mb: int | None) -> None:
+def call_and_send(conn: Any, func: Any, args: tuple[Any, ...], memory_mb: int | None) -> None:
     """Child process body: call ``func(*args)``, send the outcome on ``conn`` and exit."""
     die_with_parent()
     try:
@@ -117,10 +117,14 @@ def call_in_worker(
         return func(*args)
     ctx = mp.get_context("fork")
     receiver, sender = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_call_worker, args=(sender, func, args, memory_mb), daemon=True)
+    process = ctx.Process(target=call_and_send, args=(sender, func, args, memory_mb), daemon=True)
     process.start()
     sender.close()
-    kind, payload = _wait(process, receiver, timeout_s, memory_mb)
+    return outcome(*_wait(process, receiver, timeout_s, memory_mb), memory_mb=memory_mb)
+
+
+def outcome(kind: str, payload: Any, *, memory_mb: int | None) -> Any:
+    """The value a worker sent (see :func:`call_and_send`), or its error raised here as ours."""
     if kind == "memory":
         raise WorkerMemoryError(
             f"The work needed more than its {memory_mb} MB memory budget and was stopped. "

@@ -62,16 +62,25 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
-def _group_members(pgid: int) -> int:
-    count = 0
+def _processes() -> list[tuple[int, int, int]]:
+    """(pid, parent pid, process group) of every process."""
+    out = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            count += int(fields[2]) == pgid
-    return count
+            out.append((int(entry.name), int(fields[1]), int(fields[2])))
+    return out
+
+
+def _group_members(pgid: int) -> int:
+    return sum(group == pgid for _, _, group in _processes())
+
+
+def _children(pid: int) -> int:
+    return sum(parent == pid for _, parent, _ in _processes())
 
 
 def _gone(process: subprocess.Popen[bytes], port: int) -> None:
@@ -108,8 +117,9 @@ def test_kg_serve_leaves_nothing_behind(tmp_path: Path, sig: signal.Signals) -> 
         remote = RemoteStore(f"http://127.0.0.1:{port}")
         assert remote.documents() == ["doc"]
         with _slow_query_in_background(port):
-            # kg serve and the query's worker: wait for it (a loaded machine starts it late)
-            _until(lambda: _group_members(process.pid) >= 2, "the query's worker started")
+            # kg serve, its fork host and the query's worker (a loaded machine starts it late)
+            _until(lambda: _group_members(process.pid) >= 3, "the query's worker started")
+            assert _children(process.pid) == 1  # the host: the threaded server never forks
             process.send_signal(sig)
             process.wait(30)
         _gone(process, port)
@@ -197,6 +207,9 @@ class _Gate:
         self.entered.set()
         assert self.opened.wait(300), "the test never opened the gate"
         return self.source.call(fn, *args, timeout_s=timeout_s)
+
+    def close(self) -> None:
+        self.source.close()
 
 
 def test_kg_serve_caps_concurrent_queries_with_503_and_retry_after(tmp_path: Path) -> None:

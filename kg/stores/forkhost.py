@@ -157,14 +157,14 @@ def _serve(listener: Listener, store: Any, location: str) -> None:
     while True:
         try:
             conn = listener.accept()
-            request = conn.recv()
         except (AuthenticationError, EOFError, OSError):
             continue
         try:
+            request = conn.recv()
             with _pinned(store, location) as target:
                 if os.fork() == 0:
                     _worker(conn, target, request)
-        except Exception as e:  # the store could not be read: say so to this query alone
+        except Exception as e:  # unreadable request or store: say so to this query alone
             with contextlib.suppress(OSError):
                 conn.send(("error", f"{type(e).__name__}: {e}"))
         finally:

@@ -23,6 +23,15 @@ from ingest.references import first_author, name_key, surname
 _NUMBERS = r"\d{1,4}(?:\s*[,–\-]\s*\d{1,4})*"
 _BRACKETS = re.compile(rf"\[({_NUMBERS})\]")
 _PARENS = re.compile(rf"\(({_NUMBERS})\)")
+# A superscript flattened by copy/paste or a PDF text layer: "…onto lithium metal.1 The films",
+# "…interface.2,3", "…cells.4–6" at the paragraph's end. Only after a word (a letter, ")", "]"
+# or "%" before the period), never a decimal ("0.1 M", "Li1.3Al0.3"), and followed by the
+# next sentence's capital or the end of the text.
+_TRAILING = re.compile(
+    r"(?:(?<=[^\W\d_]\.)|(?<=[)\]%]\.))(\d{1,3}(?:[,–\-]\d{1,3})*)(?=\s+[\"“(\[]?[A-Z]|\s*$)"
+)
+# "Fig.3 The", "Eq.2 Here": a label's number glued to its abbreviation, not a citation.
+_LABEL_BEFORE = re.compile(r"(?i)\b(?:figs?|eqs?|nos?|refs?|vol|tab|sec|ch|pp?|approx|ca)\.$")
 # "(1)" after these is an equation, figure, step or list item, not a citation.
 _NOT_BEFORE_PARENS = re.compile(
     r"(?i)(?:eqs?\.|equations?|figs?\.|figures?|schemes?|tables?|steps?|reactions?|routes?)"
@@ -146,7 +155,7 @@ class Citations:
                         narrative = pattern is _NARRATIVE or _leads(text, m.start())
                         found.extend(Cited(m.start(), m.end(), n, narrative) for n in refs)
                         taken.append(m.span())
-        patterns = (_BRACKETS, _PARENS) if self.parens else (_BRACKETS,)
+        patterns = (_BRACKETS, _PARENS, _TRAILING) if self.parens else (_BRACKETS, _TRAILING)
         for pattern in patterns:
             for m in pattern.finditer(text):
                 if any(s <= m.start() < e for s, e in taken):
@@ -154,7 +163,10 @@ class Citations:
                 if pattern is _PARENS and _NOT_BEFORE_PARENS.search(_before(text, m.start())):
                     continue
                 numbers = _expand(m.group(1))
-                kept = self._listed(numbers) if pattern is _PARENS else self._plausible(numbers)
+                if pattern is _TRAILING:
+                    kept = self._trailing(text, m.start(), numbers)
+                else:
+                    kept = self._listed(numbers) if pattern is _PARENS else self._plausible(numbers)
                 narrative = bool(_NAMED_BEFORE.search(_before(text, m.start())))
                 found.extend(Cited(m.start(), m.end(), n, narrative) for n in kept)
         return sorted(found, key=lambda c: c.start)
@@ -179,6 +191,14 @@ class Citations:
         """``(n)`` is a citation only when the list has an entry n."""
         listed = self._listed_numbers
         return [n for n in numbers if n in listed]
+
+    def _trailing(self, text: str, at: int, numbers: list[int]) -> list[int]:
+        """ "metal.1 The": a citation only when every number has an entry in the list and the
+        word before the period is not a label's abbreviation ("Fig.3")."""
+        listed = self._listed_numbers
+        if _LABEL_BEFORE.search(_before(text, at)) or not all(n in listed for n in numbers):
+            return []
+        return numbers
 
     def _plausible(self, numbers: Iterable[int]) -> list[int]:
         """``[n]`` is a citation even beyond a truncated list, but ``[2019]`` is a year unless

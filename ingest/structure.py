@@ -101,8 +101,10 @@ _NO_SPLIT_AFTER = frozenset(
 # A sentence ends at . ! or ?, after closing quotes or brackets and a citation written after
 # the stop (a superscript: "…cells.³ In" is "…cells.[3] In" here).
 # A next sentence may open with an author–year citation: "… cells. [Chen et al., 2018] chose".
+# A superscript flattened to plain digits after a word's period ("…metal.1 The") ends it too.
 _SENTENCE_END = re.compile(
-    r"(?<=[.!?])[\"”’)\]]*(?:\[\d[\d,–\-\s]*\])?(?=\s+(?:[“\"(]?[A-Z0-9]|\[[A-Z][a-z]))"
+    r"(?<=[.!?])[\"”’)\]]*(?:\[\d[\d,–\-\s]*\]|(?:(?<=[^\W\d_]\.)|(?<=[)\]%]\.))\d{1,3}(?:[,–\-]\d{1,3})*)?"
+    r"(?=\s+(?:[“\"(]?[A-Z0-9]|\[[A-Z][a-z]))"
 )
 _TERMINAL = re.compile(r"[.!?][\"”’)\]]*$")
 

@@ -119,3 +119,47 @@ def parse_formula(text: str) -> Formula | None:
 def _count_after(text: str, symbol: str) -> float:
     m = re.search(rf"{symbol}(?![a-z])(\d+(?:\.\d+)?)?", text)
     return float(m.group(1)) if m and m.group(1) else 1.0
+
+
+#: Solid-electrolyte families by composition: (vocabulary concept, elements every member has,
+#: elements a member may add as dopants or halides). A film is grown ON these, never made of
+#: them: "Al2O3 on Li6.4La3Zr1.4Ta0.6O12", "ZnO on Li1.4Al0.4Ti1.6(PO4)3", "LiF on Li6PS5Cl".
+_GARNET_DOPANTS = {"Ta", "Al", "Ga", "Nb", "W", "Ca", "Ba", "Sr", "Y", "Ce", "Mo", "Te", "Bi"}
+_SOLID_ELECTROLYTES: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = (
+    ("Garnet", frozenset({"Li", "La", "Zr", "O"}), frozenset(_GARNET_DOPANTS)),
+    ("LLTO", frozenset({"Li", "La", "Ti", "O"}), frozenset({"Sr", "Al", "Nb"})),
+    ("LATP", frozenset({"Li", "Ti", "P", "O"}), frozenset({"Al", "Ga", "Sc", "Y", "Cr", "Fe"})),
+    ("LAGP", frozenset({"Li", "Ge", "P", "O"}), frozenset({"Al", "Ga", "Sc", "Y", "Cr", "Fe"})),
+    ("NASICON", frozenset({"Na", "Zr", "Si", "P", "O"}), frozenset({"Sc", "Hf", "Mg", "Ca"})),
+    (
+        "SulfideElectrolyte",
+        frozenset({"P", "S"}),
+        frozenset({"Li", "Na", "Cl", "Br", "I", "Ge", "Sn", "Si", "Sb", "As", "O"}),
+    ),
+    ("SulfideElectrolyte", frozenset({"Na", "Sb", "S"}), frozenset({"W", "Se"})),
+)
+
+
+def solid_electrolyte(text: str) -> str | None:
+    """The local name of the solid-electrolyte concept a formula's composition makes it (a
+    garnet doped with Ta, Al, Ga or Nb; a NASICON phosphate of Ti or Ge; a lithium or sodium
+    thiophosphate with or without halide), or None.
+
+    >>> [solid_electrolyte(t) for t in ("Li6.4La3Zr1.4Ta0.6O12", "Li1.4Al0.4Ti1.6(PO4)3",
+    ...     "Li1.5Al0.5Ge1.5(PO4)3", "Li6PS5Cl", "Li10GeP2S12", "Na3PS4")]
+    ['Garnet', 'LATP', 'LAGP', 'SulfideElectrolyte', 'SulfideElectrolyte', 'SulfideElectrolyte']
+    >>> [solid_electrolyte(t) for t in ("Al2O3", "Li3PO4", "LiPON", "Li2S", "P2S5", "LixAlyS")]
+    [None, None, None, None, None, None]
+    """
+    if FORMULA_CANDIDATE.fullmatch(text) is None:
+        return None
+    symbols = _symbols(text)
+    if symbols is None:
+        return None
+    elements = set(symbols)
+    if not elements & {"Li", "Na"}:
+        return None  # P2S5, a precursor or a glass former, not an electrolyte by itself
+    for name, required, allowed in _SOLID_ELECTROLYTES:
+        if required <= elements <= required | allowed:
+            return name
+    return None

@@ -15,8 +15,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ingest.resolve import slug
-from kg.formulas import FORMULA_CANDIDATE, parse_formula
-from kg.namespaces import AKG, ID
+from kg.formulas import FORMULA_CANDIDATE, parse_formula, solid_electrolyte
+from kg.namespaces import AKG, ID, VOCAB
 from kg.vocab import Concept, Vocabulary, label_key, load_vocabulary
 
 if TYPE_CHECKING:
@@ -391,6 +391,12 @@ class VocabularyMatcher:
         Mn, Fe, V or Cr: "LiCoO2", "NaxMnO2")."""
         if text in self._formulas:
             return self._formulas[text]
+        electrolyte = solid_electrolyte(text)
+        if electrolyte is not None:  # a doped garnet, a NASICON, a thiophosphate: the substrate
+            concept = self.vocab.get(str(VOCAB[electrolyte]))
+            found = concept if concept is not None and concept.kind in self.kinds else None
+            self._formulas[text] = found
+            return found
         formula = parse_formula(text)
         concept = None
         if (

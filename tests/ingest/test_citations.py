@@ -140,6 +140,35 @@ def test_superscript_citation_after_the_stop_stays_with_its_sentence() -> None:
     ]
 
 
+def _plain(body: str, listed: int = 4) -> list[tuple[str, tuple[int, ...]]]:
+    text = f"A title of a review\n\n1. Films\n{body}\n\nReferences\n"
+    text += "".join(f"{n}. Doe, J. T{n}. *J.* **2010**.\n" for n in range(1, listed + 1))
+    doc = structure(normalize(text), doc_id="r", path="r.md")
+    return [(s.text, s.citations) for s in doc.sentences]
+
+
+def test_superscript_flattened_to_plain_digits_after_the_stop_is_a_citation() -> None:
+    body = "ZnO grew on Li metal.1 It lasted 200 h in carbonate cells.2,3 Films thickened.4"
+    assert _plain(body) == [
+        ("ZnO grew on Li metal.1", (1,)),
+        ("It lasted 200 h in carbonate cells.2,3", (2, 3)),
+        ("Films thickened.4", (4,)),
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Cells held 0.1 M LiPF6. They ran.",  # a decimal, not a citation
+        "The LATP was Li1.3Al0.3Ti1.7(PO4)3. It was dense.",  # a formula's counts
+        "Cells lasted long.9 They were stable.",  # no entry 9 in the list
+        "Growth is shown in Fig.3 The film was thin.",  # a figure's number
+    ],
+)
+def test_plain_digits_that_are_no_citation_stay_text(body: str) -> None:
+    assert all(not cites for _, cites in _plain(body))
+
+
 def test_author_year_sentence_citations_are_positions() -> None:
     refs = "\n".join(AUTHOR_YEAR)
     text = f"A title of a review\n\n1. Films\nZnO grew on Li (Chen and Li, 2019).\n\nReferences\n\n{refs}\n"

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from kg.formulas import parse_formula
+import doctest
+
+import kg.formulas
+from kg.formulas import parse_formula, solid_electrolyte
 
 ONTOLOGY = "https://w3id.org/ald-kg/ontology#"
 
@@ -75,3 +78,34 @@ def test_a_minted_formula_material_carries_its_class_in_the_graph() -> None:
     assert [r.material for r in extracted.coatings] == ["TiN"]
     nitrides = set(graph.subjects(RDF.type, URIRef(ONTOLOGY + "Nitride")))
     assert [str(n).rsplit("/", 1)[-1] for n in nitrides] == ["tin"]
+
+
+def test_doctests() -> None:
+    assert doctest.testmod(kg.formulas).failed == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ("Li6.4La3Zr1.4Ta0.6O12", "Garnet"),
+        ("Li6.25Al0.25La3Zr2O12", "Garnet"),
+        ("Li6.55Ga0.15La3Zr2O12", "Garnet"),
+        ("Li1.3Al0.3Ti1.7(PO4)3", "LATP"),
+        ("Li1.5Al0.5Ge1.5(PO4)3", "LAGP"),
+        ("Na3Zr2Si2PO12", "NASICON"),
+        ("Li3PS4", "SulfideElectrolyte"),
+        ("Li7P3S11", "SulfideElectrolyte"),
+        ("Li6PS5Cl", "SulfideElectrolyte"),
+        ("Li10GeP2S12", "SulfideElectrolyte"),
+        ("Na3SbS4", "SulfideElectrolyte"),
+        # films, not electrolytes
+        ("Al2O3", None),
+        ("Li3PO4", None),
+        ("LiAlO2", None),
+        ("Li2S", None),
+        ("TiO2", None),
+        ("LaZrO", None),
+    ],
+)
+def test_solid_electrolytes_are_known_by_composition(text: str, family: str | None) -> None:
+    assert solid_electrolyte(text) == family

@@ -209,3 +209,22 @@ def test_metal_words_still_name_the_metal(text: str) -> None:
 def test_formulas_outside_the_vocabulary_are_materials(text: str, materials: list[str]) -> None:
     mentions = VocabularyMatcher(load_vocabulary()).pipe([text])[0]
     assert [m.label for m in mentions if m.kind == "Material"] == materials
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("garnet-type Li6.4La3Zr1.4Ta0.6O12 pellets", "garnet solid electrolyte"),
+        ("a Li6.75La3Zr1.75Nb0.25O12 disc", "garnet solid electrolyte"),
+        ("on Li1.4Al0.4Ti1.6(PO4)3 sheets", "LATP"),
+        ("β-Li3PS4 (LPS) powder", "Li3PS4"),
+        ("an argyrodite Li6PS5Cl layer", "Li6PS5Cl"),
+        ("a Li7P3S11 glass-ceramic", "sulfide solid electrolyte"),
+        ("alumina on a thiophosphate", "sulfide solid electrolyte"),
+    ],
+)
+def test_solid_electrolytes_are_substrates_never_materials(text: str, label: str) -> None:
+    mentions = VocabularyMatcher(load_vocabulary()).pipe([text])[0]
+    kinds = {(m.kind, m.label) for m in mentions}
+    assert ("Substrate", label) in kinds
+    assert not [m for m in mentions if m.kind == "Material" and m.label != "Al2O3"], kinds

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 import doctest
+
+import pytest
 
 import kg.formulas
 from kg.formulas import parse_formula, solid_electrolyte

@@ -27,9 +27,11 @@ _PARENS = re.compile(rf"\(({_NUMBERS})\)")
 # "…interface.2,3", "…cells.4–6" at the paragraph's end. Only after a word (a letter, ")", "]"
 # or "%" before the period), never a decimal ("0.1 M", "Li1.3Al0.3"), and followed by the
 # next sentence's capital or the end of the text.
-_TRAILING = re.compile(
-    r"(?:(?<=[^\W\d_]\.)|(?<=[)\]%]\.))(\d{1,3}(?:[,–\-]\d{1,3})*)(?=\s+[\"“(\[]?[A-Z]|\s*$)"
-)
+#: Where such a number may stand: after the period that ends a word, a bracket, a percentage or
+#: a unit's negative exponent ("…at 1 mA cm-2.8 The").
+AFTER_WORD_STOP = r"(?:(?<=[^\W\d_]\.)|(?<=[)\]%]\.)|(?<=[^\W\d_][−\-]\d\.))"
+TRAILING_NUMBERS = r"\d{1,3}(?:[,–\-]\d{1,3})*"
+_TRAILING = re.compile(rf"{AFTER_WORD_STOP}({TRAILING_NUMBERS})(?=\s+[\"“(\[]?[A-Z]|\s*$)")
 # "Fig.3 The", "Eq.2 Here": a label's number glued to its abbreviation, not a citation.
 _LABEL_BEFORE = re.compile(r"(?i)\b(?:figs?|eqs?|nos?|refs?|vol|tab|sec|ch|pp?|approx|ca)\.$")
 # "(1)" after these is an equation, figure, step or list item, not a citation.

@@ -17,7 +17,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ingest.citations import Citations, cites_in_parentheses
+from ingest.citations import (
+    AFTER_WORD_STOP,
+    TRAILING_NUMBERS,
+    Citations,
+    cites_in_parentheses,
+)
 from ingest.header import header_metadata, merge
 from ingest.kind import decide_kind
 from ingest.records import (
@@ -103,7 +108,7 @@ _NO_SPLIT_AFTER = frozenset(
 # A next sentence may open with an author–year citation: "… cells. [Chen et al., 2018] chose".
 # A superscript flattened to plain digits after a word's period ("…metal.1 The") ends it too.
 _SENTENCE_END = re.compile(
-    r"(?<=[.!?])[\"”’)\]]*(?:\[\d[\d,–\-\s]*\]|(?:(?<=[^\W\d_]\.)|(?<=[)\]%]\.))\d{1,3}(?:[,–\-]\d{1,3})*)?"
+    rf"(?<=[.!?])[\"”’)\]]*(?:\[\d[\d,–\-\s]*\]|{AFTER_WORD_STOP}{TRAILING_NUMBERS})?"
     r"(?=\s+(?:[“\"(]?[A-Z0-9]|\[[A-Z][a-z]))"
 )
 _TERMINAL = re.compile(r"[.!?][\"”’)\]]*$")

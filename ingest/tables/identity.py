@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 
 from ingest.citations import table_ref
+from ingest.prose.attribution import UNNAMED_FILM
+from ingest.prose.matcher import default_matcher
 from ingest.records import StructuredDocument, TableBlock
 from ingest.structure import heading_metals
 from ingest.tables.terms import is_empty, surface_regex, vocab
-from kg.vocab import label_key
+from kg.vocab import Concept, label_key
 
 __all__ = ["caption_technique", "material", "row_technique", "study_number", "substrate_of"]
 
@@ -110,6 +112,7 @@ def substrate_of(cell: str, row_text: list[str], metals: list[str]) -> str | Non
             vocab().lookup("Substrate", text)
             or vocab().lookup("Substrate", bare)
             or vocab().lookup("Substrate", f"{bare} metal")
+            or _named_substrate(text)
         )
         return concept.label if concept else text
     if len(metals) == 1:
@@ -122,6 +125,49 @@ def substrate_of(cell: str, row_text: list[str], metals: list[str]) -> str | Non
     return _metal_label(metals[0]) if metals else None
 
 
+def _named_substrate(cell: str) -> Concept | None:
+    """The one substrate a descriptive cell names ("LLZTO garnet powder", "hierarchical Cu
+    foam", "β-Li3PS4 (sulfide solid electrolyte)", "LATP (NASICON)"): the most specific of the
+    terms outside brackets (a bracket glosses the head), else of those inside; None when the
+    cell names two unrelated substrates."""
+    head = re.sub(r"\([^()]*\)", " ", cell)
+    for text in (head, cell):
+        named = [m.concept for m in default_matcher().find(text) if m.kind == "Substrate"]
+        unique = list({c.iri: c for c in named}.values())
+        if unique:
+            return _most_specific(unique)
+    return None
+
+
+def _most_specific(concepts: list[Concept]) -> Concept | None:
+    """The concept every other one is the same as or broader than ("Li3PS4" over "sulfide
+    solid electrolyte"), None when two are unrelated."""
+    for candidate in concepts:
+        ancestors = _ancestors(candidate)
+        if all(c.iri == candidate.iri or c.iri in ancestors for c in concepts):
+            return candidate
+    return None
+
+
+def _ancestors(concept: Concept) -> set[str]:
+    seen: set[str] = set()
+    todo = list(concept.broader)
+    while todo:
+        iri = todo.pop()
+        if iri not in seen:
+            seen.add(iri)
+            parent = vocab().get(iri)
+            todo.extend(parent.broader if parent else ())
+    return seen
+
+
+#: A film cell that says the study gave its film no name: "not named", "dual layer (not
+#: named)", "unnamed", "n.n." — the material is unknown, never the words of the cell.
+_NOT_NAMED = re.compile(
+    r"(?i)\b(?:not\s+(?:named|specified|identified|disclosed)|unnamed|unspecified)\b"
+)
+
+
 def material(text: str) -> tuple[str, tuple[str, ...]]:
     """The material label of a cell, cleaned, and notes.
 
@@ -130,6 +176,8 @@ def material(text: str) -> tuple[str, tuple[str, ...]]:
     a cell that names one known material among other words (``Zn-graded HPU``) is that
     material, with the cell kept as a note.
     """
+    if _NOT_NAMED.search(text):
+        return UNNAMED_FILM, (f"material as written: {text.strip()}",)
     text = re.sub(r"[_{}$]", "", text)
     text = re.sub(r"\s*/\s*", "/", text)
     text = re.sub(r"\s+", " ", text).strip()

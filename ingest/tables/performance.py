@@ -94,7 +94,8 @@ def electrolytes(text: str) -> list[str]:
         if salt.family:
             families_covered.add(salt.family)
     for m in re.finditer(r"(?<![\w-])[A-Z][A-Za-z0-9]{2,}(?![\w])", text):
-        salt = terms.lookup("Salt", m.group(0))
+        # a solid electrolyte is a salt (PEO) or, when films are grown on it, a substrate (LGPS)
+        salt = terms.lookup("Salt", m.group(0)) or terms.lookup("Substrate", m.group(0))
         if salt and salt.family and local(salt.family) == "SolidState":
             if salt.label not in found:
                 found.append(salt.label)

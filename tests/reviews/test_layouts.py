@@ -5,7 +5,9 @@ studies, sentences our own), keyed in ``gold_*.json`` as ``../shared/devset`` ke
 ``doc`` = file stem, ``ref`` = the entry's number in the document's reference list. They cover
 citation styles (author–year in its forms, mapped to an alphabetical numbered list), a table
 given as comma-separated lines, Roman-numbered headings that set the metal, a host infused with
-metal, and a section of works cited only for background. If attribution breaks, a study's facts
+metal, a section of works cited only for background, superscripts flattened to plain digits
+after the period ("…onto lithium foil.2 The"), unnumbered Markdown headings, and a pipe table
+whose cells say "n.r.", "not named", "ALD (powder)" or name a solid electrolyte as substrate. If attribution breaks, a study's facts
 land on another study or nowhere, and the strict score falls.
 """
 

@@ -11,6 +11,7 @@ import ingest.readers
 import ingest.readers.common
 import ingest.readers.latex
 import ingest.readers.layout
+import ingest.readers.markdown
 import ingest.readers.markup
 
 
@@ -21,6 +22,7 @@ import ingest.readers.markup
         ingest.readers.common,
         ingest.readers.latex,
         ingest.readers.layout,
+        ingest.readers.markdown,
         ingest.readers.markup,
     ],
     ids=lambda m: m.__name__,

@@ -16,6 +16,7 @@ from ingest.tables import (
     parse_thickness_cycles,
     table_records,
 )
+from ingest.tables.identity import material, substrate_of
 from tests.ingest.tables.helpers import doc_with
 from tests.paths import REVIEW
 
@@ -394,3 +395,24 @@ def test_other_layout_separate_columns_and_substrate_column() -> None:
     assert [q.canonical_value for q in hfo2.deposition_cycles] == [30]
     assert al2o3.thicknesses[0].comparator == "~"
     assert hfo2.precursors[-1] == "H2O"
+
+
+@pytest.mark.parametrize(
+    ("cell", "label"),
+    [
+        ("Li metal", "Li"),
+        ("LLZTO garnet powder", "garnet solid electrolyte"),
+        ("β-Li3PS4 (sulfide solid electrolyte)", "Li3PS4"),
+        ("LATP (NASICON)", "LATP"),
+        ("hierarchical Cu foam", "Cu"),
+        ("a Li6.4La3Zr1.4Ta0.6O12 pellet", "garnet solid electrolyte"),
+        ("Cu foam or Ni foam", "Cu foam or Ni foam"),  # two unrelated hosts: kept as written
+    ],
+)
+def test_descriptive_substrate_cells_name_their_substrate(cell: str, label: str) -> None:
+    assert substrate_of(cell, [], []) == label
+
+
+@pytest.mark.parametrize("cell", ["not named", "dual layer (not named)", "unnamed hybrid film"])
+def test_a_film_cell_that_names_no_material_is_an_unnamed_film(cell: str) -> None:
+    assert material(cell)[0] == "unnamed film"

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import TextIO
 
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
@@ -550,15 +551,31 @@ def group_coatings(resolved: ResolvedDocument) -> dict[str, list[CoatingRecord]]
     return dict(groups)
 
 
-def build_triples(resolved: ResolvedDocument, vocab: Vocabulary | None = None) -> set[Triple]:
-    """The triples of one document's graph, as a set (no rdflib store involved)."""
+#: A document's triples leave the builder in pieces of about this many (after the coating that
+#: fills a piece), so a review of 20,000 table rows never holds its millions of triples at once.
+BATCH_TRIPLES = 20_000
+
+
+def triple_batches(
+    resolved: ResolvedDocument, vocab: Vocabulary | None = None
+) -> Iterator[set[Triple]]:
+    """The triples of one document's graph in pieces; a triple may recur in a later piece
+    (:func:`write_ntriples` writes each once). The builder never reads back what it added,
+    so handing its set over and starting a new one changes nothing but memory."""
     builder = _Builder(resolved, vocab or load_vocabulary())
+
+    def handed_over() -> set[Triple]:
+        batch, builder.g = builder.g, set()
+        return batch
+
     builder.document()
     if resolved.extracted.document.kind == "primary":
         builder.own_study()
     groups = group_coatings(resolved)
     for key, records in groups.items():
         builder.coating(key, records)
+        if len(builder.g) >= BATCH_TRIPLES:
+            yield handed_over()
     by_ref_material = {}
     for key, records in groups.items():
         record = records[0]
@@ -568,7 +585,43 @@ def build_triples(resolved: ResolvedDocument, vocab: Vocabulary | None = None) -
     builder.disagreements(groups)
     for reference in resolved.extracted.document.references:
         builder.study(reference.number)  # every cited work is a Study, with or without facts
-    return builder.g
+    yield handed_over()
+
+
+def build_triples(resolved: ResolvedDocument, vocab: Vocabulary | None = None) -> set[Triple]:
+    """The triples of one document's graph, as a set (no rdflib store involved)."""
+    triples: set[Triple] = set()
+    for batch in triple_batches(resolved, vocab):
+        triples |= batch
+    return triples
+
+
+def write_ntriples(
+    resolved: ResolvedDocument, out: TextIO, vocab: Vocabulary | None = None
+) -> tuple[int, int]:
+    """Write one document's graph to ``out`` as N-Triples, each triple once, piece by piece.
+
+    Memory stays bounded by a piece, plus a 16-byte digest per triple written (to drop a
+    triple a later piece repeats). Returns (triples, coatings) written.
+    """
+    from rdflib.plugins.serializers.nt import _nt_row
+
+    seen: set[bytes] = set()
+    triples = coatings = 0
+    for batch in triple_batches(resolved, vocab):
+        lines = []
+        for triple in batch:
+            line = _nt_row(triple)
+            digest = hashlib.blake2b(line.encode(), digest_size=16).digest()
+            if digest in seen:
+                continue
+            seen.add(digest)
+            lines.append(line)
+            if triple[1] == RDF.type and triple[2] == AKG.Coating:
+                coatings += 1
+        out.write("".join(lines))
+        triples += len(lines)
+    return triples, coatings
 
 
 def build_graph(resolved: ResolvedDocument, vocab: Vocabulary | None = None) -> Graph:

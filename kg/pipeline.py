@@ -8,6 +8,7 @@ version and nothing else.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import signal
@@ -23,7 +24,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from rdflib import RDF, XSD, Graph
+from rdflib import XSD, Graph
 from rdflib.namespace import DCTERMS
 
 from ingest.extract import extract
@@ -34,8 +35,8 @@ from ingest.records import DocumentMetadata, ExtractedDocument, IngestError, Sou
 from ingest.resolve import resolve
 from ingest.structure import structure
 from ingest.tables import missing_identifying_columns
-from kg.build import build_graph, build_triples, ntriples
-from kg.namespaces import AKG, ID
+from kg.build import build_graph, write_ntriples
+from kg.namespaces import ID
 
 __all__ = [
     "MAX_BYTES",
@@ -210,26 +211,28 @@ def no_coating_reason(extracted: ExtractedDocument) -> str:
 def _build_source(
     source: SourceDocument, spool_dir: str | os.PathLike[str] | None
 ) -> BuiltDocument:
+    spooled = Path(spool_dir) / f"{source.doc_id}.nt" if spool_dir is not None else None
     try:
         extracted = extract_source(source)
-        triples = build_triples(resolve(extracted))
+        resolved = resolve(extracted)
+        if spooled is not None:  # streamed to the spool file: a long document's graph never
+            with spooled.open("w", encoding="utf-8") as out:  # sits in memory whole
+                triples, coatings = write_ntriples(resolved, out)
+            text_nt = ""
+        else:
+            buffer = io.StringIO()
+            triples, coatings = write_ntriples(resolved, buffer)
+            text_nt = buffer.getvalue()
     except IngestError:
         raise
     except Exception as e:  # a bug or an unexpected shape: name the file, keep the cause
         raise IngestError(f"{source.path}: could not be read ({type(e).__name__}: {e}).") from e
-    text_nt = ntriples(triples)
-    spooled = None
-    if spool_dir is not None:
-        spooled = Path(spool_dir) / f"{source.doc_id}.nt"
-        spooled.write_text(text_nt, encoding="utf-8")
-        text_nt = ""
-    coatings = sum(1 for _, pred, o in triples if pred == RDF.type and o == AKG.Coating)
     doc = extracted.document
     return BuiltDocument(
         doc_id=source.doc_id,
         path=source.path,
         ntriples=text_nt,
-        triples=len(triples),
+        triples=triples,
         coatings=coatings,
         warnings=extracted.warnings,
         ntriples_path=str(spooled) if spooled else None,
@@ -331,18 +334,33 @@ def write(built: Sequence[BuiltDocument], *, store: Any, progress: Progress | No
     added = datetime.now(UTC).isoformat(timespec="seconds")
     with store.batch():  # one flush for all the documents, not one each
         for done, doc in enumerate(built, 1):
-            store.replace_graph(doc_graph_iri(doc.doc_id), _with_added(doc, added))
+            if doc.ntriples_path is not None:  # streamed from the spool file, never whole
+                _stamp_spooled(doc, added)
+                store.replace_graph_file(doc_graph_iri(doc.doc_id), Path(doc.ntriples_path))
+            else:
+                store.replace_graph(doc_graph_iri(doc.doc_id), _with_added(doc, added))
             if progress:
                 progress("write", done, len(built))
     refresh(store)  # where the documents now disagree (kg.crossdoc)
 
 
+def _added_stamp(doc: BuiltDocument, added: str) -> str:
+    """When the document was added (``dcterms:created``), stamped at write time so that
+    building stays a pure function of the text (the Documents tab shows it)."""
+    return f'<{ID[doc.doc_id]}> <{DCTERMS.created}> "{added}"^^<{XSD.dateTime}> .\n'
+
+
 def _with_added(doc: BuiltDocument, added: str) -> str:
-    """The document's N-Triples plus when it was added (``dcterms:created``), stamped at write
-    time so that building stays a pure function of the text (the Documents tab shows it)."""
-    stamp = f'<{ID[doc.doc_id]}> <{DCTERMS.created}> "{added}"^^<{XSD.dateTime}> .\n'
+    """The document's N-Triples plus its :func:`_added_stamp`."""
     text = doc.load_ntriples()
-    return text + ("" if not text or text.endswith("\n") else "\n") + stamp
+    return text + ("" if not text or text.endswith("\n") else "\n") + _added_stamp(doc, added)
+
+
+def _stamp_spooled(doc: BuiltDocument, added: str) -> None:
+    """Append the :func:`_added_stamp` to a spooled document's file (written whole lines)."""
+    assert doc.ntriples_path is not None
+    with open(doc.ntriples_path, "a", encoding="utf-8") as out:
+        out.write(_added_stamp(doc, added))
 
 
 def report(

@@ -75,6 +75,10 @@ class Store(Protocol):
 
     def replace_graph(self, graph_iri: str, ntriples: str) -> None: ...
 
+    def replace_graph_file(self, graph_iri: str, path: Path) -> None:
+        """:meth:`replace_graph` with the N-Triples in a file (a store may stream it)."""
+        ...
+
     def batch(self) -> contextlib.AbstractContextManager[None]:
         """Writes inside belong together (see :meth:`StoreHelpers.batch`)."""
         ...
@@ -95,6 +99,10 @@ class StoreHelpers:
 
     def replace_graph(self, graph_iri: str, ntriples: str) -> None:  # pragma: no cover
         raise NotImplementedError
+
+    def replace_graph_file(self, graph_iri: str, path: Path) -> None:
+        """:meth:`replace_graph` from a file of N-Triples; stores that can stream override it."""
+        self.replace_graph(graph_iri, path.read_text(encoding="utf-8"))
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:

@@ -138,4 +138,4 @@ class ReplicaStore(StoreHelpers):
             "open_store() instead."
         )
 
-    update = replace_graph = remove_graph = _refuse_write
+    update = replace_graph = replace_graph_file = remove_graph = _refuse_write

@@ -9,6 +9,7 @@ from rdflib import RDF, RDFS, Graph, Literal
 from rdflib.compare import isomorphic
 from rdflib.namespace import PROV
 
+import kg.build
 from ingest.records import (
     CellTest,
     CoatingRecord,
@@ -23,7 +24,7 @@ from ingest.records import (
     StructuredDocument,
 )
 from ingest.resolve import resolve
-from kg.build import build_graph, build_triples, ntriples
+from kg.build import build_graph, build_triples, ntriples, triple_batches, write_ntriples
 from kg.namespaces import AKG, ID, VOCAB
 
 TEXT = "Row text about Al2O3 on Li.\nSentence about Foo2O3 on Na [7].\n7. Doe, J.; Roe, R. A title. *J. Test* **2017**, *1*, 1."
@@ -261,6 +262,34 @@ def _ref(doi: str | None, title: str = "A study title", **kw: object) -> Referen
     fields = {"volume": None, "first_page": None, **kw}
     return Reference(7, f"Ames, Q.; Bell, R. {title}.", ("Ames, Q.", "Bell, R."), title,
                      "J. Test", 2020, doi, 0, 0, fields["volume"], fields["first_page"])  # fmt: skip
+
+
+def test_a_document_built_in_pieces_is_the_same_graph(
+    extracted: ExtractedDocument, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    resolved = resolve(extracted)
+    whole = build_triples(resolved)
+    monkeypatch.setattr(kg.build, "BATCH_TRIPLES", 1)  # a piece after every coating
+    pieces = list(triple_batches(resolved))
+    assert len(pieces) == 3  # two coatings, then the rest
+    assert set().union(*pieces) == whole
+
+
+def test_written_ntriples_hold_each_triple_once(
+    extracted: ExtractedDocument, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    resolved = resolve(extracted)
+    whole = build_triples(resolved)
+    pieces = list(triple_batches(resolved))
+    repeated = [*pieces, set(list(whole)[:20])]  # as when a later coating names a study again
+    monkeypatch.setattr(kg.build, "triple_batches", lambda *_: iter(repeated))
+    out = io.StringIO()
+    triples, coatings = write_ntriples(resolved, out)
+    lines = out.getvalue().splitlines()
+    assert (triples, coatings) == (len(whole), 2)
+    assert sorted(lines) == sorted(ntriples(whole).splitlines())
 
 
 def test_primary_document_is_its_own_study() -> None:

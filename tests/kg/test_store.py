@@ -97,3 +97,46 @@ def test_a_batch_writes_on_without_a_store_that_batches() -> None:
     with memory.batch():
         memory.replace_graph(doc_graph_iri("one"), A)
     assert memory.documents() == ["one"]
+
+
+def test_a_graph_from_a_file_is_streamed_in(store: OxigraphStore, tmp_path: Path) -> None:
+    path = tmp_path / "one.nt"
+    path.write_text(A + B, encoding="utf-8")
+    store.replace_graph_file(doc_graph_iri("one"), path)
+    assert [r["n"] for r in store.select(COUNT)] == [2]
+    path.write_text(B + "this is not N-Triples", encoding="utf-8")
+    with pytest.raises(StoreError):
+        store.replace_graph_file(doc_graph_iri("one"), path)
+    assert [r["n"] for r in store.select(COUNT)] == [2]  # a bad file writes nothing
+
+
+def test_a_large_graph_goes_through_the_bulk_loader_whole(
+    store: OxigraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.stores.oxigraph as oxigraph_store
+
+    monkeypatch.setattr(oxigraph_store, "BULK_QUADS", 3)  # 10 quads: bulk, 3 at a time
+    calls: list[int] = []
+    bulk = store.raw.bulk_extend
+    monkeypatch.setattr(type(store), "raw", property(lambda self: _Spy(self._store, bulk, calls)))
+    text = "".join(
+        f'<https://example.org/s{i}> <https://example.org/p> "{i}" .\n' for i in range(10)
+    )
+    store.replace_graph(doc_graph_iri("big"), A)
+    store.replace_graph(doc_graph_iri("big"), text)  # replaces the earlier version
+    assert calls == [3, 3, 3, 1]
+    assert [r["n"] for r in store.select(COUNT)] == [10]
+
+
+class _Spy:
+    """The pyoxigraph store, with the bulk loader's calls counted."""
+
+    def __init__(self, raw, bulk, calls: list[int]) -> None:  # type: ignore[no-untyped-def]
+        self._raw, self._bulk, self._calls = raw, bulk, calls
+
+    def bulk_extend(self, quads) -> None:  # type: ignore[no-untyped-def]
+        self._calls.append(len(quads))
+        self._bulk(quads)
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._raw, name)

@@ -697,6 +697,8 @@ def _plain_unit_span(text: str, pos: int) -> tuple[str, int, int, str] | None:
     start = m.start("unit")
     # Shrink token by token until the span is a unit that ends at a word boundary.
     tokens = list(re.finditer(rf"{_TOKEN}", unit))
+    gap = m.group("gap")
+    longest: tuple[str, int, int, str] | None = None
     for n in range(len(tokens), 0, -1):
         candidate = unit[: tokens[n - 1].end()]
         end = start + len(candidate)
@@ -704,13 +706,43 @@ def _plain_unit_span(text: str, pos: int) -> tuple[str, int, int, str] | None:
             continue
         if _unit_factors(candidate) is None:
             continue
-        gap = m.group("gap")
         if gap.strip() and "cycle" not in candidate:
-            return None  # "charge/discharge" only ever introduces cycles
+            return longest  # "charge/discharge" only ever introduces cycles
         if not gap.strip() and start - pos > 1:
-            return None
-        return candidate, start, end, gap
-    return None
+            return longest
+        if longest is None:
+            longest = (candidate, start, end, gap)
+        elif not _plain_words(unit[len(candidate) : len(longest[0])]):
+            return longest  # "0.5 mV s-1" is a rate: an exponent belongs to the unit
+        if _has_kind(candidate):
+            return candidate, start, end, gap
+        # "1 mAh cm-2 cycled": a plain word after a unit is no part of it when the unit
+        # without it is a known quantity and the unit with it is none
+    return longest
+
+
+_PLAIN_WORDS = re.compile(r"(?:\s+[A-Za-z]+)+")
+
+
+def _plain_words(text: str) -> bool:
+    """Whether ``text`` is only words after spaces (``cycled``), no exponent or ``/``."""
+    return bool(_PLAIN_WORDS.fullmatch(text))
+
+
+def _has_kind(unit: str) -> bool:
+    """Whether a unit as written is one of the vocabulary's quantity kinds (or a count)."""
+    try:
+        return _dimensionality(parse_unit(unit)) in _known_dimensions()
+    except (UnitError, ValueError):
+        return False
+
+
+@lru_cache(maxsize=1)
+def _known_dimensions() -> frozenset[str]:
+    return frozenset(_dimensionality(ref) for ref, _ in _KIND_RULES) | {
+        _dimensionality("%"),
+        _dimensionality("V"),
+    }
 
 
 #: How far around a number its clause is looked for, and what opens a clause.

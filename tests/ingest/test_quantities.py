@@ -368,3 +368,18 @@ def test_capacities_and_currents_written_with_bracketed_exponents() -> None:
     found = [q for q, _, _ in find_quantities("it kept 150 mA h g(-1) at 1 A g(-1)")]
     assert (found[0].kind, found[0].canonical_value) == ("SpecificCapacity", 150.0)
     assert found[1].unit == "A/g"  # parsed; the ontology has no specific-current kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "unit"),
+    [
+        ("cells at 1 mAh cm-2 cycled for 900 h", "ArealCapacity", "mAh/cm^2"),
+        ("at 2 mA cm-2 cycled stably", "CurrentDensity", "mA/cm^2"),
+        ("a 5 nm cycled film", "Thickness", "nm"),
+        ("swept at 0.5 mV s-1", "", "mV/s"),  # a rate: the exponent belongs to the unit
+        ("it kept 150 mA h g-1 after", "SpecificCapacity", "mA*h/g"),
+    ],
+)
+def test_a_plain_word_after_a_unit_is_no_part_of_it(text: str, kind: str, unit: str) -> None:
+    q, _, _ = find_quantities(text)[0]
+    assert (q.kind, q.unit) == (kind, unit)

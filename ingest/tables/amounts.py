@@ -19,7 +19,13 @@ from ingest.records import Quantity
 from ingest.tables.columns import Column
 from ingest.tables.terms import is_empty
 
-__all__ = ["column_values", "parse_thickness_cycles", "read_thickness", "temperatures"]
+__all__ = [
+    "column_values",
+    "lengths",
+    "parse_thickness_cycles",
+    "read_thickness",
+    "temperatures",
+]
 
 _CMP = r"[~<>≈≥≤∼]?"
 _NUMTXT = r"\d+(?:\.\d+)?"
@@ -41,8 +47,9 @@ def _parse(text: str, kind: str) -> Quantity | None:
 _VARIANTS = re.compile(
     r"\s*\((?:of|out of|from|among|tested|variants?|vs\.?|versus)\b[^()]*\)", re.I
 )
-#: A number in a cycles column that carries a time or pressure unit is a dose, not a count.
-_NOT_A_COUNT = re.compile(r"\s*(?:s|ms|sec|min|h|Torr|mTorr|Pa|sccm)\b")
+#: A number in a cycles column that carries a time or pressure unit is a dose, not a count;
+#: one that carries a length unit is a thickness ("10.5 nm" under "dose").
+_NOT_A_COUNT = re.compile(r"\s*(?:s|ms|sec|min|h|Torr|mTorr|Pa|sccm|nm|Å|angstrom|[μµu]m)(?!\w)")
 
 
 def chosen(cell: str) -> str:
@@ -75,6 +82,24 @@ def temperatures(cell: str, column: Column | None) -> tuple[Quantity, ...]:
     return column_values(cell, unit, "DepositionTemperature")
 
 
+def lengths(cell: str) -> tuple[Quantity, ...]:
+    """The thicknesses a cell writes with their own length unit (``10.5 nm``, ``3 Å``),
+    whatever its column is called: a value in nm is a thickness, never a cycle count."""
+    if is_empty(cell):
+        return ()
+    return tuple(_lengths([q for q, _, _ in find_quantities(chosen(cell))]))
+
+
+def _lengths(found: list[Quantity]) -> list[Quantity]:
+    return [
+        replace(q2, text=q.text)
+        for q in found
+        if q.kind in ("Thickness", "")
+        and q.canonical_unit in ("nm", "m", "angstrom", "um")
+        and (q2 := _parse(q.text, "Thickness")) is not None
+    ]
+
+
 def read_thickness(cell: str, column: Column) -> tuple[tuple[Quantity, ...], tuple[Quantity, ...]]:
     """A thickness column's cell → (thicknesses, deposition cycles).
 
@@ -84,20 +109,14 @@ def read_thickness(cell: str, column: Column) -> tuple[tuple[Quantity, ...], tup
     if is_empty(cell):
         return (), ()
     found = [q for q, _, _ in find_quantities(cell)]
-    lengths = [
-        replace(q2, text=q.text)
-        for q in found
-        if q.kind in ("Thickness", "")
-        and q.canonical_unit in ("nm", "m", "angstrom", "um")
-        and (q2 := _parse(q.text, "Thickness")) is not None
-    ]
+    written = _lengths(found)
     cycles = [
         replace(q2, text=q.text)
         for q in found
         if q.canonical_unit == "cycle" and (q2 := _parse(q.text, "DepositionCycles")) is not None
     ]
-    if lengths or cycles:
-        return tuple(lengths), tuple(cycles)
+    if written or cycles:
+        return tuple(written), tuple(cycles)
     return column_values(cell, column.unit or "nm", "Thickness"), ()
 
 

@@ -43,7 +43,7 @@ ROLES: tuple[Role, ...] = (
     _role(
         "cycles",
         r"\b(?:ALD|MLD|deposition|coating)\s+cycles?\b|\bno\.?\s+of\s+cycles|^\s*(?:number\s+of\s+)?cycles?\s*(?:\(|$)"
-        r"|^\s*(?:ALD\s+|MLD\s+)?doses?\s*$",
+        r"|^\s*(?:ALD\s+|MLD\s+)?doses?\b(?!\s*(?:time|pulse|length))",
         "DepositionCycles",
         "cycle",
     ),

@@ -136,6 +136,9 @@ class Conditions:
     current_densities: tuple[Quantity, ...] = ()
     #: False when the row's Cell column says "n.r.": the cell type is then unknown, not inferred
     infer_cell: bool = True
+    #: True when the row built no cell ("none", a soak in the electrolyte column): its hours
+    #: are a soak or storage time, not a cycling life, and its liquid is no cell electrolyte
+    no_cell: bool = False
 
 
 @dataclass
@@ -307,9 +310,32 @@ def _refit(q: Quantity, kind: str) -> Quantity | None:
 _SANDWICH = re.compile(r"^\s*(Li|Na|K)\s*[|‖/]\s*\S.*?[|‖/]\s*\1\s*$")
 
 
+#: A Cell column that says no cell was built.
+_NO_CELL = re.compile(
+    r"^\s*(?:none|no(?:\s+(?:cells?|battery|batteries|device))?|not\s+(?:built|assembled|tested|cycled))\s*$",
+    re.I,
+)
+#: An Electrolyte cell that names a liquid the film was only soaked or stored in.
+_SOAK = re.compile(
+    r"\b(?:soak\w*|immers\w*|stor(?:ed|age)|dipp\w*|exposure|aged|ageing|aging)\b", re.I
+)
+#: Kinds that only a cycled cell can give.
+_CYCLING_KINDS = frozenset({"CyclingDuration", "CycleCount"})
+
+
+def _built_no_cell(cell: str, electrolyte: str) -> bool:
+    """The row's columns say no cell was built: "none" under Cell, or a soak medium under
+    Electrolyte with no cell named."""
+    if _NO_CELL.match(cell):
+        return True
+    return bool(_SOAK.search(electrolyte)) and (is_empty(cell) or not cell_types(cell))
+
+
 def row_conditions(cells: tuple[str, ...] | list[str], found: Columns) -> Conditions:
     """Cell type, electrolytes and current densities a row's own columns give."""
     cell = found.cell(cells, "cell")
+    if _built_no_cell(cell, found.cell(cells, "electrolyte")):
+        return Conditions(infer_cell=False, no_cell=True)
     types = tuple(cell_types(cell)) or (("symmetric",) if _SANDWICH.match(cell) else ())
     elecs: list[str] = []
     for part in re.split(r"\s*;\s*", found.cell(cells, "electrolyte")):
@@ -330,6 +356,9 @@ def row_results(
     the conditions its Cell, Electrolyte and Current density columns give."""
     given = row_conditions(cells, found)
     measurements, tests, notes = parse_performance(found.cell(cells, "performance"), span, given)
+    if given.no_cell:  # no cell was cycled: hours are a soak time, and there is no cell test
+        measurements = tuple(m for m in measurements if m.quantity.kind not in _CYCLING_KINDS)
+        tests = ()
     out = _Results(list(measurements), notes=list(notes))
     for test in tests:
         out.test(test.cell_type, test.electrolytes, list(test.current_densities))

@@ -104,6 +104,8 @@ def _setup(cells: list[str], ctx: _Context, notes: list[str]) -> dict[str, tuple
             )
             or cycles
         )
+        if not thicknesses:  # "10.5 nm" under "dose": a thickness whatever the column's name
+            thicknesses = guarded(notes, "cycles", lambda: amounts.lengths(cell), ())
     return {"temperatures": temps, "thicknesses": thicknesses, "deposition_cycles": cycles}
 
 

@@ -166,3 +166,88 @@ def test_cell_column_values(cell: str, cell_type: str) -> None:
     table = table_of(("Material", "Cell", "Lifetime", "Ref."), [("Al2O3", cell, "300 h", "[1]")])
     (record,) = table_records(table, doc_with(table))
     assert [m.cell_type for m in record.measurements] == [cell_type]
+
+
+#: A layout whose process amount sits in a "dose" column and whose rows may build no cell.
+DOSE_HEADER = (
+    "work",
+    "film",
+    "route",
+    "on",
+    "chemistry",
+    "T (°C)",
+    "dose",
+    "cell",
+    "electrolyte",
+    "result",
+)
+DOSE_ROWS = [
+    (
+        "[1]",
+        "Al2O3",
+        "ALD",
+        "Li foil",
+        "TMA/H2O",
+        "120",
+        "6.5 nm",
+        "Li||Li",
+        "1 M LiPF6 in EC/DEC",
+        "700 h at 1 mA cm-2",
+    ),
+    (
+        "[2]",
+        "ZnO",
+        "ALD",
+        "Na foil",
+        "DEZ/H2O",
+        "100",
+        "40 cycles (of 20/40/80)",
+        "Na||Na",
+        "1 M NaPF6 in diglyme",
+        "250 h at 0.5 mA cm-2",
+    ),
+    (
+        "[3]",
+        "TiO2",
+        "ALD",
+        "Li foil",
+        "TTIP/H2O",
+        "150",
+        "3.1 nm",
+        "none",
+        "dimethyl carbonate (soak)",
+        "no corrosion after 24 h in DMC",
+    ),
+]
+
+
+@pytest.fixture
+def dose_records():
+    table = table_of(DOSE_HEADER, DOSE_ROWS, caption="Table 1. Films on alkali metals.")
+    return table_records(table, doc_with(table))
+
+
+def test_a_length_under_a_dose_header_is_a_thickness(dose_records) -> None:
+    first, _, third = dose_records
+    assert [q.canonical_value for q in first.thicknesses] == [6.5]
+    assert first.deposition_cycles == ()
+    assert [q.canonical_value for q in third.thicknesses] == [3.1]
+
+
+def test_cycles_under_a_dose_header_are_deposition_cycles_not_a_cycle_life(dose_records) -> None:
+    second = dose_records[1]
+    assert [q.canonical_value for q in second.deposition_cycles] == [40.0]
+    assert {m.quantity.kind for m in second.measurements} == {"CyclingDuration"}
+
+
+def test_a_row_that_built_no_cell_has_no_cell_test_and_no_cycling_life(dose_records) -> None:
+    third = dose_records[2]
+    assert third.cell_tests == ()
+    assert [m for m in third.measurements if m.quantity.kind == "CyclingDuration"] == []
+
+
+@pytest.mark.parametrize("header", ["dose (cycles)", "ALD dose", "Dose"])
+def test_dose_headers_name_deposition_cycles(header: str) -> None:
+    from ingest.tables.columns import columns
+
+    assert columns(("Ref.", "Coating", header)).get("cycles") is not None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Protocol
 
-from kg.namespaces import BASE
+from kg.namespaces import BASE, VOCAB
 
 PREFIXES = f"""PREFIX akg: <{BASE}ontology#>
 PREFIX akgv: <{BASE}vocab/>
@@ -70,7 +70,7 @@ def _label(var: str, node: str) -> str:
 COATINGS_QUERY = (
     PREFIXES
     + f"""
-SELECT ?coating ?g ?ref ?citedRef ?tableYear ?refYear ?material ?substrate ?label WHERE {{
+SELECT ?coating ?g ?ref ?citedRef ?tableYear ?refYear ?m ?material ?substrate ?label WHERE {{
   GRAPH ?g {{ ?coating a akg:Coating ; rdfs:label ?label ; akg:hasMaterial ?m .
              OPTIONAL {{ ?coating akg:year ?tableYear }} }}
   {_label("material", "?m")}
@@ -198,6 +198,11 @@ def _key(row: dict[str, Any]) -> Key:
     return row["coating"], row["g"]
 
 
+#: The film of a study that never names its material: in the graph it is akgv:UnnamedFilm,
+#: in a record its material is unknown (null), as the gold writes it.
+UNNAMED_FILM = str(VOCAB.UnnamedFilm)
+
+
 def _base_records(store: Selectable) -> dict[Key, dict[str, Any]]:
     records: dict[Key, dict[str, Any]] = {}
     for row in store.select(COATINGS_QUERY):
@@ -210,7 +215,7 @@ def _base_records(store: Selectable) -> dict[Key, dict[str, Any]]:
             "doc": g[len(DOC_GRAPH) :] if g.startswith(DOC_GRAPH) else g,
             "ref": ref,
             "year": row["tableYear"] if row["tableYear"] is not None else row["refYear"],
-            "material": row["material"],
+            "material": None if row["m"] == UNNAMED_FILM else row["material"],
             "technique": None,
             "substrate": row["substrate"],
             "precursors": [],
@@ -314,7 +319,7 @@ def coatings_table(store: Selectable) -> list[dict[str, Any]]:
     _add_cells_and_sources(store, records)
     return sorted(
         records.values(),
-        key=lambda r: (r["doc"], r["ref"] if r["ref"] is not None else 10**9, r["material"]),
+        key=lambda r: (r["doc"], r["ref"] if r["ref"] is not None else 10**9, r["material"] or ""),
     )
 
 

@@ -444,7 +444,8 @@ def coatings_frame(found: dict[str, str], table: pd.DataFrame) -> pd.DataFrame:
     rows["via"] = rows["coating"].map(found)
     rows["open"] = rows["coating"].map(explore_link)
     rows["DOI"] = rows["doi"].map(doi_url) if "doi" in rows else None
-    rows["coating"] = rows["material"].astype(str) + " on " + rows["substrate"].astype(str)
+    material = rows["material"].fillna("unnamed film")  # a study that never names its film
+    rows["coating"] = material.astype(str) + " on " + rows["substrate"].astype(str)
     return rows.sort_values(["year", "coating"], na_position="last", kind="stable")[columns]
 
 

@@ -69,6 +69,7 @@ class Concept:
     unit: str | None = None  # canonical unit symbol for quantity kinds
     qudt_unit: str | None = None  # the QUDT unit IRI of that canonical unit
     broader: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()  # skos:related (a cathode's cell types)
 
     @property
     def surface_forms(self) -> tuple[str, ...]:
@@ -123,6 +124,7 @@ def _concept(g: Graph, s: URIRef, kind: str) -> Concept:
         unit=str(unit) if unit else None,
         qudt_unit=str(qudt_unit) if qudt_unit else None,
         broader=tuple(sorted(str(o) for o in g.objects(s, SKOS.broader))),
+        related=tuple(sorted(str(o) for o in g.objects(s, SKOS.related))),
     )
 
 

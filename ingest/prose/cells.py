@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from ingest.prose.attribution import _Draft
 from ingest.prose.matcher import Mention, VocabularyMatcher
@@ -22,22 +22,71 @@ from ingest.prose.words import (
     quantity_key,
 )
 from ingest.records import CellTest
-from kg.vocab import label_key
+from kg.formulas import parse_formula
+from kg.vocab import Concept, Vocabulary, label_key
 
-#: Cathode families a full cell is named by (``Li-LFP``, ``Li-NMC``...), as papers write them.
-_CATHODES = (
-    ("LFP", re.compile(r"\bLiFePO4\b|\bLFP\b")),
-    ("NMC", re.compile(r"\b(?:NMC|NCM)\d*\b|\bLiNi[\w.]*(?:Mn|Co)[\w.]*O2\b")),
-    ("LCO", re.compile(r"\bLiCoO2\b|\bLCO\b")),
-    ("LTO", re.compile(r"\bLi4Ti5O12\b|\bLTO\b")),
-    ("NVP", re.compile(r"\bNa3V2\(PO4\)3|\bNVP\b")),
-    ("S", re.compile(r"\b(?:sulfur|sulphur|S)\b(?:[\w-]*\s+){0,2}?cathodes?\b", re.I)),
-)
-#: A cathode of any kind, named or not ("a high-voltage cathode", "NMC811", "LiCoO2").
-_ANY_CATHODE = re.compile(
-    r"\bcathodes?\b|\bpositive electrodes?\b|"
-    + "|".join(f"(?:{pattern.pattern})" for _, pattern in _CATHODES[:5])
-)
+#: A cathode named by a plain word ("sulfur") is one only when "cathode" follows it.
+_PLAIN_WORD = re.compile(r"[a-z][a-z ]+")
+_CATHODE_NOUN = r"(?:[\w-]*\s+){0,2}?(?:cathodes?|positive electrodes?)\b"
+#: A cathode of any kind, named or not ("a high-voltage cathode").
+_CATHODE_WORD = re.compile(r"\bcathodes?\b|\bpositive electrodes?\b", re.I)
+_FORMULA_TOKEN = re.compile(r"(?<![\w-])(?:Li|Na|K)[A-Z][\w.()]*")
+
+
+@dataclass(frozen=True)
+class _Cathode:
+    """A cathode of the vocabulary (akg:Cathode): how papers name it, the element sets of
+    its formulas, and the cell types it makes with a metal anode (its skos:related)."""
+
+    pattern: re.Pattern[str]
+    elements: frozenset[frozenset[str]]
+    cells: tuple[Concept, ...]
+
+    def first(self, text: str) -> int | None:
+        """Where the text first names this cathode (its name, or a formula of its elements)."""
+        hits = [m.start() for m in [self.pattern.search(text)] if m]
+        for m in _FORMULA_TOKEN.finditer(text):
+            formula = parse_formula(m.group(0))
+            if formula is not None and frozenset(formula.elements) in self.elements:
+                hits.append(m.start())
+        return min(hits, default=None)
+
+    def cell_for(self, metal: str) -> Concept | None:
+        """The cell type this cathode makes with ``metal`` (``LiFePO4`` with Li → Li-LFP)."""
+        for cell in self.cells:
+            if any(f.startswith((f"{metal}-", f"{metal} ")) for f in cell.surface_forms):
+                return cell
+        return None
+
+
+def _form_regex(form: str) -> str:
+    """One surface form as a regex: an acronym may carry composition digits (``NCM811``),
+    a plain word must be followed by "cathode"."""
+    body = re.escape(form).replace(r"\ ", r"\s+").replace(r"\-", "[-–—‐−]")
+    if re.fullmatch(r"[A-Z]{2,}", form):
+        return body + r"\d*"
+    if _PLAIN_WORD.fullmatch(form) and not re.search(r"cathode|electrode", form):
+        return rf"(?i:{body})\b{_CATHODE_NOUN}"
+    return body
+
+
+def _cathodes(vocab: Vocabulary) -> tuple[_Cathode, ...]:
+    out = []
+    for concept in vocab.of_kind("Cathode"):
+        forms = sorted(concept.surface_forms, key=len, reverse=True)
+        body = "|".join(_form_regex(f) for f in forms)
+        formulas = (parse_formula(f) for f in forms)
+        cells = (vocab.get(iri) for iri in concept.related)
+        out.append(
+            _Cathode(
+                re.compile(rf"(?<![\w-])(?:{body})(?![\w])"),
+                frozenset(frozenset(f.elements) for f in formulas if f is not None),
+                tuple(c for c in cells if c is not None),
+            )
+        )
+    return tuple(out)
+
+
 _CELL_WORD = re.compile(r"\bcells?\b|\bbatter(?:y|ies)\b|\bpaired\b|\bcoupled\b", re.I)
 #: The sentence reports a test, not the promise of one ("batteries with high-voltage cathodes
 #: are sought after" is background).
@@ -57,6 +106,7 @@ class CellTests:
         self.vocab = matcher.vocab
         self._families = {label_key(c.label) for c in self.vocab.of_kind("ElectrolyteFamily")}
         self._family_cache: dict[str, frozenset[str]] = {}
+        self._cathodes = _cathodes(self.vocab)
 
     def cell_label(self, cells: list[Mention], metal: str | None = None) -> str | None:
         """The most specific cell type named: ``K-Cu`` over ``asymmetric cells``.
@@ -83,13 +133,17 @@ class CellTests:
         ``Li-LFP``); an unnamed one ("a high-voltage cathode") a full cell. Only a sentence
         about a cell or battery that reports a test counts.
         """
-        if not (_ANY_CATHODE.search(text) and _CELL_WORD.search(text) and _TEST_WORD.search(text)):
+        if not (_CELL_WORD.search(text) and _TEST_WORD.search(text)):
             return None
-        for family, pattern in _CATHODES:
-            if metal and pattern.search(text):
-                concept = self.vocab.lookup("CellType", f"{metal}-{family}")
-                if concept is not None:
-                    return concept.label
+        named = sorted(
+            (at, i) for i, c in enumerate(self._cathodes) if (at := c.first(text)) is not None
+        )
+        if not named and not _CATHODE_WORD.search(text):
+            return None
+        for _, i in named:  # the cathode named first
+            cell = self._cathodes[i].cell_for(metal) if metal else None
+            if cell is not None:
+                return cell.label
         return "full cell"
 
     @staticmethod

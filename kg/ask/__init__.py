@@ -151,7 +151,7 @@ def ask(question: str, store: Any, *, limit: int = 200) -> Answer:
         kg.query.QueryError: the generated query failed.
     """
     interp = interpret(question)
-    if interp.unknown:
+    if interp.unknown or interp.out_of_scope:
         return _refused(question, interp)
     structured = interp.has_constraint or interp.target_named
     if not structured:

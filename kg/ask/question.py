@@ -36,6 +36,7 @@ from kg.ask.words import (
     YEAR_BEFORE,
 )
 from kg.errors import QueryError
+from kg.formulas import ELEMENTS as FORMULA_ELEMENTS
 from kg.namespaces import AKG, VOCAB
 from kg.vocab import Concept, label_key, load_vocabulary
 
@@ -143,6 +144,9 @@ class Interpretation:
     #: They empty a structured answer like :attr:`unknown`; a question with nothing else
     #: understood goes to keyword search instead, which says so.
     unread: list[tuple[str, str | None]] = field(default_factory=list)
+    #: Metals or anodes the graph does not cover ("zinc anodes", "on Mg"): the answer is empty
+    #: and says which anode metals the graph has.
+    out_of_scope: list[str] = field(default_factory=list)
     readings: list[tuple[str, str]] = field(default_factory=list)  # (typo, form read)
     words: list[tuple[str, str]] = field(default_factory=list)  # (word, what it became)
     #: Attributes asked for without a value ("which electrolyte…"): extra row columns.
@@ -251,6 +255,8 @@ class Interpretation:
         for word, suggestion in self.unread:
             hint = f"; did you mean {suggestion}?" if suggestion else "."
             text += f" '{word}': not understood{hint}"
+        for word in self.out_of_scope:
+            text += f" {out_of_scope_note(word)}"
         if self.ignored:
             text += " Adding no constraint: " + ", ".join(f"'{w}'" for w in self.ignored) + "."
         else:
@@ -280,6 +286,14 @@ _KIND_NAMES = {
     "Solvent": "electrolyte solvent",
     "CharacterizationMethod": "characterized by",
 }
+
+
+def out_of_scope_note(word: str) -> str:
+    """Why a question about another anode has no answer ("zinc anodes")."""
+    return (
+        f"'{word}': no coatings on {word} anodes in the graph; it covers coatings for "
+        f"{ANODE_METALS} metal anodes."
+    )
 
 
 def _describe_number(n: NumericConstraint) -> str:
@@ -412,7 +426,8 @@ def _pipeline() -> _Pipeline:
 
 
 def _concepts_named(text: str) -> list[Concept]:
-    """The concepts a surface form names, of the kind a question reads it as (case-free)."""
+    """The concepts a surface form names, of the kind a question reads it as (case-free);
+    else the ontology's kind of substrate it names ("hosts", "current collectors")."""
     vocab = load_vocabulary()
     key = label_key(text)
     last = text.split()[-1] if text.split() else ""
@@ -423,7 +438,26 @@ def _concepts_named(text: str) -> list[Concept]:
         if found:
             best = min(_PREFERENCE.get(c.kind, 99) for c in found)
             return list(dict.fromkeys(c for c in found if _PREFERENCE.get(c.kind, 99) == best))
+    for k in keys:
+        if (cls := substrate_classes().get(k)) is not None:
+            return [cls]
     return []
+
+
+@lru_cache(maxsize=1)
+def substrate_classes() -> dict[str, Concept]:
+    """The ontology's subclasses of akg:Substrate (host, current collector, alkali metal) as
+    Substrate concepts by label key: "coatings on hosts" asks for every substrate typed with
+    the class, which the query reaches through rdf:type (:func:`kg.ask.sparql._narrower`)."""
+    from rdflib import RDFS
+
+    g = load_vocabulary().graph
+    out: dict[str, Concept] = {}
+    for cls in g.transitive_subjects(RDFS.subClassOf, AKG.Substrate):
+        label = g.value(cls, RDFS.label)
+        if cls != AKG.Substrate and label is not None:
+            out[label_key(str(label))] = Concept(iri=str(cls), kind="Substrate", label=str(label))
+    return out
 
 
 def _closest_form(
@@ -1090,6 +1124,8 @@ def _read_leftovers(interp: Interpretation, doc: Doc, used: set[int]) -> None:
             interp.readings.append((token.text, target))
             interp.words.append((token.text, f"read as '{target}': what to list"))
             continue
+        if _out_of_scope(interp, token):
+            continue
         if _read_typo(interp, token.text):
             continue
         if word in NO_CONSTRAINT_WORDS or word.rstrip("s") in NO_CONSTRAINT_WORDS:
@@ -1102,6 +1138,63 @@ def _read_leftovers(interp: Interpretation, doc: Doc, used: set[int]) -> None:
         if (token.text, suggestion) not in bucket:
             bucket.append((token.text, suggestion))
         interp.words.append((token.text, "not understood"))
+
+
+#: The anode metals the graph covers, as said in a refusal.
+ANODE_METALS = "Li, Na and K"
+#: Anodes of other batteries that are no element: named before "anode(s)" they are out of scope.
+_OTHER_ANODES = frozenset(["graphite", "graphitic", "silicon", "hard-carbon", "lto"])
+#: Elements that are no anode metal (a "carbon" host is in scope; "sulfur" is a cathode).
+_NON_METALS = frozenset(
+    [
+        "hydrogen",
+        "boron",
+        "carbon",
+        "nitrogen",
+        "oxygen",
+        "fluorine",
+        "phosphorus",
+        "sulfur",
+        "sulphur",
+        "chlorine",
+        "selenium",
+        "h",
+        "b",
+        "c",
+        "n",
+        "o",
+        "f",
+        "p",
+        "s",
+        "cl",
+        "se",
+        "i",
+    ]
+)
+#: After a word: it names an anode or battery ("zinc anodes", "Mg metal", "Zn-ion batteries").
+_ANODE_AFTER = re.compile(
+    r"^\s*(?:-?\s*ion\b|metal\b|anodes?\b|batter(?:y|ies)\b|electrodes?\b|cells?\b|foils?\b)", re.I
+)
+
+
+def _out_of_scope(interp: Interpretation, token: Any) -> bool:
+    """A metal other than Li, Na, K named as an anode or substrate ("on zinc", "Mg anodes",
+    "for Zn metal"), or another battery's anode ("graphite anodes"): the graph has no such
+    coating, so the answer is empty and says why, rather than leaving the word out."""
+    word = token.lower_
+    text = token.doc.text
+    before, after = text[: token.idx], text[token.idx + len(token.text) :]
+    anode_like = bool(_ANODE_AFTER.match(after))
+    on_or_for = bool(_ON_BEFORE.search(before) or _FOR_BEFORE.search(before))
+    metal = (word in ELEMENTS or token.text in FORMULA_ELEMENTS) and word not in _NON_METALS
+    if not ((metal and (anode_like or on_or_for)) or (word in _OTHER_ANODES and anode_like)):
+        return False
+    if token.text not in interp.out_of_scope:
+        interp.out_of_scope.append(token.text)
+    interp.words.append(
+        (token.text, f"out of scope: not an anode metal of the graph ({ANODE_METALS})")
+    )
+    return True
 
 
 @lru_cache(maxsize=1)

@@ -32,13 +32,15 @@ __all__ = [
 
 
 def _narrower(vocab: Vocabulary, iri: str) -> list[str]:
-    """The concept and every concept below it through skos:broader (transitively)."""
+    """The concept and every concept below it through skos:broader (transitively); for an
+    ontology class (akg:Host), every concept typed with it and the concepts below those."""
     out = [iri]
     frontier = [iri]
     while frontier:
         current = frontier.pop()
         for concept in vocab.concepts.values():
-            if current in concept.broader and concept.iri not in out:
+            below = current in concept.broader or current in concept.classes
+            if below and concept.iri not in out:
                 out.append(concept.iri)
                 frontier.append(concept.iri)
     return out

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from kg.ask.answer import value_column
-from kg.ask.question import Interpretation, NumericConstraint, kind_label
+from kg.ask.question import Interpretation, NumericConstraint, kind_label, out_of_scope_note
 
 __all__ = ["summarize"]
 
@@ -122,6 +122,8 @@ def summarize(
 
 
 def _empty(interp: Interpretation) -> str:
+    if interp.out_of_scope:
+        return "No answer: " + " ".join(out_of_scope_note(w) for w in interp.out_of_scope)
     if interp.unknown or interp.unread:
         words = "; ".join(
             [

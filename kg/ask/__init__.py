@@ -41,6 +41,7 @@ from kg.ask.answer import (
     value_column,
 )
 from kg.ask.contract import MeasureVars
+from kg.ask.grades import keep_asked_grades
 from kg.ask.question import (
     EXAMPLE_QUESTIONS,
     MAX_QUESTION_CHARS,
@@ -190,6 +191,7 @@ def _rows(
     """(query, columns, rows, evidence) of one reading: the core query, then its details."""
     sparql = build_sparql(interp)
     core = run_generated(store, sparql, max_rows=50_000).rows
+    core = keep_asked_grades(interp.grades, core, store)
     raw = _with_details(interp, core, store, limit)
     columns, rows, evidence = shape_rows(interp, raw, limit)
     return sparql, columns, rows, evidence

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from kg.ask.grades import grades_in
 from kg.ask.words import (
     CMP_BEFORE,
     COMPARATIVES,
@@ -144,6 +145,9 @@ class Interpretation:
     #: They empty a structured answer like :attr:`unknown`; a question with nothing else
     #: understood goes to keyword search instead, which says so.
     unread: list[tuple[str, str | None]] = field(default_factory=list)
+    #: Cathode grades as written ("NCM811"): coatings tested against other grades only are
+    #: left out (:mod:`kg.ask.grades`).
+    grades: list[str] = field(default_factory=list)
     #: Metals or anodes the graph does not cover ("zinc anodes", "on Mg"): the answer is empty
     #: and says which anode metals the graph has.
     out_of_scope: list[str] = field(default_factory=list)
@@ -221,6 +225,8 @@ class Interpretation:
             parts.append(f"DOI {doi}")
         for concept in self.excluded:
             parts.append(f"excluding {_KIND_NAMES.get(concept.kind, concept.kind)} {concept.label}")
+        for grade in self.grades:
+            parts.append(f"cathode grade {grade}")
         for n in self.numbers:
             parts.append(_describe_number(n))
         for kind in self.asked_kinds:
@@ -903,6 +909,9 @@ def _read_span(interp: Interpretation, span: Span, found: list[Concept] | str) -
             interp.words.append((span.text, f"quantity {concept.label}"))
             continue
         kind = concept.kind
+        graded = kind in ("Cathode", "CellType") and grades_in(span.text)
+        if graded and span.text not in interp.grades:
+            interp.grades.append(span.text)
         if kind == "Substrate" and _serves_anode(span, concept):
             kind = "Anode"
             if concept not in interp.concepts[kind]:

@@ -123,3 +123,85 @@ def test_a_kind_of_substrate_is_said_in_the_interpretation() -> None:
     interp = interpret("coatings on current collectors")
     assert [c.label for c in interp.concepts["Substrate"]] == ["current collector"]
     assert interp.unread == [] and interp.unknown == []
+
+
+# --------------------------------------------------------------------------- cathode grades
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("NCM811", "NMC811"),
+        ("ncm811", "LiNi0.8Co0.1Mn0.1O2"),
+        ("NMC-811", "LiNi0.8Mn0.1Co0.1O2"),
+        ("NCM523", "NMC532"),
+        ("NMC622", "LiNi0.6Mn0.2Co0.2O2"),
+    ],
+)
+def test_a_grade_is_the_same_however_it_is_written(one: str, other: str) -> None:
+    from kg.ask.grades import grades_in
+
+    assert grades_in(one) and grades_in(one) == grades_in(other)
+
+
+@pytest.mark.parametrize(
+    "text", ["NMC811 and NMC622", "LiNi0.8Co0.1Mn0.1O2 versus NCM622 cathodes"]
+)
+def test_different_grades_differ(text: str) -> None:
+    from kg.ask.grades import grades_in
+
+    assert len(grades_in(text)) == 2
+
+
+@pytest.mark.parametrize("text", ["NMC cathodes", "LiFePO4", "LiMn2O4", "at 811 K", "NCM"])
+def test_no_grade_where_none_is_written(text: str) -> None:
+    from kg.ask.grades import grades_in
+
+    assert grades_in(text) == set()
+
+
+_GRADED = {
+    "own-811": (
+        "Abstract\nLithium foil was coated with LiF by atomic layer deposition. When paired with "
+        "thick NCM811 (4 mAh cm-2) electrodes, full cells kept 88% of their capacity after "
+        "150 cycles.\n"
+    ),
+    "own-622": (
+        "Abstract\nLithium foil was coated with ZrO2 by atomic layer deposition. In full cells "
+        "with LiNi0.6Mn0.2Co0.2O2 cathodes, the coated lithium retained 80% of its capacity "
+        "after 100 cycles.\n"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def graded_store() -> object:
+    from ingest.resolve import resolve
+    from kg.build import build_graph
+    from kg.pipeline import extract_text
+    from kg.store import open_store
+    from kg.vocab import ontology_graph
+
+    store = open_store(memory=True)
+    store.ensure_ontology(ontology_graph())
+    for doc_id, text in _GRADED.items():
+        extracted = extract_text(text, doc_id=doc_id, path=f"/tmp/{doc_id}.txt")
+        store.replace_document(doc_id, build_graph(resolve(extracted)))
+    return store
+
+
+@pytest.mark.parametrize(
+    ("question", "docs"),
+    [
+        ("which coating was paired with an NCM811 cathode?", ["own-811"]),
+        ("coatings tested against nmc811", ["own-811"]),
+        ("coatings with LiNi0.8Co0.1Mn0.1O2", ["own-811"]),
+        ("coatings tested with NMC622", ["own-622"]),
+        ("coatings with NMC cathodes", ["own-622", "own-811"]),
+    ],
+)
+def test_a_named_grade_keeps_only_coatings_tested_against_it(
+    graded_store: object, question: str, docs: list[str]
+) -> None:
+    answer = ask(question, graded_store)
+    assert _docs(answer) == docs, (answer.interpretation, answer.summary)

@@ -632,14 +632,28 @@ def _find_numbers(text: str, hinted: list[str], interp: Interpretation) -> list[
             parse_unit(unit)
         except (UnitError, ValueError):
             continue
-        if op == "=" and not cmp_text and kind != "CurrentDensity":
-            op = "="
+        converted = c_low != low or to_canonical(low + 1, unit, kind) != low + 1
+        if op == "=" and high is None and converted:
+            # "at 423 K": as precise as written (± half its last digit), in the stored unit
+            half = _half_last_digit(n1)
+            op, c_low, c_high = (
+                "between",
+                *sorted(
+                    (to_canonical(low - half, unit, kind), to_canonical(low + half, unit, kind))
+                ),
+            )
         interp.add_number(
             NumericConstraint(kind, op, c_low, c_high, c_unit, text[start:unit_end].strip())
         )
         consumed.append(_Found(start, unit_end, text[start:unit_end]))
         last_end = unit_end
     return consumed
+
+
+def _half_last_digit(written: str) -> float:
+    """Half a unit of the last digit written: "423" → 0.5, "0.15" → 0.005."""
+    digits = written.replace(",", "").split(".")
+    return 0.5 * 10 ** -len(digits[1]) if len(digits) == 2 else 0.5
 
 
 def _year_op(before: str, cmp_text: str, op: str) -> str:
@@ -778,11 +792,12 @@ def _comparison_sides(
     Kozen's paper or the ZnO on LATP"). The ranking and shown values are the question's.
     Returns no sides when the question names the two things without constraints of their own.
     """
+    kinds = _compared_kinds(interp)
     names = [
         span
         for span in chosen
         if isinstance(keys.get(span.label_), list)
-        and any(c.kind in ("Material", "MaterialClass") for c in keys[span.label_])
+        and any(c.kind in kinds for c in keys[span.label_])
     ]
     if len(names) < 2:
         return []
@@ -904,9 +919,12 @@ def _read_span(interp: Interpretation, span: Span, found: list[Concept] | str) -
         if concept.kind == "QuantityKind":
             local = _local_name(concept.iri)
             free = local not in bound_kinds and concept.unit not in bound_units
-            if free and local not in interp.asked_kinds:
+            # "capacity over 1 mAh cm-2": the word names the kind the unit already bound
+            part_of = next((k for k in bound_kinds if _names_part_of(span.text, k)), None)
+            if free and part_of is None and local not in interp.asked_kinds:
                 interp.asked_kinds.append(local)
-            interp.words.append((span.text, f"quantity {concept.label}"))
+            label = kind_label(part_of) if part_of else concept.label
+            interp.words.append((span.text, f"quantity {label}"))
             continue
         kind = concept.kind
         graded = kind in ("Cathode", "CellType") and grades_in(span.text)
@@ -1019,8 +1037,14 @@ def _read_shape(
         if token.i in in_numbers:  # "thinner than 5 nm" is a bound, not a comparison
             continue
         word = token.lower_
-        if word in SUPERLATIVES and superlative is None:
-            superlative = (token, SUPERLATIVES[word])
+        if word in SUPERLATIVES and token.i not in used:
+            # "top 3 longest-lived": the word naming a quantity ranks; the other is read with it
+            if superlative is None or (superlative[1][0] is None and SUPERLATIVES[word][0]):
+                if superlative is not None and superlative[0] is not None:
+                    _read_with_ranking(interp, superlative[0], used)
+                superlative = (token, SUPERLATIVES[word])
+            else:
+                _read_with_ranking(interp, token, used)
         elif word in COMPARATIVES and comparative is None:
             comparative = (token, COMPARATIVES[word])
         versus = versus or word in VERSUS_WORDS
@@ -1031,7 +1055,7 @@ def _read_shape(
         superlative = (None, ("CycleCount", "max"))
     if re.search(r"\bmost\s+stable\b", text, re.I):
         superlative = (None, ("CyclingDuration", "max"))
-    named = [*interp.concepts.get("Material", []), *interp.concepts.get("MaterialClass", [])]
+    named = _compared(interp)
     if len(named) >= 2 and (versus or comparative is not None):
         if comparative is None and not interp.asked_kinds:
             interp.shape = "comparison"  # "X vs Y" naming no quantity: both side by side
@@ -1041,6 +1065,41 @@ def _read_shape(
         _set_rank(interp, "superlative", superlative, used)
     elif re.search(COUNT_RE, text, re.I):
         interp.shape = "count"
+
+
+def _names_part_of(text: str, kind: str) -> bool:
+    """Whether ``text`` ("capacity") is a word of the kind's label ("areal capacity")."""
+    words = [label_key(w) for w in kind_label(kind).split()]
+    key = label_key(text)
+    return bool(key) and (key in words or key.rstrip("s") in words)
+
+
+def _read_with_ranking(interp: Interpretation, token: Any, used: set[int]) -> None:
+    used.add(token.i)
+    interp.words.append((token.text, "read with the ranking"))
+
+
+#: Kinds whose two members a comparison sets side by side, the first named twice wins:
+#: "Al2O3 vs LiF", "thermal ALD or plasma ALD", "on Li or on Na", "Li-S vs symmetric cells".
+_COMPARED_KINDS: tuple[tuple[str, ...], ...] = (
+    ("Material", "MaterialClass"),
+    ("Technique",),
+    ("Substrate", "Anode"),
+    ("CellType", "Cathode"),
+    ("Precursor",),
+)
+
+
+def _compared_kinds(interp: Interpretation) -> tuple[str, ...]:
+    for kinds in _COMPARED_KINDS:
+        if sum(len(interp.concepts.get(k, [])) for k in kinds) >= 2:
+            return kinds
+    return _COMPARED_KINDS[0]
+
+
+def _compared(interp: Interpretation) -> list[Concept]:
+    """The things a comparison compares: two or more named concepts of one kind."""
+    return [c for k in _compared_kinds(interp) for c in interp.concepts.get(k, [])]
 
 
 def _set_rank(
@@ -1134,6 +1193,10 @@ def _read_leftovers(interp: Interpretation, doc: Doc, used: set[int]) -> None:
             interp.words.append((token.text, f"read as '{target}': what to list"))
             continue
         if _out_of_scope(interp, token):
+            continue
+        bound = next((n.kind for n in interp.numbers if _names_part_of(word, n.kind)), None)
+        if bound is not None:  # "efficiency above 99%": a word of the quantity bound
+            interp.words.append((token.text, f"quantity {kind_label(bound)}"))
             continue
         if _read_typo(interp, token.text):
             continue

@@ -238,12 +238,17 @@ def _side_labels(interp: Interpretation) -> list[str]:
 
 
 def _side_by_side(interp: Interpretation, rows: list[dict[str, Any]]) -> str:
-    """ "X vs Y" with no quantity named: what the graph has for each material found."""
+    """ "X vs Y" with no quantity named: what the graph has for each side (each material
+    found, when the sides have no constraints of their own)."""
     groups: dict[str, list[dict[str, Any]]] = {
         c.label: [] for c in interp.concepts.get("Material", [])
     }
+    if interp.sides:
+        groups = {f"({label.split(': ', 1)[1]})": [] for label in _side_labels(interp)}
     for row in rows:
-        groups.setdefault(str(row.get("material")), []).append(row)
+        key = row.get("compared")
+        key = f"({str(key).split(': ', 1)[1]})" if interp.sides and key else row.get("material")
+        groups.setdefault(str(key), []).append(row)
     parts = []
     for material, mine in groups.items():
         refs = ", ".join(_name(r) for r in mine[:6])

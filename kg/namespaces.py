@@ -30,6 +30,7 @@ class AKG(DefinedNamespace):
     CharacterizationMethod: URIRef
     Citation: URIRef
     Coating: URIRef
+    CurrentCollector: URIRef
     DepositionProcess: URIRef
     Disagreement: URIRef
     Document: URIRef

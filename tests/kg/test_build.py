@@ -292,6 +292,23 @@ def test_written_ntriples_hold_each_triple_once(
     assert sorted(lines) == sorted(ntriples(whole).splitlines())
 
 
+@pytest.mark.parametrize(
+    "triple",
+    [
+        (ID["a"], RDFS.label, Literal('say "hi"\\\nnow\r')),
+        (ID["a"], RDFS.label, Literal("Al₂O₃", lang="en")),
+        (ID["a"], AKG.numericValue, Literal(2.5)),
+        (ID["a"], RDF.type, AKG.Coating),
+    ],
+)
+def test_ntriples_rows_are_rdflib_s(triple: tuple) -> None:
+    from rdflib.plugins.serializers.nt import _nt_row
+
+    rows = kg.build._NTriplesRows()
+    assert rows(triple) == _nt_row(triple)
+    assert rows(triple) == _nt_row(triple)  # the cached IRIs too
+
+
 def test_primary_document_is_its_own_study() -> None:
     g = build_graph(resolve(_primary("paper", "10.9999/t.1")))
     doc = ID["paper"]

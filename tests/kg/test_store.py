@@ -140,3 +140,23 @@ class _Spy:
 
     def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
         return getattr(self._raw, name)
+
+
+def test_a_batch_gathers_small_graphs_into_bulk_loads(
+    store: OxigraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.stores.oxigraph as oxigraph_store
+
+    monkeypatch.setattr(oxigraph_store, "BULK_QUADS", 3)
+    calls: list[int] = []
+    bulk = store.raw.bulk_extend
+    monkeypatch.setattr(type(store), "raw", property(lambda self: _Spy(self._store, bulk, calls)))
+    with store.batch():
+        store.replace_graph(doc_graph_iri("one"), A + B)  # 2 quads each
+        store.replace_graph(doc_graph_iri("two"), A + B)  # 3 gathered: one bulk load
+        store.remove_graph(doc_graph_iri("two"))  # what is gathered is written first
+        store.replace_graph(doc_graph_iri("three"), A + B)
+        store.replace_graph(doc_graph_iri("three"), A)  # the gathered version goes first
+    assert calls == [3, 1, 2, 1]
+    rows = store.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    assert {r["g"]: r["n"] for r in rows} == {doc_graph_iri("one"): 2, doc_graph_iri("three"): 1}

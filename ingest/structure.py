@@ -43,10 +43,15 @@ from ingest.references import reference_list
 # --------------------------------------------------------------------------- line kinds
 
 # "3.1.2. Fluoride Coatings", and Roman-numbered "II. SODIUM", "II.1 Alumina on sodium".
+# "A. Films grown on garnets" is lettered: a capital, a period, then words in sentence case
+# (so a byline "M. Ferreira · Notes" is none).
 _HEADING = re.compile(
     r"(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}(?:\.\d{1,2})*\.|[IVX]{1,4}(?:\.\d{1,2})+)"
-    r"\s+[A-Z][^\t\[*]*"
+    r"\s+[A-Z][^\t\[*]*|[A-Z]\.\s+[A-Z][a-z]+\s+[a-z][^\t\[*]*"
 )
+#: A list item's marker: each item ("* Alumina on a thiophosphate. A film ...") is a paragraph
+#: of its own, as review "cards" give one study per item.
+_BULLET = re.compile(r"[ \t]*[*•‣◦▪\-][ \t]+(?=\S)")
 _BYLINE = re.compile(
     r"(?:[A-Z]\.[ \-]?)+[A-Z][a-z][\w'’\-]*\s*(?:,|\band\b|&)\s*(?:[A-Z]\.[ \-]?)+[A-Z]"
 )
@@ -473,7 +478,11 @@ def structure(
                 header.append(line.text)
             i += 1
             continue
-        if open_para is None:
+        bullet = _BULLET.match(line.text)
+        if bullet:
+            close()
+            open_para = _Paragraph(line.start + bullet.end(), line.end, section, i)
+        elif open_para is None:
             open_para = _Paragraph(line.start, line.end, section, i)
         else:
             open_para.end, open_para.last_line = line.end, i

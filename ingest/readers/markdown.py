@@ -13,9 +13,9 @@ from ingest.readers.checks import decode_text
 from ingest.readers.common import text_document
 from ingest.records import SourceDocument
 
-#: A section heading of level 2 or deeper whose text carries no number or Roman numeral.
+#: A section heading of level 2 or deeper whose text carries no number, Roman numeral or letter.
 _UNNUMBERED = re.compile(
-    r"(?m)^(#{2,6}[ \t]+)(?!(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,4}(?:\.\d{1,2})*)\.?\s)"
+    r"(?m)^(#{2,6}[ \t]+)(?!(?:\d{1,2}(?:\.\d{1,2})*|[IVX]{1,4}(?:\.\d{1,2})*|[A-Z])\.?\s)"
     r"(?!(?i:references|bibliography|literature cited|works cited|abstract)\s*:?\s*$)(?=\S)"
 )
 

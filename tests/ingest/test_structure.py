@@ -333,6 +333,10 @@ def test_a_csv_table_may_list_its_columns_on_the_line_under_the_caption() -> Non
         ("II.1 Alumina on sodium", True),
         ("I. Kim, V. Park", False),  # a byline whose initials look Roman
         ("X. Li and Y. Sun", False),
+        ("A. Films grown on solid electrolytes", True),  # a lettered section
+        ("D. Mentioned for contrast, not counted", True),
+        ("M. Ferreira · Notes on Interfaces · 2026", False),  # a byline with one initial
+        ("A. Kozen", False),
     ],
 )
 def test_roman_headings_are_not_bylines(line: str, heading: bool) -> None:
@@ -369,4 +373,32 @@ def test_a_label_word_in_running_prose_stays() -> None:
     assert [s.text for s in doc.sentences] == [
         "Results show that the film held.",
         "Summary tables follow.",
+    ]
+
+
+CARDS = """A card index of films
+
+A. Films on the metal
+
+* Zinc oxide on lithium. ZnO was grown by ALD on lithium foil [1].
+* Alumina on sodium. Al2O3 covered sodium foil after 20 ALD cycles [2].
+- Titania on copper. TiO2 was deposited by ALD on a copper foam [1].
+
+References
+
+[1] Abe, K., & Lind, M. (2019). A first film. Journal of Tests, 4, 10.
+[2] Lind, M. (2020). A second film. Journal of Tests, 5, 11.
+"""
+
+
+def test_each_list_item_is_a_paragraph_of_its_own() -> None:
+    doc = structure(normalize(CARDS), doc_id="d", path="d.md")
+    assert next(h for h, _, _ in doc.sections) == "A. Films on the metal"
+    paragraphs: dict[int, list[str]] = {}
+    for s in doc.sentences:
+        paragraphs.setdefault(s.paragraph, []).append(s.text)
+    assert list(paragraphs.values()) == [
+        ["Zinc oxide on lithium.", "ZnO was grown by ALD on lithium foil [1]."],
+        ["Alumina on sodium.", "Al2O3 covered sodium foil after 20 ALD cycles [2]."],
+        ["Titania on copper.", "TiO2 was deposited by ALD on a copper foam [1]."],
     ]

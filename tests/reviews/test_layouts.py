@@ -7,7 +7,8 @@ citation styles (author–year in its forms, mapped to an alphabetical numbered 
 given as comma-separated lines, Roman-numbered headings that set the metal, a host infused with
 metal, a section of works cited only for background, superscripts flattened to plain digits
 after the period ("…onto lithium foil.2 The"), unnumbered Markdown headings, and a pipe table
-whose cells say "n.r.", "not named", "ALD (powder)" or name a solid electrolyte as substrate. If attribution breaks, a study's facts
+whose cells say "n.r.", "not named", "ALD (powder)" or name a solid electrolyte as substrate, and
+one bullet "card" per study under lettered sections, one of them "not counted". If attribution breaks, a study's facts
 land on another study or nowhere, and the strict score falls.
 """
 

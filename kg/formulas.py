@@ -131,6 +131,7 @@ _SOLID_ELECTROLYTES: tuple[tuple[str, frozenset[str], frozenset[str]], ...] = (
     ("LATP", frozenset({"Li", "Ti", "P", "O"}), frozenset({"Al", "Ga", "Sc", "Y", "Cr", "Fe"})),
     ("LAGP", frozenset({"Li", "Ge", "P", "O"}), frozenset({"Al", "Ga", "Sc", "Y", "Cr", "Fe"})),
     ("NASICON", frozenset({"Na", "Zr", "Si", "P", "O"}), frozenset({"Sc", "Hf", "Mg", "Ca"})),
+    ("NASICON", frozenset({"Li", "Zr", "P", "O"}), frozenset({"Ca", "Y", "Al", "Hf", "Sc", "Si"})),
     (
         "SulfideElectrolyte",
         frozenset({"P", "S"}),

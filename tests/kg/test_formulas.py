@@ -93,6 +93,7 @@ def test_doctests() -> None:
         ("Li1.3Al0.3Ti1.7(PO4)3", "LATP"),
         ("Li1.5Al0.5Ge1.5(PO4)3", "LAGP"),
         ("Na3Zr2Si2PO12", "NASICON"),
+        ("LiZr2(PO4)3", "NASICON"),
         ("Li3PS4", "SulfideElectrolyte"),
         ("Li7P3S11", "SulfideElectrolyte"),
         ("Li6PS5Cl", "SulfideElectrolyte"),

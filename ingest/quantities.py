@@ -339,6 +339,8 @@ def _local_cycle_kind(before: str, gap: str, after: str, context: str) -> str:
     before; only a clause with no telling word falls back to the clause-wide rule, so a
     ``60 MLD cycles`` earlier in the clause cannot make ``after 13,500 cycles`` a recipe.
     """
+    if gap == "-":  # "the 10-cycle film": a count that qualifies a film makes it
+        return "DepositionCycles"
     if _DEPOSITION_WORDS.search(gap):
         return "DepositionCycles"
     if gap.strip():  # charge/discharge, plating/stripping
@@ -652,8 +654,13 @@ def parse_quantity(text: str, *, kind: str | None = None, context: str = "") -> 
 _NUMBER_RE = re.compile(
     rf"(?<![\w@.^/{{,\-−–⁻])(?P<num>{_VALUE})(?:(?P<sep>{_RANGE_SEP})(?P<num2>{_VALUE}))?(?![\w.]*\d)"
 )
+#: The film an adjectival count qualifies: "a 25-cycle ZnO film", "the 10-cycle coating"
+#: (a "100-cycle test" is left alone).
+_FILM_NOUN = (
+    r"\s+(?:[\w()-]+\s+){0,2}?(?:films?|coatings?|layers?|overlayers?|interlayers?|ALD|MLD)\b"
+)
 _UNIT_AFTER_RE = re.compile(
-    rf"(?P<gap>\s*(?:(?:charge[/-]discharge|plating[/-]stripping|ALD|MLD|deposition)\s+)?)"
+    rf"(?P<gap>-(?=cycles?{_FILM_NOUN})|\s*(?:(?:charge[/-]discharge|plating[/-]stripping|ALD|MLD|deposition)\s+)?)"
     rf"(?P<unit>{_TOKEN}(?:\s*[/·]\s*{_TOKEN}|\s+{_TOKEN})*)",
 )
 _LIST_GAP_RE = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)$")

@@ -54,6 +54,7 @@ from ingest.prose.words import (
     _refine_kind,
     _subject,
     after_cycles_is_result,
+    chosen_variant,
     find_quantities_in,
     is_not_an_outcome,
     names_film_after,
@@ -421,7 +422,10 @@ class _ProseExtractor:
             draft = next(iter(films.values()))
         state.update(ref=None, rule=OWN_STUDY, draft=draft)
         if len({id(d) for d in named}) > 1:  # "the Al2O3 film was 4 nm, while the TiO2 ..."
-            for start, end, part in self._parts_by_material(sentence, mentions, own):
+            parts = self._respective_parts(sentence, named) or self._parts_by_material(
+                sentence, mentions, own
+            )
+            for start, end, part in parts:
                 state["draft"] = part
                 self._coating_facts(sentence, mentions, part, state, within=(start, end))
         elif draft is not None:
@@ -434,6 +438,26 @@ class _ProseExtractor:
         cells"), whose cells and numbers are not the study's results."""
         start = self._own_start.get((sentence.section, sentence.paragraph))
         return start is not None and sentence.index < start
+
+    def _respective_parts(
+        self, sentence: Sentence, named: list[_Draft]
+    ) -> list[tuple[int, int, _Draft]]:
+        """ "TiO2 and ZnO films of 4 and 9 nm, respectively": the i-th value of a kind goes to
+        the i-th film named, for each kind with exactly one value per film. Nothing when the
+        sentence says no "respectively" or no kind has one value per film."""
+        if not _RESPECTIVELY.search(sentence.text):
+            return []
+        films = list({id(d): d for d in named}.values())
+        by_kind: dict[str, list[tuple[int, int]]] = {}
+        for q, start, end in self._quantities(sentence):
+            if q.kind:
+                by_kind.setdefault(q.kind, []).append((start, end))
+        return [
+            (start, end, films[i])
+            for spans in by_kind.values()
+            if len(spans) == len(films)
+            for i, (start, end) in enumerate(spans)
+        ]
 
     @staticmethod
     def _parts_by_material(
@@ -528,7 +552,7 @@ class _ProseExtractor:
             found = []
             for q, start, end in find_quantities_in(sentence.text):
                 found.append((_refine_kind(q, sentence.text, start, end), start, end))
-            cache[sentence.index] = found
+            cache[sentence.index] = chosen_variant(found, sentence.text)
         return cache[sentence.index]
 
     def _coating_facts(

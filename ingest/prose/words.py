@@ -148,6 +148,13 @@ _FILM_OF_BEFORE = re.compile(
     r"(?:[\d.]+\s*(?:,|and|or|to)\s*)*$",
     re.I,
 )
+#: A length in brackets right after the film or its deposition count: "the 10-cycle film
+#: (about 4 nm)", "25 cycles (roughly 5 nm)", "an Al2O3 coating (~3 nm)".
+_FILM_BRACKET_BEFORE = re.compile(
+    r"\b(?:films?|layers?|coatings?|cycles?)\s*\(\s*(?:about|around|approximately|roughly"
+    r"|ca\.|~|∼|≈)?\s*$",
+    re.I,
+)
 _NOT_THICKNESS = re.compile(r"foils?\b|above|below|diameter|depth|\bsize\b|particles?", re.I)
 _AFTER_WORD = re.compile(r"\bafter\s*$", re.I)
 #: "still delivered a higher capacity after 140 cycles": the cell still works after N cycles,
@@ -461,4 +468,46 @@ def _is_coating_thickness(text: str, start: int, end: int) -> bool:
         _THICKNESS_AFTER.search(after)
         or re.search(r"thickness (?:of|was|is)\s*$", before)
         or _FILM_OF_BEFORE.search(before)
+        or _FILM_BRACKET_BEFORE.search(before)
     )
+
+
+#: The variant a study singles out among those it compared ("the 10-cycle film performed
+#: best", "25 cycles gave the best result", "the optimal 20 ALD cycles").
+_CHOSEN = re.compile(r"\b(?:best|optim(?:al|um|ized|ised)|preferred)\b", re.I)
+_CHOSEN_REACH = 60
+
+
+def chosen_variant(
+    found: list[tuple[Quantity, int, int]], text: str
+) -> list[tuple[Quantity, int, int]]:
+    """A sentence's quantities with only the chosen deposition-cycle count, when it compares
+    several ("Films of 10, 25 and 50 cycles were compared, and 25 cycles gave the best
+    result": the coating is the 25-cycle one). A cycle count that repeats one of the
+    compared counts is that deposition count. Without a clear choice nothing changes."""
+    listed = {q.canonical_value for q, _, _ in found if q.kind == "DepositionCycles"}
+    if len(listed) < 2:
+        return found
+    found = [
+        (replace(q, kind="DepositionCycles"), s, e)
+        if q.kind == "CycleCount" and q.comparator == "=" and q.canonical_value in listed
+        else (q, s, e)
+        for q, s, e in found
+    ]
+    counts = [(s, e) for q, s, e in found if q.kind == "DepositionCycles"]
+    chosen: set[tuple[int, int]] = set()
+    for m in _CHOSEN.finditer(text):
+        before = [(s, e) for s, e in counts if m.start() - _CHOSEN_REACH <= e <= m.start()]
+        after = [(s, e) for s, e in counts if m.end() <= s <= m.end() + 25]
+        if after and not _clause_break(text[m.end() : after[0][0]]):
+            chosen.add(after[0])
+        elif before and not _clause_break(text[before[-1][1] : m.start()]):
+            chosen.add(before[-1])
+    values = {q.canonical_value for q, s, e in found if (s, e) in chosen}
+    if len(values) != 1:
+        return found
+    return [(q, s, e) for q, s, e in found if q.kind != "DepositionCycles" or (s, e) in chosen]
+
+
+def _clause_break(text: str) -> bool:
+    return bool(re.search(r"[;.]\s|,\s+(?:and|but|while|whereas)\b", text))

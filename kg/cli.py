@@ -263,14 +263,16 @@ def remove(
         fail(f'No document {doc!r}: ids hold no spaces or <>"{{}}|^`\\. `kg docs` lists them.')
     backend = open_any(store, endpoint)
     try:
-        removed = backend.remove_graph(doc_graph_iri(doc))
+        # Any other text that is no document id (a bad %-escape, undecodable bytes) is
+        # simply not in the list: never made into an IRI.
+        removed = doc in backend.documents() and backend.remove_graph(doc_graph_iri(doc))
     except StoreError as e:
         fail(str(e))
     finally:
         if hasattr(backend, "close"):
             backend.close()
     if not removed:
-        fail(f"No document '{doc}' in the store. `kg docs` lists the documents.")
+        fail(f"No document {doc!r} in the store. `kg docs` lists the documents.")
     from kg.crossdoc import refresh
 
     refresh(backend)  # a disagreement with the removed document is gone

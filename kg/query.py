@@ -352,7 +352,15 @@ def prepare_query(sparql: str) -> CheckedQuery:
     if not isinstance(sparql, str) or not sparql.strip():
         raise QuerySyntaxError("The query is empty. " + READ_ONLY_HINT, 1, 1)
     text = canonical_text(sparql)
-    form, has_dataset = _analyze(text)
+    try:
+        form, has_dataset = _analyze(text)
+    except RecursionError:  # rdflib's parser recurses once per level of nesting
+        raise QuerySyntaxError(
+            "The query nests groups or expressions too deeply to be checked. Flatten it "
+            "(fewer nested { } or ( )).",
+            1,
+            1,
+        ) from None
     return CheckedQuery(text, form, has_dataset)
 
 

@@ -92,6 +92,11 @@ def check_question(question: str) -> str:
             f"The question has {len(question):,} characters; at most {MAX_QUESTION_CHARS} are "
             "read. Ask one thing at a time, e.g. " + examples + "."
         )
+    if any("\ud800" <= ch <= "\udfff" for ch in question):  # bytes argv could not decode
+        raise QuestionError(
+            "The question holds bytes that are not UTF-8 text. Type it again (or set the "
+            "terminal's encoding to UTF-8)."
+        )
     return normalize_question(question)
 
 

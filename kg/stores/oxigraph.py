@@ -132,6 +132,16 @@ class OxigraphStore(StoreHelpers):
                 self._open_reader(Path(self.path))
             else:
                 self._open_writer(Path(self.path))
+        except (FileExistsError, NotADirectoryError) as e:  # a file where a folder must be
+            self.close()
+            path = Path(str(self.path))
+            blocker = next(
+                (p for p in (path, *path.parents) if p.exists() and not p.is_dir()), path
+            )
+            raise StoreError(
+                f"Cannot open the store at {self.path}: {blocker} is a file, not a folder. "
+                "Pass --store a folder (a new one is created)."
+            ) from e
         except OSError as e:
             self.close()
             raise StoreError(

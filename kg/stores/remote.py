@@ -405,7 +405,14 @@ class RemoteStore(StoreHelpers):
         from kg.stores.oxigraph import OxigraphStore
 
         local = OxigraphStore(None)
-        local.raw.bulk_extend(ox.parse(self._nquads(graph), format=ox.RdfFormat.N_QUADS))
+        try:
+            local.raw.bulk_extend(ox.parse(self._nquads(graph), format=ox.RdfFormat.N_QUADS))
+        except SyntaxError as e:  # the "server" answered something that is not RDF
+            first = str(e).strip().splitlines()[0][:200] if str(e).strip() else "no detail"
+            raise StoreError(
+                f"The server at {self.store_endpoint or self.query_url} did not answer with "
+                f"RDF ({first}). Is --endpoint a SPARQL 1.1 endpoint?"
+            ) from None
         return local.dump(fmt, graph=graph)
 
     # ------------------------------------------------------------------ the protocol

@@ -79,6 +79,12 @@ BAD = [
     (["eval", "--gold", "/nonexistent/questions.json"], "Pass --gold"),
     (["table", "coatings", "--store", "/nonexistent/kg"], "No graph at"),
     (["table", "no-such-table"], "No such command"),
+    (["remove", "50%zz-off"], "No document '50%zz-off'"),  # never made into an IRI
+    (["remove", os.fsdecode(b"caf\xe9")], "No document"),  # bytes that are not UTF-8
+    (["ask", os.fsdecode(b"coatings on \xff\xfe")], "not UTF-8"),
+    (["query", "ASK " + "{ " * 400 + "} " * 400], "nests"),
+    (["remove", "doc", "--store", "/etc/passwd/kg"], "/etc/passwd is a file"),
+    (["ingest", "--store", "/dev/null"], "/dev/null is a file"),
 ]
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import http.server
 import socket
+import threading
 import uuid
 
 import pyoxigraph as ox
@@ -277,3 +279,33 @@ def test_update_fallback_drops_a_staging_graph_left_by_a_dead_writer(
     updates_only.replace_graph(a, _many("new", 15))
     assert _labels(RemoteStore(oxigraph_server), a) == [f"new{i:03d}" for i in range(15)]
     assert staging not in RemoteStore(oxigraph_server).graphs()
+
+
+class _NotRdf(http.server.BaseHTTPRequestHandler):
+    """A "SPARQL server" that answers every request with 200 and bytes that are no RDF."""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        body = b"\xff\xfe<not rdf at all" * 50
+        self.send_response(200)
+        self.send_header("Content-Type", "application/n-quads")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_POST = do_GET
+
+
+def test_a_server_that_answers_no_rdf_is_named(tmp_path) -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _NotRdf)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        store = RemoteStore(f"http://127.0.0.1:{server.server_address[1]}")
+        with pytest.raises(StoreError, match="did not answer with RDF"):
+            store.dump(ox.RdfFormat.N_QUADS)
+    finally:
+        server.shutdown()
+        server.server_close()

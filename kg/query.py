@@ -20,10 +20,6 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from pyparsing import ParseException
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
-
 from kg.errors import (
     QueryError,
     QueryRefused,
@@ -282,6 +278,8 @@ def _refuse_keyword(keyword: str) -> QueryRefused:
 
 
 def _walk(node: Any) -> Iterator[Any]:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     stack = [node]
     while stack:
         item = stack.pop()
@@ -295,6 +293,8 @@ def _walk(node: Any) -> Iterator[Any]:
 
 
 def _prologue_prefixes(prologue: Any) -> dict[str, str]:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     prefixes = dict(DEFAULT_PREFIXES)
     for decl in prologue or []:
         if isinstance(decl, CompValue) and decl.name == "PrefixDecl":
@@ -303,6 +303,8 @@ def _prologue_prefixes(prologue: Any) -> dict[str, str]:
 
 
 def _dataset_iri(term: Any, prefixes: dict[str, str]) -> str:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     if isinstance(term, CompValue) and term.name == "pname":
         prefix = term.get("prefix") or ""
         if prefix not in prefixes:
@@ -312,7 +314,13 @@ def _dataset_iri(term: Any, prefixes: dict[str, str]) -> str:
 
 
 def _parse(sparql: str) -> Any:
-    """rdflib's parse tree of a query, or the right refusal / syntax error."""
+    """rdflib's parse tree of a query, or the right refusal / syntax error.
+
+    rdflib's SPARQL grammar is imported here, not with the module: building it takes ~0.3 s,
+    and generated queries (every question) never need it (:func:`run_generated`)."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
     try:
         return parseQuery(sparql)
     except ParseException as e:
@@ -366,6 +374,8 @@ def prepare_query(sparql: str) -> CheckedQuery:
 
 def _analyze(sparql: str) -> tuple[str, bool]:
     """(form, has dataset clause) of a canonical query text that passes every check."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     parsed = _parse(sparql)
     prologue, body = parsed[0], parsed[1]
     form = body.name.removesuffix("Query").upper()

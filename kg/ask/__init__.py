@@ -298,12 +298,24 @@ def _details(
     precursors = None
     if interp.target == "precursors":
         precursors = list(dict.fromkeys((r["proc"], r["prec"]) for r in core))
-    query = details_sparql(
-        found("c"), found("mv", *measures), found("mat"), precursors, tuple(interp.show), parts
-    )
-    if query is None:
-        return []
-    return run_generated(store, query, max_rows=500_000).rows
+    wanted = DETAIL_PARTS if parts is None else parts
+    cited = wanted & _CITED_PARTS
+    first = (wanted - _CITED_PARTS) | ({"study"} if cited else set())
+    args = (found("c"), found("mv", *measures), found("mat"), precursors, tuple(interp.show))
+    query = details_sparql(*args, first)
+    rows = [] if query is None else run_generated(store, query, max_rows=500_000).rows
+    studies = list(dict.fromkeys(r["study"] for r in rows if r.get("part") == "study"))
+    if cited and studies:
+        # The citations of the studies just found, from them (not from every coating again).
+        query = details_sparql(*args, cited, studies=studies)
+        rows += run_generated(store, query, max_rows=500_000).rows if query else []
+    if "study" not in wanted:
+        rows = [r for r in rows if r.get("part") != "study"]
+    return rows
+
+
+#: Detail parts read from the coatings' studies (see :func:`_details`).
+_CITED_PARTS = frozenset(["cite", "described"])
 
 
 def _keyword_answer(question: str, interp: Interpretation, store: Any, limit: int) -> Answer:

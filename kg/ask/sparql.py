@@ -521,6 +521,7 @@ def details_sparql(
     precursors: list[tuple[str, str]] | None = None,
     show: tuple[str, ...] = (),
     parts: Collection[str] | None = None,
+    studies: list[str] | None = None,
 ) -> str | None:
     """What the answer shows about nodes the core query found: one flat UNION, one branch per
     kind of fact (``?part`` names it), each starting from the nodes given in VALUES.
@@ -529,10 +530,12 @@ def details_sparql(
     technique, source spans. Measurements: values, value text, cycles, current density,
     study and graph (material facts), source spans. Materials: label. ``precursors``:
     (process, precursor) pairs: label, full name, step index. ``parts``: only these kinds
-    of fact (all when None). None when nothing was found.
+    of fact (all when None). ``studies``: the coatings' studies when already known (the rows
+    of part ``study``): the citations (``cite``, ``described``) are then read from them
+    rather than found again from every coating. None when nothing was found.
     """
     branches = [
-        *_coating_details(coatings, show),
+        *_coating_details(coatings, show, studies),
         *_measurement_details(measurements),
         *_other_details(materials, precursors),
     ]
@@ -543,18 +546,23 @@ def details_sparql(
     return head + "SELECT * WHERE {\n  " + "\n  UNION\n  ".join(chosen) + "\n}"
 
 
-def _coating_details(coatings: list[str], show: tuple[str, ...]) -> list[tuple[str, str]]:
+def _coating_details(
+    coatings: list[str], show: tuple[str, ...], known: list[str] | None = None
+) -> list[tuple[str, str]]:
     """(part, UNION branch) of the details of coatings (see :func:`details_sparql`)."""
     if not coatings:
         return []
     vc = _values("c", coatings)
 
-    def branch(body: str, part: str) -> tuple[str, str]:
-        return part, f"{{ {vc} {body} BIND({sparql_literal(part)} AS ?part) }}"
+    def branch(body: str, part: str, start: str = vc) -> tuple[str, str]:
+        return part, f"{{ {start} {body} BIND({sparql_literal(part)} AS ?part) }}"
 
     # Each coating's studies once (a primary document's study is reached through every
     # source span of the coating, so without DISTINCT it would repeat per span).
     studies = f"{{ SELECT DISTINCT ?c ?study WHERE {{ {vc} {_study_of('?c', '?study')} }} }}"
+    # The citations of the studies: from the studies found already when given (finding the
+    # studies again from the coatings is most of the time of these branches at 1M triples).
+    cited = studies if known is None else _values("study", known)
     branches = [
         # With the file name of the graph's document: a record of an export file
         # (BibTeX, RIS, CSV) is named "file.bib#3". The OPTIONAL stands outside the
@@ -566,19 +574,21 @@ def _coating_details(coatings: list[str], show: tuple[str, ...]) -> list[tuple[s
             "graph",
         ),
         branch(
-            f"{studies} OPTIONAL {{ ?study akg:citationNumber ?ref }} "
+            "OPTIONAL { ?study akg:citationNumber ?ref } "
             "OPTIONAL { ?study rdfs:label ?studyLabel } OPTIONAL { ?study akg:year ?refYear } "
             "OPTIONAL { ?study bibo:doi ?doi }",
             "study",
+            studies,
         ),
         # The number each citing document gives the study (akg:Citation, in its graph),
         # and the document that is the study itself (its rows have no number).
         branch(
-            f"{studies} ?cit akg:citedStudy ?study ; "
+            "?cit akg:citedStudy ?study ; "
             "akg:citationNumber ?citRef ; akg:citingDocument/akg:docId ?citDoc .",
             "cite",
+            cited,
         ),
-        branch(f"{studies} ?study akg:describedBy/akg:docId ?described .", "described"),
+        branch("?study akg:describedBy/akg:docId ?described .", "described", cited),
         branch("?c akg:year ?tableYear .", "year"),
         branch("?c akg:onSubstrate ?subst .", "substrate"),
         branch("?c akg:depositedBy ?proc . ?proc akg:technique ?tech .", "technique"),

@@ -96,3 +96,48 @@ def test_details_of_rows_not_shown_are_not_fetched(
     assert matched > 1 and shown == 1
     assert ranking == ask_module.RANKING_PARTS
     assert rest is not None and "span" in rest and not rest & ranking
+
+
+def _as_set(rows: list[dict[str, Any]]) -> set[tuple[tuple[str, str], ...]]:
+    """Rows as comparable items; a citation's coating left out (answers read citations by
+    study: kg.ask.answer._index_details)."""
+    cited = ("cite", "described")
+    return {
+        tuple(
+            sorted(
+                (k, str(v))
+                for k, v in r.items()
+                if v is not None and not (k == "c" and r.get("part") in cited)
+            )
+        )
+        for r in rows
+    }
+
+
+def test_citations_read_from_the_studies_found_are_those_found_from_the_coatings(
+    graphs: list[OxigraphStore],
+) -> None:
+    """``_details`` reads ``cite`` and ``described`` from the studies of its first query; one
+    query that finds them again from every coating (as before) has the same rows."""
+    from kg.ask import build_sparql, interpret
+    from kg.ask.sparql import details_sparql
+    from kg.query import run_generated
+
+    compared = 0
+    for store in graphs:
+        for question in _questions():
+            interp = interpret(question)
+            if interp.unknown or interp.unread or interp.sides or not interp.has_constraint:
+                continue
+            core = run_generated(store, build_sparql(interp), max_rows=50_000).rows
+            coatings = list(dict.fromkeys(r["c"] for r in core if r.get("c")))
+            if not coatings:
+                continue
+            parts = ["study", "cite", "described"]
+            split = ask_module._details(interp, core, store, frozenset(parts))
+            query = details_sparql(coatings, [], [], None, (), parts)
+            assert query is not None
+            whole = run_generated(store, query, max_rows=500_000).rows
+            assert _as_set(split) == _as_set(whole), question
+            compared += any(r["part"] == "cite" for r in whole)
+    assert compared > 5  # questions whose coatings are cited

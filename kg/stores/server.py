@@ -340,11 +340,15 @@ def serve(
     Raises:
         StoreError: no store at ``store_path``, or the port is taken.
     """
+    from kg.query import prepare_query
     from kg.stores.forkhost import ForkHost
 
     path = Path(store_path)
     if not has_store(path):
         raise StoreError(f"No store at {path}. Run `kg ingest FILE` first, or pass --store.")
+    # The query checker's grammar (rdflib's, imported on first use) is built now, before the
+    # server answers: else the first queries wait seconds for it on a loaded machine.
+    prepare_query("ASK {}")
     try:
         server = SparqlServer(None, host, port, timeout_s, max_rows, max_concurrent)
     except OSError as e:

@@ -642,3 +642,21 @@ def test_year_counts_are_integers(app_store: Path) -> None:
     counts = compare.counts_per_year(frame)
     assert counts["coatings"].dtype.kind == "i" and counts["year"].dtype.kind == "i"
     assert compare.log_ticks(300, 1000) == [200, 500, 1000, 2000]
+
+
+def test_table_row_evidence_is_its_header_over_its_cells() -> None:
+    """A table row is drawn under its table's header, the mark kept inside the one cell it
+    falls in, and each cell escaped on its own."""
+    from kg.app.common import evidence_html
+
+    item = {
+        "cells": ["135", "8 nm", "<b>x</b>"],
+        "header": ["T (°C)", "Thickness", "Note"],
+        "text": "135 | 8 nm | <b>x</b>",
+        "highlight": [6, 10],
+    }
+    out = evidence_html(item)
+    assert out.count("<th") == 3 and out.count("<td") == 3
+    assert "<td" in out and "<mark>8 nm</mark>" in out
+    assert "<mark>135" not in out and "&lt;b&gt;x&lt;/b&gt;" in out
+    assert "1358" not in out

@@ -142,6 +142,24 @@ def test_typed_question_shows_the_answer(page: object, app_url: str) -> None:
     page.screenshot(path=str(ARTIFACTS / "02-ask-answer.png"), full_page=True)
 
 
+def test_table_row_evidence_shows_its_header(page: object, app_url: str) -> None:
+    """A table row's evidence is drawn as its table's header over its cells, never as cells
+    glued together; the answer is downloadable beside the table."""
+    page.goto(app_url)
+    box = page.get_by_label("Question")
+    box.wait_for()
+    box.fill("ZrO2 coatings on Li")
+    box.press("Enter")
+    page.get_by_text("Understood:").wait_for()
+    header = page.locator("table.evidence-row th", has_text="ALD Process")
+    header.first.wait_for(state="attached")
+    cell = page.locator("table.evidence-row td", has_text="ZrO2")
+    cell.first.wait_for(state="attached")
+    page.get_by_role("button", name="Download the answer (CSV)").wait_for()
+    page.get_by_role("button", name="Download the answer (JSON)").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "02b-table-row-evidence.png"), full_page=True)
+
+
 def test_compare_tab_plots(page: object, app_url: str) -> None:
     page.goto(app_url)
     page.set_viewport_size({"width": 1400, "height": 2600})

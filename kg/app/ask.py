@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kg.app.common import cell_text, column_title, doi_url, evidence_html
+from kg.app.common import cell_text, column_title, doi_url, evidence_html, rows_csv
 from kg.app.links import link
 from kg.app.resources import AppContext, answer_for
 from kg.app.safe import md
@@ -179,3 +179,30 @@ def _answer_table(ctx: AppContext, question: str, answer: Any, elapsed: float) -
             ),
         },
     )
+    if answer.rows:
+        _downloads(answer)
+
+
+def _as_json(answer: Any) -> dict[str, Any]:
+    to_json = getattr(answer, "to_json", None)
+    return to_json() if to_json else {"columns": answer.columns, "rows": answer.rows}
+
+
+def _downloads(answer: Any) -> None:
+    """The answer table as CSV (the rows as shown) and the whole answer as JSON (the
+    contract of ``kg ask --json``: interpretation, rows, evidence), beside the table."""
+    import json
+
+    with st.container(horizontal=True):
+        st.download_button(
+            "Download the answer (CSV)",
+            rows_csv(answer.columns, answer.rows),
+            file_name="answer.csv",
+            mime="text/csv",
+        )
+        st.download_button(
+            "Download the answer (JSON)",
+            json.dumps(_as_json(answer), ensure_ascii=False, indent=2, default=str),
+            file_name="answer.json",
+            mime="application/json",
+        )

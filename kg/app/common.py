@@ -73,11 +73,38 @@ def evidence_html(item: dict[str, Any]) -> str:
         for part in (item.get("ref") and f"[{item['ref']}]", item.get("doc"), item.get("location"))
         if part
     )
-    body = highlight_html(str(item.get("text") or ""), item.get("highlight"))
+    header, cells = item.get("header"), item.get("cells")
+    if header and cells and len(header) == len(cells):
+        body = _table_row_html(header, cells, item.get("highlight"))
+    else:
+        body = highlight_html(str(item.get("text") or ""), item.get("highlight"))
     return (
         f'<div style="margin:0 0 .6em 0"><div style="font-size:.8em;color:#666">{head}</div>'
         f'<div style="border-left:3px solid #f0c040;padding-left:.6em;white-space:pre-wrap;tab-size:4">'
         f"{body}</div></div>"
+    )
+
+
+def _table_row_html(
+    header: Sequence[str], cells: Sequence[str], span: Sequence[int] | None = None
+) -> str:
+    """A table row's evidence as a small table: its table's header over its cells, so that
+    each value is read under its column ("135" under "T (°C)", "8 nm" under "thickness").
+    ``span`` marks offsets into the cells joined by " | " (the item's ``text``); each cell
+    keeps the part of the mark that falls inside it."""
+    style = "border:1px solid #ddd;padding:.15em .4em;text-align:left"
+    head = "".join(f'<th style="{style}">{html.escape(h)}</th>' for h in header)
+    marked, start = [], 0
+    for cell in cells:
+        local = None
+        if span and len(span) == 2:
+            local = [int(span[0]) - start, int(span[1]) - start]
+        marked.append(highlight_html(cell, local))
+        start += len(cell) + len(" | ")
+    row = "".join(f'<td style="{style}">{c}</td>' for c in marked)
+    return (
+        '<table class="evidence-row" style="border-collapse:collapse;font-size:.85em">'
+        f"<tr>{head}</tr><tr>{row}</tr></table>"
     )
 
 

@@ -162,21 +162,31 @@ def _write_hostile_files(d: Path, *, small: bool) -> dict[str, str]:
     return files
 
 
-def repeated_row_review(rows: int) -> str:
-    """A review whose one table repeats a row ``rows`` times, laid out as the corpus's tables
-    are (tab-separated, after a caption): 20,000 rows make the 4.1 MB file of issue 13."""
+def repeated_row_review(rows: int, per_table: int | None = None) -> str:
+    """A review whose table repeats a row ``rows`` times, laid out as the corpus's tables
+    are (tab-separated, after a caption): 20,000 rows make the 4.1 MB file of issue 13.
+    ``per_table`` splits the rows into tables of that many (ingest refuses one table over
+    ``kg.pipeline.MAX_TABLE_ROWS``; the growth bench stays under it)."""
     row = (
         "1\tAl2O3\tTMA pulse/purge/H2O pulse/purge 0.1 s/30 s/0.1 s/30 s\t150\t~2 nm and 20\t"
         "1000 h (current density: 1 mA cm-2, 1 mAh cm-2) in symmetric cells with 30 mV "
         "overpotential and 99.5% CE\t2019\t[1]\n"
     )
+    header = (
+        "No.\tMaterial\tALD Process\tTemp./(°C)\tThickness and ALD Cycles\t"
+        "Electrochemical Performance\tYear\tRef.\n"
+    )
+    size = per_table or rows
+    counts = [min(size, rows - start) for start in range(0, rows, size)] or [0]
+    tables = "".join(
+        f"Table {k}. Summary of ALD coatings on Li metal.\n\n" + header + row * n + "\n"
+        for k, n in enumerate(counts, start=1)
+    )
     return (
         "Films on lithium: a generated review\n\n1. Introduction\n\n"
         "Thin Al2O3 films grown by ALD protect Li metal anodes [1].\n\n"
-        "Table 1. Summary of ALD coatings on Li metal.\n\n"
-        "No.\tMaterial\tALD Process\tTemp./(°C)\tThickness and ALD Cycles\t"
-        "Electrochemical Performance\tYear\tRef.\n" + row * rows + "\nReferences\n\n"
-        "[1] A. Writer, B. Reader, J. Gen. Films 2019, 1, 1.\n"
+        + tables
+        + "References\n\n[1] A. Writer, B. Reader, J. Gen. Films 2019, 1, 1.\n"
     )
 
 

@@ -8,8 +8,9 @@ comparable figure on a shared machine; peak RSS is the process's own high-water 
     python bench/ingest_growth.py --shape rows --sizes 500,1000,2000,4000,8000,20000
     python bench/ingest_growth.py --shape numbers --sizes 2000,8000,20000,50000
 
-Shapes: ``rows`` = a review whose one table repeats a row N times (bench/cli_fuzz.py's
-``repeated_row_review``; 20,000 rows are the 3.9 MB file of issue 13); ``numbers`` = one
+Shapes: ``rows`` = a review whose tables repeat a row N times in all, 1,000 rows a table
+(bench/cli_fuzz.py's ``repeated_row_review``; ingest refuses one table over
+``kg.pipeline.MAX_TABLE_ROWS``, so issue 13's 3.9 MB one-table file is refused at once); ``numbers`` = one
 sentence of N numbers with units; ``synthetic`` = N generated review documents
 (bench/generate.py). Prints a Markdown table.
 """
@@ -40,7 +41,7 @@ def make_input(shape: str, size: int, folder: Path) -> list[Path]:
     if shape == "synthetic":
         return write_corpus(folder / f"synth-{size}", docs=size, seed=0)
     path = folder / f"{shape}-{size}.txt"
-    text = repeated_row_review(size) if shape == "rows" else numbers_sentence(size)
+    text = repeated_row_review(size, per_table=1000) if shape == "rows" else numbers_sentence(size)
     path.write_text(text, encoding="utf-8")
     return [path]
 

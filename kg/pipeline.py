@@ -147,6 +147,12 @@ def default_corpus() -> Path:
 # --------------------------------------------------------------------------- building
 
 
+#: Rows of one table: far above any review's summary table (the largest seen hold a few
+#: hundred); a table beyond it is a generated or repeated dump, refused before extraction
+#: rather than read for minutes.
+MAX_TABLE_ROWS = 2_000
+
+
 def extract_source(source: SourceDocument) -> ExtractedDocument:
     """Normalize, structure and extract one reader document."""
     check_words(source.path, source.text)
@@ -162,6 +168,12 @@ def extract_source(source: SourceDocument) -> ExtractedDocument:
     if source.format in EXPORT_FORMATS and doc.kind != "primary":
         doc = replace(doc, kind="primary")  # an export record is the study's own abstract
     for table in doc.tables:
+        if len(table.rows) > MAX_TABLE_ROWS:
+            raise IngestError(
+                f"{source.path}: Table {table.number} has {len(table.rows):,} rows, more than "
+                f"the {MAX_TABLE_ROWS:,} one table of a paper holds. Split it into several "
+                "tables or files and retry."
+            )
         missing = missing_identifying_columns(table)
         if missing and doc.kind == "review":
             raise IngestError(

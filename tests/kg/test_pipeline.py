@@ -220,3 +220,24 @@ def test_spool_folders_of_killed_ingests_are_swept(
     assert not stale.exists()
     assert busy.exists() and other.exists()
     assert sorted(p.name for p in root.iterdir()) == sorted([busy.name, other.name])
+
+
+def test_a_table_beyond_the_row_limit_is_refused_before_extraction(tmp_path: Path) -> None:
+    """One table of more rows than any paper's (a generated dump) is refused at once with
+    our own message, and nothing is written, instead of minutes of extraction."""
+    from kg.pipeline import MAX_TABLE_ROWS
+
+    row = "1\tAl2O3\tTMA/H2O\t150\t2 nm\t500 h in symmetric cells\t2019\t[1]\n"
+    review = (
+        "Films on lithium: a short review\n\n1. Introduction\n\n"
+        "Al2O3 films grown by ALD protect Li metal anodes [1].\n\n"
+        "Table 1. ALD coatings on Li metal.\n\n"
+        "No.\tMaterial\tALD Process\tTemp./(°C)\tThickness\tPerformance\tYear\tRef.\n"
+        + row * (MAX_TABLE_ROWS + 1)
+        + "\nReferences\n\n[1] A. Writer, J. Films 2019, 1, 1.\n"
+    )
+    (tmp_path / "dump.txt").write_text(review, encoding="utf-8")
+    store = open_store(memory=True)
+    with pytest.raises(IngestError, match=rf"Table 1 has {MAX_TABLE_ROWS + 1:,} rows.*Split"):
+        ingest([tmp_path / "dump.txt"], store=store)
+    assert store.documents() == []

@@ -38,7 +38,8 @@ BATTERY: list[tuple[str, str, set[str] | None, str | None]] = [
     ("AL2O3 ON NA", "list", {"Al2O3"}, None),
     ("coatings for sodium metal", "list", {"Al2O3", "NaAlOx"}, None),
     ("sodiumm", "list", {"Al2O3", "NaAlOx"}, None),
-    ("lithum coatings by MLD", "list", {"alucone", "ZrEG", "PU"}, None),
+    # "by MLD" includes hybrid ALD/MLD stacks (MLD alone is asked as "not counting hybrids")
+    ("lithum coatings by MLD", "list", {"alucone", "ZrEG", "PU", "AlEG/Al2O3", "HPU"}, None),
     ("polyurea films", "list", {"PU", "HPU"}, None),
     ("films on the potasium host", "list", {"SnO2"}, None),
     ("coatings on garnet", "list", {"ZnO"}, None),

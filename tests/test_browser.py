@@ -117,6 +117,16 @@ def page(app_url: str) -> Iterator[object]:
         browser.close()
 
 
+def _ask(page: object, app_url: str, question: str) -> None:
+    """Type ``question`` into the Ask tab's box and wait for its interpretation."""
+    page.goto(app_url)
+    box = page.get_by_label("Question")
+    box.wait_for()
+    box.fill(question)
+    box.press("Enter")
+    page.get_by_text("Understood:").wait_for()
+
+
 def test_first_page(page: object, app_url: str) -> None:
     page.goto(app_url)
     page.get_by_text("ALD/MLD coatings on alkali-metal anodes").first.wait_for()
@@ -125,12 +135,7 @@ def test_first_page(page: object, app_url: str) -> None:
 
 
 def test_typed_question_shows_the_answer(page: object, app_url: str) -> None:
-    page.goto(app_url)
-    box = page.get_by_label("Question")
-    box.wait_for()
-    box.fill("coatings stable over 1000 h on Na")
-    box.press("Enter")
-    page.get_by_text("Understood:").wait_for()
+    _ask(page, app_url, "coatings stable over 1000 h on Na")
     page.locator("[data-testid='stDataFrame']").first.wait_for()
     page.get_by_text("Evidence (").wait_for()
     # The table is drawn on a canvas; its accessible grid cells carry the text.
@@ -145,12 +150,7 @@ def test_typed_question_shows_the_answer(page: object, app_url: str) -> None:
 def test_table_row_evidence_shows_its_header(page: object, app_url: str) -> None:
     """A table row's evidence is drawn as its table's header over its cells, never as cells
     glued together; the answer is downloadable beside the table."""
-    page.goto(app_url)
-    box = page.get_by_label("Question")
-    box.wait_for()
-    box.fill("ZrO2 coatings on Li")
-    box.press("Enter")
-    page.get_by_text("Understood:").wait_for()
+    _ask(page, app_url, "ZrO2 coatings on Li")
     header = page.locator("table.evidence-row th", has_text="ALD Process")
     header.first.wait_for(state="attached")
     cell = page.locator("table.evidence-row td", has_text="ZrO2")

@@ -30,8 +30,8 @@ _ABSTRACTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def scope_store() -> object:
+def _store_of(abstracts: dict[str, str]) -> object:
+    """An in-memory store holding each abstract, built as `kg ingest` builds it."""
     from ingest.resolve import resolve
     from kg.build import build_graph
     from kg.pipeline import extract_text
@@ -40,10 +40,15 @@ def scope_store() -> object:
 
     store = open_store(memory=True)
     store.ensure_ontology(ontology_graph())
-    for doc_id, text in _ABSTRACTS.items():
+    for doc_id, text in abstracts.items():
         extracted = extract_text(text, doc_id=doc_id, path=f"/tmp/{doc_id}.txt")
         store.replace_document(doc_id, build_graph(resolve(extracted)))
     return store
+
+
+@pytest.fixture(scope="module")
+def scope_store() -> object:
+    return _store_of(_ABSTRACTS)
 
 
 def _docs(answer: object) -> list[str]:
@@ -176,18 +181,7 @@ _GRADED = {
 
 @pytest.fixture(scope="module")
 def graded_store() -> object:
-    from ingest.resolve import resolve
-    from kg.build import build_graph
-    from kg.pipeline import extract_text
-    from kg.store import open_store
-    from kg.vocab import ontology_graph
-
-    store = open_store(memory=True)
-    store.ensure_ontology(ontology_graph())
-    for doc_id, text in _GRADED.items():
-        extracted = extract_text(text, doc_id=doc_id, path=f"/tmp/{doc_id}.txt")
-        store.replace_document(doc_id, build_graph(resolve(extracted)))
-    return store
+    return _store_of(_GRADED)
 
 
 @pytest.mark.parametrize(
